@@ -1,0 +1,506 @@
+package tim
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+const (
+	// DefaultTimeout bounds each HTTP attempt when [WithTimeout] is not given.
+	// The service gives up after about 3 s, so a client timeout must be longer.
+	// A deadline on the caller's context always applies as well.
+	DefaultTimeout = 10 * time.Second
+
+	// DefaultMaxConcurrency is how many requests one call may have in flight
+	// when it splits a large input (see [Client.GetRoleInGroup]).
+	DefaultMaxConcurrency = 8
+
+	// MaxResponseBytes is the largest response body the client reads. The
+	// service caps its own answers at 1 MB (error 10018).
+	MaxResponseBytes = 4 << 20
+
+	// DefaultUserAgent is sent when [WithUserAgent] is not given.
+	DefaultUserAgent = "timkit-tim-go"
+
+	groupService = "/v4/group_open_http_svc/"
+)
+
+// Client calls the Chat REST API as one app admin. Create it with [NewClient];
+// it is safe for concurrent use and should be reused, since it keeps
+// connections alive.
+//
+// Printing a Client shows its app, admin and base URL, never a signature.
+type Client struct {
+	sdkAppID    uint64
+	identifier  string
+	signer      UserSigner
+	baseURL     string // scheme://host[/prefix], no trailing slash
+	endpoint    string // baseURL + groupService
+	queryHead   string // "?sdkappid=…&identifier=…&usersig="
+	http        *resty.Client
+	timeout     time.Duration
+	logger      *slog.Logger // nil: no logging
+	concurrency int
+}
+
+// Option configures a [Client]. Options check their input, and [NewClient]
+// returns the first error.
+type Option func(*settings) error
+
+type settings struct {
+	region      Region
+	baseURL     string
+	httpClient  *http.Client
+	timeout     time.Duration
+	logger      *slog.Logger
+	userAgent   string
+	signer      UserSigner
+	secretKey   string
+	concurrency int
+}
+
+// WithRegion calls the REST API domain of region r.
+func WithRegion(r Region) Option {
+	return func(s *settings) error {
+		if !r.valid() {
+			return fmt.Errorf("tim: WithRegion: unknown region %d", int(r))
+		}
+		s.region = r
+		return nil
+	}
+}
+
+// WithBaseURL calls a base URL other than a region's domain: a standby domain
+// such as "https://adminapisgp.my-imcloud.com", a proxy (a path prefix is
+// kept), or a local fake. It must be https; plain http is accepted only for a
+// loopback address. It must not carry a query.
+func WithBaseURL(rawURL string) Option {
+	return func(s *settings) error {
+		u, err := parseBaseURL(rawURL)
+		if err != nil {
+			return err
+		}
+		s.baseURL = u
+		return nil
+	}
+}
+
+// WithSecretKey signs requests with UserSigs made from the app's secret key by
+// a [KeySigner] (cached, renewed before expiry). Use it or [WithUserSigner].
+func WithSecretKey(key string) Option {
+	return func(s *settings) error {
+		if key == "" {
+			return errors.New("tim: WithSecretKey: key is empty")
+		}
+		s.secretKey = key
+		return nil
+	}
+}
+
+// WithUserSigner signs requests with UserSigs from signer, e.g.
+// [StaticUserSig] or a [KeySigner] shared between clients. Use it or
+// [WithSecretKey].
+func WithUserSigner(signer UserSigner) Option {
+	return func(s *settings) error {
+		if signer == nil {
+			return errors.New("tim: WithUserSigner: signer is nil")
+		}
+		s.signer = signer
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc (its transport, proxy and TLS
+// settings). The client works on a copy: it never follows redirects, so a
+// signed URL is never sent anywhere but the configured host. A transport
+// that skips TLS verification is refused.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errors.New("tim: WithHTTPClient: client is nil")
+		}
+		if t, ok := hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify {
+			return errors.New("tim: WithHTTPClient: TLS verification is disabled (InsecureSkipVerify); the SDK will not send credentials over it")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout bounds each HTTP attempt (default [DefaultTimeout]). It must
+// exceed the service's own 3 s limit. A deadline on the caller's context
+// applies too, whichever comes first.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 3*time.Second {
+			return fmt.Errorf("tim: WithTimeout: %s is not longer than the service's 3 s limit", d)
+		}
+		s.timeout = d
+		return nil
+	}
+}
+
+// WithLogger logs one record per request: the command, the duration and the
+// outcome (Debug on success, Warn on failure). Records never hold the URL's
+// query, a body, the secret key or a UserSig. Without it nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return errors.New("tim: WithLogger: logger is nil")
+		}
+		s.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header (default [DefaultUserAgent]).
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n") {
+			return errors.New("tim: WithUserAgent: empty or multi-line user agent")
+		}
+		s.userAgent = ua
+		return nil
+	}
+}
+
+// WithMaxConcurrency bounds the requests one call keeps in flight when it
+// splits a large input (default [DefaultMaxConcurrency]).
+func WithMaxConcurrency(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("tim: WithMaxConcurrency: %d is less than 1", n)
+		}
+		s.concurrency = n
+		return nil
+	}
+}
+
+// NewClient returns a client for app sdkAppID acting as identifier, which
+// must be an app admin account. It needs where to send requests
+// ([WithRegion] or [WithBaseURL]) and how to sign them ([WithSecretKey] or
+// [WithUserSigner]):
+//
+//	client, err := tim.NewClient(1400000000, "administrator",
+//		tim.WithRegion(tim.RegionSingapore),
+//		tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY")))
+//
+// Each attempt is bounded by [DefaultTimeout]; pass a context with a deadline
+// to bound a whole call.
+func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, error) {
+	if sdkAppID == 0 {
+		return nil, errors.New("tim: NewClient: SDKAppID is zero")
+	}
+	if identifier == "" || len(identifier) > MaxIdentifierLen {
+		return nil, fmt.Errorf("tim: NewClient: identifier must be 1 to %d bytes", MaxIdentifierLen)
+	}
+	var s settings
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("tim: NewClient: nil option")
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+
+	c := &Client{
+		sdkAppID:    sdkAppID,
+		identifier:  identifier,
+		timeout:     orDefault(s.timeout, DefaultTimeout),
+		logger:      s.logger,
+		concurrency: orDefault(s.concurrency, DefaultMaxConcurrency),
+	}
+
+	switch {
+	case s.region != 0 && s.baseURL != "":
+		return nil, errors.New("tim: NewClient: both WithRegion and WithBaseURL given; choose one")
+	case s.region != 0:
+		c.baseURL = "https://" + s.region.Domain()
+	case s.baseURL != "":
+		c.baseURL = s.baseURL
+	default:
+		return nil, errors.New("tim: NewClient: no region: use WithRegion or WithBaseURL")
+	}
+	c.endpoint = c.baseURL + groupService
+	c.queryHead = "?sdkappid=" + strconv.FormatUint(sdkAppID, 10) +
+		"&identifier=" + url.QueryEscape(identifier) + "&usersig="
+
+	switch {
+	case s.signer != nil && s.secretKey != "":
+		return nil, errors.New("tim: NewClient: both WithSecretKey and WithUserSigner given; choose one")
+	case s.signer != nil:
+		c.signer = s.signer
+	case s.secretKey != "":
+		ks, err := NewKeySigner(sdkAppID, identifier, s.secretKey)
+		if err != nil {
+			return nil, err
+		}
+		c.signer = ks
+	default:
+		return nil, errors.New("tim: NewClient: no credentials: use WithSecretKey or WithUserSigner")
+	}
+
+	c.http = resty.NewWithClient(httpClientFrom(s.httpClient)).
+		SetLogger(silentLogger{}).
+		SetDisableWarn(true).
+		SetHeader("Content-Type", "application/json").
+		SetHeader("User-Agent", orDefault(s.userAgent, DefaultUserAgent))
+	return c, nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// httpClientFrom returns the *http.Client the SDK sends through: a copy of
+// the caller's, or one with a keep-alive pool sized for many concurrent
+// callers. resty.NewWithClient is used rather than resty.New, whose cookie jar
+// costs time on every call and has no use here.
+func httpClientFrom(user *http.Client) *http.Client {
+	var hc http.Client
+	if user != nil {
+		hc = *user
+	}
+	if hc.Transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 256
+		t.MaxIdleConnsPerHost = 128
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		hc.Transport = t
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
+}
+
+// silentLogger drops resty's own log lines: they print full request URLs,
+// which carry the UserSig. The client logs each request itself through slog.
+type silentLogger struct{}
+
+func (silentLogger) Errorf(string, ...any) {}
+func (silentLogger) Warnf(string, ...any)  {}
+func (silentLogger) Debugf(string, ...any) {}
+
+// SDKAppID returns the app the client calls.
+func (c *Client) SDKAppID() uint64 { return c.sdkAppID }
+
+// Identifier returns the admin account the client acts as.
+func (c *Client) Identifier() string { return c.identifier }
+
+// BaseURL returns where requests go, e.g. "https://adminapisgp.im.qcloud.com".
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// String describes the client without secrets.
+func (c *Client) String() string {
+	return fmt.Sprintf("tim.Client{SDKAppID: %d, Identifier: %q, BaseURL: %q}", c.sdkAppID, c.identifier, c.baseURL)
+}
+
+// Format prints [Client.String] for every verb, so no verb can reveal a field.
+func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
+// envelope is the part every response shares.
+type envelope struct {
+	ActionStatus string    `json:"ActionStatus"`
+	ErrorCode    ErrorCode `json:"ErrorCode"`
+	ErrorInfo    string    `json:"ErrorInfo"`
+	ErrorDisplay string    `json:"ErrorDisplay"`
+	RequestID    string    `json:"RequestId"`
+}
+
+func (e *envelope) head() *envelope { return e }
+
+// response is a decoded response body; every one embeds envelope.
+type response interface{ head() *envelope }
+
+// call sends one command and decodes its answer into out.
+func (c *Client) call(ctx context.Context, command string, in any, out response) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("tim: %s: encode request: %w", command, err)
+	}
+	start := time.Now()
+	err = c.send(ctx, command, body, out)
+	c.logRequest(ctx, command, time.Since(start), err)
+	return err
+}
+
+// send makes one HTTP attempt: sign, POST, read, decode.
+func (c *Client) send(ctx context.Context, command string, body []byte, out response) error {
+	sig, err := c.signer.UserSig(ctx)
+	if err != nil {
+		return fmt.Errorf("tim: %s: get UserSig: %w", command, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	resp, err := c.http.R().
+		SetContext(ctx).
+		SetBody(body).
+		SetDoNotParseResponse(true).
+		Post(c.requestURL(command, sig))
+	if err != nil {
+		return transportError(command, err)
+	}
+	raw := resp.RawBody()
+	defer raw.Close()
+	if resp.StatusCode() != http.StatusOK {
+		// Drain a little so the connection can be reused; the body is not kept.
+		io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
+		return &HTTPError{Command: command, StatusCode: resp.StatusCode(), ContentType: resp.Header().Get("Content-Type")}
+	}
+	data, err := io.ReadAll(io.LimitReader(raw, MaxResponseBytes+1))
+	if err != nil {
+		return transportError(command, err)
+	}
+	if len(data) > MaxResponseBytes {
+		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
+	}
+	return decodeResponse(command, data, out)
+}
+
+// decodeResponse fills out from a response body and turns a failed envelope
+// into an *APIError.
+func decodeResponse(command string, data []byte, out response) error {
+	err := json.Unmarshal(data, out)
+	env := out.head()
+	var typeErr *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &typeErr) {
+		return &DecodeError{Command: command, Err: err}
+	}
+	if env.ActionStatus == "" {
+		return &DecodeError{Command: command, Err: errors.New("no ActionStatus in the body")}
+	}
+	if env.ActionStatus != "OK" || env.ErrorCode != 0 {
+		return &APIError{
+			Command:      command,
+			ActionStatus: env.ActionStatus,
+			Code:         env.ErrorCode,
+			Info:         env.ErrorInfo,
+			Display:      env.ErrorDisplay,
+			RequestID:    env.RequestID,
+		}
+	}
+	if err != nil {
+		// A successful envelope with a field of the wrong type.
+		return &DecodeError{Command: command, Err: err}
+	}
+	return nil
+}
+
+// requestURL builds the signed URL of one attempt, with a fresh random.
+func (c *Client) requestURL(command, sig string) string {
+	const tail = "&random=4294967295&contenttype=json"
+	var b strings.Builder
+	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len(sig) + 8 + len(tail))
+	b.WriteString(c.endpoint)
+	b.WriteString(command)
+	b.WriteString(c.queryHead)
+	writeQueryEscaped(&b, sig)
+	b.WriteString("&random=")
+	var num [10]byte
+	b.Write(strconv.AppendUint(num[:0], uint64(rand.Uint32()), 10))
+	b.WriteString("&contenttype=json")
+	return b.String()
+}
+
+// writeQueryEscaped writes s escaped for a query value (like url.QueryEscape,
+// without allocating).
+func writeQueryEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9',
+			ch == '-', ch == '_', ch == '.', ch == '~':
+			b.WriteByte(ch)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[ch>>4])
+			b.WriteByte(hex[ch&15])
+		}
+	}
+}
+
+// transportError wraps a failure to exchange a request, without the request
+// URL: net/http's *url.Error prints it, query and UserSig included.
+func transportError(command string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if strings.Contains(err.Error(), "usersig=") {
+		// Not expected from net/http below *url.Error; a last line of defence.
+		err = errors.New("request failed (details withheld: they held the signed URL)")
+	}
+	return &TransportError{Command: command, Err: err}
+}
+
+func (c *Client) logRequest(ctx context.Context, command string, d time.Duration, err error) {
+	if c.logger == nil {
+		return
+	}
+	level := slog.LevelDebug
+	if err != nil {
+		level = slog.LevelWarn
+	}
+	if !c.logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("command", command),
+		slog.Duration("duration", d),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("outcome", outcomeOf(err)))
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			attrs = append(attrs, slog.Int("error_code", int(apiErr.Code)))
+		}
+		var httpErr *HTTPError
+		if errors.As(err, &httpErr) {
+			attrs = append(attrs, slog.Int("http_status", httpErr.StatusCode))
+		}
+	} else {
+		attrs = append(attrs, slog.String("outcome", "ok"))
+	}
+	c.logger.LogAttrs(ctx, level, "tim request", attrs...)
+}
+
+// outcomeOf names the kind of failure for a log record.
+func outcomeOf(err error) string {
+	var (
+		apiErr    *APIError
+		httpErr   *HTTPError
+		decodeErr *DecodeError
+		transErr  *TransportError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		return "api_error"
+	case errors.As(err, &httpErr):
+		return "http_error"
+	case errors.As(err, &decodeErr):
+		return "decode_error"
+	case errors.As(err, &transErr):
+		return "transport_error"
+	default:
+		return "error"
+	}
+}

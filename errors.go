@@ -1,0 +1,327 @@
+package tim
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// ErrorCode is an error code of the Chat service: the ErrorCode of a response
+// envelope or of one item in a list. An ErrorCode is itself an error, so the
+// constants below are sentinels for [errors.Is]:
+//
+//	if errors.Is(err, tim.ErrGroupNotFound) { ... }
+//
+// Codes without a constant still compare by value: errors.Is(err, tim.ErrorCode(10059)).
+type ErrorCode int
+
+// Codes of the group service, documented on the permission-group and member-role pages.
+const (
+	ErrInternal                      ErrorCode = 10002  // internal server error; try again
+	ErrInvalidCommand                ErrorCode = 10003  // invalid command word
+	ErrInvalidParameter              ErrorCode = 10004  // invalid parameter
+	ErrTooManyAccounts               ErrorCode = 10005  // too many accounts in one request
+	ErrGroupRateLimited              ErrorCode = 10006  // group-service rate limit
+	ErrNoPermission                  ErrorCode = 10007  // the operator lacks the permission, or the group type does not support the call
+	ErrGroupNotFound                 ErrorCode = 10010  // the group does not exist or was dissolved
+	ErrAlreadyMember                 ErrorCode = 10013  // already a member
+	ErrInvalidGroupID                ErrorCode = 10015  // invalid group ID (get_role_in_group: request JSON could not be parsed)
+	ErrCallbackDenied                ErrorCode = 10016  // denied by the app's third-party callback
+	ErrResponseTooLarge              ErrorCode = 10018  // the response would exceed 1 MB; shrink the request
+	ErrUserNotFound                  ErrorCode = 10019  // the user does not exist
+	ErrPlanRequired                  ErrorCode = 10059  // needs a higher plan
+	ErrCommunityNotSupported         ErrorCode = 11000  // the app does not support communities or topics
+	ErrPermissionGroupNotFound       ErrorCode = 110006 // the permission group does not exist or was dissolved
+	ErrPermissionGroupDeleteFailed   ErrorCode = 110007 // deleting the permission group failed; retry
+	ErrInvalidPermissionGroupID      ErrorCode = 110008 // invalid permission group ID
+	ErrTopicAlreadyInPermissionGroup ErrorCode = 110010 // the topic is already in the permission group
+	ErrTopicNotInPermissionGroup     ErrorCode = 110011 // the topic is not in the permission group
+	ErrPermissionGroupMemberLimit    ErrorCode = 110012 // the permission group's member limit is reached
+	ErrInvalidTopicID                ErrorCode = 110013 // invalid topic ID
+	ErrTopicPermissionAlreadyDeleted ErrorCode = 110014 // the topic permission was already deleted
+	ErrBadURL                        ErrorCode = 60002  // malformed URL
+	ErrBadJSON                       ErrorCode = 60003  // malformed request JSON
+	ErrAccountCheckFailed            ErrorCode = 60004  // account check failed
+	ErrUserSigCheckFailed            ErrorCode = 60005  // UserSig check failed
+	ErrRateLimitExceeded             ErrorCode = 60007  // REST API rate limit (200 calls/s per app) exceeded
+	ErrServerTimeout                 ErrorCode = 60008  // server timeout or bad HTTP format
+	ErrBadResource                   ErrorCode = 60009  // bad resource
+	ErrAdminRequired                 ErrorCode = 60010  // the identifier is not an app admin
+	ErrAppTooFrequent                ErrorCode = 60011  // app-wide calls too frequent
+	ErrSDKAppIDMissing               ErrorCode = 60012  // the sdkappid parameter is missing
+	ErrAccountCheckTimeout           ErrorCode = 60014  // account check timed out
+	ErrAppDisabled                   ErrorCode = 60016  // the app is disabled
+	ErrRequestDisabled               ErrorCode = 60017  // the request is disabled
+	ErrTooFrequent                   ErrorCode = 60018  // calls too frequent
+	ErrTooFrequentGeneral            ErrorCode = 60019  // calls too frequent
+	ErrPlanExpired                   ErrorCode = 60020  // the plan expired
+	ErrIPNotAllowed                  ErrorCode = 60021  // the caller's IP is not allowed
+	ErrBadURLParameters              ErrorCode = 60025  // bad URL parameters
+	ErrWrongRegion                   ErrorCode = 60026  // the domain is not the app's region
+	ErrTrialQuotaExceeded            ErrorCode = 60028  // trial quota used up
+	ErrUserSigExpired                ErrorCode = 70001  // the UserSig expired: make a new one
+	ErrUserSigEmpty                  ErrorCode = 70002  // the UserSig is empty
+	ErrUserSigInvalid                ErrorCode = 70003  // the UserSig is invalid
+	ErrUserSigVerifyFailed           ErrorCode = 70005  // the UserSig check failed
+	ErrSecretKeyMismatch             ErrorCode = 70009  // secret key or SDKAppID mismatch
+	ErrIdentifierMismatch            ErrorCode = 70013  // the identifier does not match the UserSig
+	ErrSDKAppIDMismatch              ErrorCode = 70014  // the SDKAppID does not match the UserSig
+	ErrSecretKeyNotFound             ErrorCode = 70016  // secret key not found
+	ErrSDKAppIDNotFound              ErrorCode = 70020  // SDKAppID not found
+	ErrTooManyFailedChecks           ErrorCode = 70050  // too many failed checks; wait 60 s
+	ErrAccountBlocklisted            ErrorCode = 70051  // the account is blocklisted
+	ErrUserSigInvalidated            ErrorCode = 70052  // the UserSig was invalidated: make a new one
+	ErrAccountNotImported            ErrorCode = 70107  // the account was not imported
+	ErrAuthTimeout                   ErrorCode = 70169  // internal timeout
+	ErrAuthInternal                  ErrorCode = 70202  // internal error
+	ErrAuthInvalidParameters         ErrorCode = 70402  // invalid parameters
+	ErrAuthAdminRequired             ErrorCode = 70403  // the operation needs an app admin
+	ErrAuthServiceError              ErrorCode = 70500  // internal error
+)
+
+// ErrRateLimited matches every code that means "too many calls, slow down":
+// 60007, 60011, 60018, 60019 and 10006.
+//
+//	if errors.Is(err, tim.ErrRateLimited) { ... back off ... }
+var ErrRateLimited = errors.New("tim: rate limited")
+
+// ErrInvalidRequest matches every [ValidationError]: a request the SDK refused
+// to send because its input breaks a documented rule.
+var ErrInvalidRequest = errors.New("tim: invalid request")
+
+// ErrBodyTooLarge matches a [DecodeError] for a response body larger than the
+// client accepts.
+var ErrBodyTooLarge = errors.New("tim: response body too large")
+
+// ErrCursorRepeated is returned by pagination when the server answers with a
+// cursor it already returned, which would otherwise loop forever.
+var ErrCursorRepeated = errors.New("tim: server repeated a pagination cursor")
+
+// retryClass says how a code may be retried.
+type retryClass uint8
+
+const (
+	retryNever  retryClass = iota
+	retryNow               // a transient failure: retry with a short backoff
+	retrySlow              // a rate limit: retry with a longer backoff
+	retryNewSig            // the UserSig must be renewed first
+)
+
+type codeInfo struct {
+	text  string
+	retry retryClass
+}
+
+var codeTable = map[ErrorCode]codeInfo{
+	ErrInternal:                      {"internal server error", retryNow},
+	ErrInvalidCommand:                {"invalid command word", retryNever},
+	ErrInvalidParameter:              {"invalid parameter", retryNever},
+	ErrTooManyAccounts:               {"too many accounts in one request", retryNever},
+	ErrGroupRateLimited:              {"group service rate limit", retrySlow},
+	ErrNoPermission:                  {"no permission for the operation", retryNever},
+	ErrGroupNotFound:                 {"group does not exist or was dissolved", retryNever},
+	ErrAlreadyMember:                 {"already a member", retryNever},
+	ErrInvalidGroupID:                {"invalid group ID or request JSON", retryNever},
+	ErrCallbackDenied:                {"denied by the app's callback", retryNever},
+	ErrResponseTooLarge:              {"response would exceed 1 MB", retryNever},
+	ErrUserNotFound:                  {"user does not exist", retryNever},
+	ErrPlanRequired:                  {"needs a higher plan", retryNever},
+	ErrCommunityNotSupported:         {"app does not support communities or topics", retryNever},
+	ErrPermissionGroupNotFound:       {"permission group does not exist or was dissolved", retryNever},
+	ErrPermissionGroupDeleteFailed:   {"permission group deletion failed", retryNow},
+	ErrInvalidPermissionGroupID:      {"invalid permission group ID", retryNever},
+	ErrTopicAlreadyInPermissionGroup: {"topic already in the permission group", retryNever},
+	ErrTopicNotInPermissionGroup:     {"topic not in the permission group", retryNever},
+	ErrPermissionGroupMemberLimit:    {"permission group member limit reached", retryNever},
+	ErrInvalidTopicID:                {"invalid topic ID", retryNever},
+	ErrTopicPermissionAlreadyDeleted: {"topic permission already deleted", retryNever},
+	ErrBadURL:                        {"bad URL", retryNever},
+	ErrBadJSON:                       {"bad request JSON", retryNever},
+	ErrAccountCheckFailed:            {"account check failed", retryNever},
+	ErrUserSigCheckFailed:            {"UserSig check failed", retryNever},
+	ErrRateLimitExceeded:             {"REST API rate limit exceeded", retrySlow},
+	ErrServerTimeout:                 {"server timeout", retryNow},
+	ErrBadResource:                   {"bad resource", retryNever},
+	ErrAdminRequired:                 {"identifier is not an app admin", retryNever},
+	ErrAppTooFrequent:                {"app calls too frequent", retrySlow},
+	ErrSDKAppIDMissing:               {"SDKAppID missing", retryNever},
+	ErrAccountCheckTimeout:           {"account check timed out", retryNow},
+	ErrAppDisabled:                   {"app disabled", retryNever},
+	ErrRequestDisabled:               {"request disabled", retryNever},
+	ErrTooFrequent:                   {"calls too frequent", retrySlow},
+	ErrTooFrequentGeneral:            {"calls too frequent", retrySlow},
+	ErrPlanExpired:                   {"plan expired", retryNever},
+	ErrIPNotAllowed:                  {"IP not allowed", retryNever},
+	ErrBadURLParameters:              {"bad URL parameters", retryNever},
+	ErrWrongRegion:                   {"wrong region domain for the app", retryNever},
+	ErrTrialQuotaExceeded:            {"trial quota used up", retryNever},
+	ErrUserSigExpired:                {"UserSig expired", retryNewSig},
+	ErrUserSigEmpty:                  {"UserSig empty", retryNever},
+	ErrUserSigInvalid:                {"UserSig invalid", retryNever},
+	ErrUserSigVerifyFailed:           {"UserSig check failed", retryNever},
+	ErrSecretKeyMismatch:             {"secret key or SDKAppID mismatch", retryNever},
+	ErrIdentifierMismatch:            {"identifier does not match the UserSig", retryNever},
+	ErrSDKAppIDMismatch:              {"SDKAppID does not match the UserSig", retryNever},
+	ErrSecretKeyNotFound:             {"secret key not found", retryNever},
+	ErrSDKAppIDNotFound:              {"SDKAppID not found", retryNever},
+	ErrTooManyFailedChecks:           {"too many failed checks, wait 60 s", retryNever},
+	ErrAccountBlocklisted:            {"account blocklisted", retryNever},
+	ErrUserSigInvalidated:            {"UserSig invalidated", retryNewSig},
+	ErrAccountNotImported:            {"account not imported", retryNever},
+	ErrAuthTimeout:                   {"internal timeout", retryNow},
+	ErrAuthInternal:                  {"internal error", retryNow},
+	ErrAuthInvalidParameters:         {"invalid parameters", retryNever},
+	ErrAuthAdminRequired:             {"needs an app admin", retryNever},
+	ErrAuthServiceError:              {"internal error", retryNow},
+}
+
+// Error describes the code, e.g. "tim: error 10010: group does not exist or was dissolved".
+func (c ErrorCode) Error() string { return "tim: " + c.describe() }
+
+func (c ErrorCode) describe() string {
+	if info, ok := codeTable[c]; ok {
+		return "error " + strconv.Itoa(int(c)) + ": " + info.text
+	}
+	return "error " + strconv.Itoa(int(c))
+}
+
+// Is reports whether c belongs to the class target names: [ErrRateLimited]
+// for the rate-limit codes. Equal codes match without it.
+func (c ErrorCode) Is(target error) bool {
+	return target == ErrRateLimited && codeTable[c].retry == retrySlow
+}
+
+// Retryable reports whether a request that failed with c may succeed if sent
+// again unchanged: internal errors and timeouts, and rate limits after a
+// backoff. 70001 and 70052 are retryable after a new UserSig is made.
+// Codes that are not documented are not retryable.
+func (c ErrorCode) Retryable() bool {
+	return codeTable[c].retry != retryNever
+}
+
+// NeedsNewUserSig reports whether c asks for a fresh UserSig before a retry
+// (70001 expired, 70052 invalidated).
+func (c ErrorCode) NeedsNewUserSig() bool {
+	return codeTable[c].retry == retryNewSig
+}
+
+// APIError is a failure the service reported in a response envelope: the
+// call reached the service and was answered with ActionStatus "FAIL" or a
+// non-zero ErrorCode. It unwraps to its [ErrorCode], so
+// errors.Is(err, tim.ErrGroupNotFound) and errors.As(err, &apiErr) both work.
+type APIError struct {
+	// Command is the REST command that failed, e.g. "get_role_in_group".
+	Command string
+	// ActionStatus is the envelope's status, normally "FAIL".
+	ActionStatus string
+	// Code is the envelope's ErrorCode.
+	Code ErrorCode
+	// Info is the envelope's ErrorInfo, the server's explanation.
+	Info string
+	// Display is the envelope's ErrorDisplay, when the server sends one.
+	Display string
+	// RequestID is the envelope's RequestId, when the server sends one.
+	RequestID string
+}
+
+// Error returns "tim: {command}: error {code}: {meaning} ({server info})".
+func (e *APIError) Error() string {
+	msg := "tim: "
+	if e.Command != "" {
+		msg += e.Command + ": "
+	}
+	msg += e.Code.describe()
+	if e.Info != "" {
+		msg += " (" + e.Info + ")"
+	}
+	return msg
+}
+
+// Unwrap returns the error code, which makes the code's sentinel match.
+func (e *APIError) Unwrap() error { return e.Code }
+
+// Retryable reports whether the failure is transient; see [ErrorCode.Retryable].
+func (e *APIError) Retryable() bool { return e.Code.Retryable() }
+
+// itemError returns the typed error of one item in a response list, or nil
+// when the item succeeded.
+func itemError(command string, code ErrorCode, info string) error {
+	if code == 0 {
+		return nil
+	}
+	return &APIError{Command: command, Code: code, Info: info}
+}
+
+// TransportError is a failure to reach the service or to read its answer: a
+// refused connection, a TLS failure, a timeout, a cancelled context. The
+// request URL is never part of it (it carries the UserSig). It unwraps to the
+// underlying error, so errors.Is(err, context.DeadlineExceeded) works.
+type TransportError struct {
+	Command string
+	Err     error
+}
+
+// Error returns "tim: {command}: transport: {cause}".
+func (e *TransportError) Error() string {
+	return "tim: " + e.Command + ": transport: " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// HTTPError is an answer whose HTTP status is not 200, such as a 502 page
+// from a proxy. The service itself answers 200 even for failures, so this
+// means the network path failed. The body is not kept.
+type HTTPError struct {
+	Command     string
+	StatusCode  int
+	ContentType string
+}
+
+// Error returns "tim: {command}: unexpected HTTP status {code}".
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("tim: %s: unexpected HTTP status %d", e.Command, e.StatusCode)
+}
+
+// Retryable reports whether the status is a server-side or gateway failure (5xx)
+// or a 429.
+func (e *HTTPError) Retryable() bool {
+	return e.StatusCode >= 500 || e.StatusCode == 429
+}
+
+// DecodeError is an HTTP 200 answer whose body is not a response envelope:
+// not JSON, truncated, missing ActionStatus, or larger than the client
+// accepts ([ErrBodyTooLarge]).
+type DecodeError struct {
+	Command string
+	Err     error
+}
+
+// Error returns "tim: {command}: malformed response: {cause}".
+func (e *DecodeError) Error() string {
+	return "tim: " + e.Command + ": malformed response: " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ValidationError is a request the SDK refused to send because a field breaks
+// a documented rule (a missing group ID, a Limit over 20, ...). Nothing was
+// sent. It matches [ErrInvalidRequest].
+type ValidationError struct {
+	Command string
+	Field   string
+	Reason  string
+}
+
+// Error returns "tim: {command}: invalid {field}: {reason}".
+func (e *ValidationError) Error() string {
+	return "tim: " + e.Command + ": invalid " + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is [ErrInvalidRequest].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
+
+func invalid(command, field, reason string) error {
+	return &ValidationError{Command: command, Field: field, Reason: reason}
+}

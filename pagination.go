@@ -1,0 +1,131 @@
+package tim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+)
+
+// Paginator walks a paged listing one page at a time, for callers that want
+// page boundaries (to checkpoint a cursor, say); [Paginator.All] walks it item
+// by item. It works on its own copy of the request, so the caller's is never
+// changed. It stops when the server answers an empty cursor, and fails with
+// [ErrCursorRepeated] rather than loop when the server repeats one.
+//
+// A Paginator is not safe for concurrent use.
+type Paginator[T any] struct {
+	fetch   func(ctx context.Context, cursor string) ([]T, string, error)
+	itemErr func(T) error
+	cursor  string
+	pages   int
+	done    bool
+	seen    map[string]struct{}
+}
+
+func newPaginator[T any](first string, fetch func(context.Context, string) ([]T, string, error), itemErr func(T) error) *Paginator[T] {
+	p := &Paginator[T]{fetch: fetch, itemErr: itemErr, cursor: first, seen: map[string]struct{}{}}
+	if first != "" {
+		p.seen[first] = struct{}{}
+	}
+	return p
+}
+
+// HasMorePages reports whether [Paginator.NextPage] has a page to fetch.
+func (p *Paginator[T]) HasMorePages() bool { return !p.done }
+
+// Cursor returns the cursor the next page will be requested with ("" before
+// the first page of a listing that starts at the beginning).
+func (p *Paginator[T]) Cursor() string { return p.cursor }
+
+// NextPage fetches the next page. After an error from the request the
+// paginator stays where it was, so calling NextPage again retries the same
+// page. When the server repeats a cursor, NextPage returns the page's items
+// with an error matching [ErrCursorRepeated], and there are no more pages.
+func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
+	if p.done {
+		return nil, errors.New("tim: no more pages")
+	}
+	items, next, err := p.fetch(ctx, p.cursor)
+	if err != nil {
+		return nil, err
+	}
+	p.pages++
+	if next == "" {
+		p.done = true
+		p.cursor = ""
+		return items, nil
+	}
+	if _, dup := p.seen[next]; dup {
+		p.done = true
+		return items, fmt.Errorf("%w: cursor %q came back after page %d", ErrCursorRepeated, next, p.pages)
+	}
+	// One entry per page: a few bytes each, so the set stays small next to
+	// the items even for long listings.
+	p.seen[next] = struct{}{}
+	p.cursor = next
+	return items, nil
+}
+
+// All returns an iterator over every remaining item. A failed request yields
+// a zero item with the error and ends the iteration. An item the server
+// could not return (a non-zero per-item ErrorCode) is yielded with its
+// *APIError; iteration goes on if the loop does. Only one page is held in
+// memory at a time.
+func (p *Paginator[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			for _, item := range page {
+				if !yield(item, p.itemErr(item)) {
+					return
+				}
+			}
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+		}
+	}
+}
+
+// failedPaginator returns a paginator whose first page fails with err: how
+// an iterator reports bad input before anything is sent.
+func failedPaginator[T any](err error) *Paginator[T] {
+	return newPaginator("", func(context.Context, string) ([]T, string, error) { return nil, "", err }, func(T) error { return nil })
+}
+
+// cursor is a pagination cursor as the service sends it: the docs call it an
+// Integer while every sample carries a string, so both decode. A JSON number
+// is kept as its decimal text; 0 and null mean "no more pages", like "".
+type cursor string
+
+func (c *cursor) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		return errors.New("tim: empty cursor value")
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*c = cursor(s)
+	case string(b) == "null":
+		*c = ""
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("tim: cursor is neither a string nor a number")
+		}
+		if f, err := n.Float64(); err == nil && f == 0 {
+			*c = ""
+		} else {
+			*c = cursor(n.String())
+		}
+	}
+	return nil
+}
