@@ -1,0 +1,326 @@
+package timtest
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/timkit/tim"
+)
+
+const (
+	servicePath     = "/v4/group_open_http_svc/"
+	maxRequestBytes = 1 << 20
+	maxRoleAccounts = 500
+	maxPageLimit    = 20
+)
+
+// result is what a command answers beyond the envelope.
+type result map[string]any
+
+// handler serves one command. It runs with s.mu held.
+type handler func(s *Server, body []byte) (result, *fail)
+
+var handlers = map[string]handler{
+	"get_permission_group":       (*Server).getPermissionGroup,
+	"get_role_in_group":          (*Server).getRoleInGroup,
+	"get_topic_permission_group": (*Server).getTopicPermissionGroup,
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+	if s.latency > 0 {
+		select {
+		case <-time.After(s.latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body}
+	if rec.Query.Has("usersig") {
+		rec.Query.Set("usersig", "[redacted]")
+	}
+
+	res, f := s.answer(r, body, &rec)
+
+	s.mu.Lock()
+	if f != nil {
+		rec.ErrorCode = f.code
+	}
+	if s.record {
+		s.requests = append(s.requests, rec)
+	}
+	s.mu.Unlock()
+
+	out := result{}
+	maps.Copy(out, res)
+	if f != nil {
+		out["ActionStatus"], out["ErrorCode"], out["ErrorInfo"] = "FAIL", int(f.code), f.info
+	} else {
+		out["ActionStatus"], out["ErrorCode"], out["ErrorInfo"] = "OK", 0, ""
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// answer checks a request as the service does and runs its command.
+func (s *Server) answer(r *http.Request, body []byte, rec *Request) (result, *fail) {
+	if r.Method != http.MethodPost {
+		return nil, failf(tim.ErrBadURL, "use POST")
+	}
+	command, ok := strings.CutPrefix(r.URL.Path, servicePath)
+	if !ok || command == "" || strings.Contains(command, "/") {
+		return nil, failf(tim.ErrBadURL, "unknown path %s", r.URL.Path)
+	}
+	rec.Command = command
+
+	q := r.URL.Query()
+	appID := q.Get("sdkappid")
+	identifier := q.Get("identifier")
+	sig := q.Get("usersig")
+	switch {
+	case appID == "":
+		return nil, failf(tim.ErrSDKAppIDMissing, "sdkappid is missing")
+	case identifier == "":
+		return nil, failf(tim.ErrBadURLParameters, "identifier is missing")
+	case sig == "":
+		return nil, failf(tim.ErrUserSigEmpty, "usersig is missing")
+	case q.Get("contenttype") != "json":
+		return nil, failf(tim.ErrBadURLParameters, "contenttype must be json")
+	}
+	id, err := strconv.ParseUint(appID, 10, 64)
+	if err != nil {
+		return nil, failf(tim.ErrBadURLParameters, "sdkappid is not a number")
+	}
+	if id != s.sdkAppID {
+		return nil, failf(tim.ErrSDKAppIDNotFound, "sdkappid %d is not this app", id)
+	}
+	if _, err := strconv.ParseUint(q.Get("random"), 10, 32); err != nil {
+		return nil, failf(tim.ErrBadURLParameters, "random must be an unsigned 32-bit integer")
+	}
+	if f := s.checkUserSig(sig, identifier); f != nil {
+		return nil, f
+	}
+	rec.UserSigValid = true
+	if !slices.Contains(s.admins, identifier) {
+		return nil, failf(tim.ErrAdminRequired, "%s is not an app admin", identifier)
+	}
+
+	h, ok := handlers[command]
+	if !ok {
+		return nil, failf(tim.ErrInvalidCommand, "unknown command %s", command)
+	}
+	if len(body) == 0 {
+		return nil, failf(tim.ErrBadJSON, "empty body")
+	}
+	if len(body) > maxRequestBytes {
+		return nil, failf(tim.ErrInvalidParameter, "body too large")
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.allow(command, s.now()) {
+		return nil, failf(tim.ErrRateLimitExceeded, "more than %d calls of %s in a second", s.ratePerSec, command)
+	}
+	return h(s, body)
+}
+
+func (s *Server) checkUserSig(sig, identifier string) *fail {
+	_, err := tim.VerifyUserSig(sig, s.sdkAppID, s.secretKey, identifier, s.now())
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tim.ErrUserSigExpired):
+		return failf(tim.ErrUserSigExpired, "UserSig expired")
+	case errors.Is(err, tim.ErrIdentifierMismatch):
+		return failf(tim.ErrIdentifierMismatch, "identifier does not match the UserSig")
+	case errors.Is(err, tim.ErrSDKAppIDMismatch):
+		return failf(tim.ErrSDKAppIDMismatch, "sdkappid does not match the UserSig")
+	default:
+		return failf(tim.ErrUserSigInvalid, "UserSig is invalid")
+	}
+}
+
+// decode reads a request body as the group service does: unparsable JSON
+// is 10015, a field of the wrong type 10004.
+func decode(body []byte, v any) *fail {
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return failf(tim.ErrInvalidParameter, "field %s has the wrong type", typeErr.Field)
+		}
+		return failf(tim.ErrInvalidGroupID, "request JSON could not be parsed")
+	}
+	return nil
+}
+
+// lenientCursor decodes Next as the service's docs allow: a string or a number.
+type lenientCursor string
+
+func (c *lenientCursor) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err == nil {
+		*c = lenientCursor(str)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*c = lenientCursor(n.String())
+	return nil
+}
+
+func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
+	var req struct {
+		GroupID string        `json:"GroupId"`
+		IDs     []string      `json:"PermissionGroupIdList"`
+		Limit   *int          `json:"Limit"`
+		Next    lenientCursor `json:"Next"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	limit := maxPageLimit
+	if req.Limit != nil {
+		limit = *req.Limit
+	}
+	if limit < 1 || limit > maxPageLimit {
+		return nil, failf(tim.ErrInvalidParameter, "Limit must be 1 to %d", maxPageLimit)
+	}
+	g, f := s.lookupCommunity(req.GroupID)
+	if f != nil {
+		return nil, f
+	}
+
+	items := []map[string]any{}
+	if len(req.IDs) > 0 {
+		for _, id := range req.IDs {
+			switch p, ok := g.pgs[id]; {
+			case !strings.HasPrefix(id, permGroupPrefix):
+				items = append(items, itemFail(id, tim.ErrInvalidPermissionGroupID, "invalid permission group ID"))
+			case !ok:
+				items = append(items, itemFail(id, tim.ErrPermissionGroupNotFound, "permission group does not exist"))
+			default:
+				items = append(items, permGroupItem(p))
+			}
+		}
+		return result{"PermissionGroupInfoList": items, "Next": ""}, nil
+	}
+
+	var after uint64
+	if req.Next != "" && req.Next != "0" {
+		n, err := strconv.ParseUint(string(req.Next), 10, 64)
+		if err != nil {
+			return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
+		}
+		after = n
+	}
+	pgs := slices.SortedFunc(maps.Values(g.pgs), func(a, b *permGroup) int { return cmp.Compare(a.serial, b.serial) })
+	start, _ := slices.BinarySearchFunc(pgs, after+1, func(p *permGroup, t uint64) int { return cmp.Compare(p.serial, t) })
+	end := min(start+limit, len(pgs))
+	for _, p := range pgs[start:end] {
+		items = append(items, permGroupItem(p))
+	}
+	next := ""
+	if end < len(pgs) {
+		next = strconv.FormatUint(pgs[end-1].serial, 10)
+	}
+	return result{"PermissionGroupInfoList": items, "Next": next}, nil
+}
+
+func permGroupItem(p *permGroup) map[string]any {
+	return map[string]any{
+		"ErrorCode":           0,
+		"ErrorInfo":           "",
+		"PermissionGroupId":   p.id,
+		"PermissionGroupName": p.name,
+		"CustomString":        p.custom,
+		"Permission":          uint64(p.permission),
+		"MemberCount":         len(p.members),
+	}
+}
+
+func itemFail(id string, code tim.ErrorCode, info string) map[string]any {
+	return map[string]any{"ErrorCode": int(code), "ErrorInfo": info, "PermissionGroupId": id}
+}
+
+func (s *Server) getRoleInGroup(body []byte) (result, *fail) {
+	var req struct {
+		GroupID  string   `json:"GroupId"`
+		Accounts []string `json:"User_Account"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	switch {
+	case len(req.Accounts) == 0:
+		return nil, failf(tim.ErrInvalidParameter, "User_Account is required")
+	case len(req.Accounts) > maxRoleAccounts:
+		return nil, failf(tim.ErrInvalidParameter, "at most %d accounts per request", maxRoleAccounts)
+	case slices.Contains(req.Accounts, ""):
+		return nil, failf(tim.ErrInvalidParameter, "User_Account holds an empty account")
+	}
+	g, f := s.lookupGroup(req.GroupID)
+	if f != nil {
+		return nil, f
+	}
+	if g.typ == AVChatRoom {
+		return nil, failf(tim.ErrNoPermission, "AVChatRoom groups do not support this API")
+	}
+	list := make([]map[string]any, len(req.Accounts))
+	for i, a := range req.Accounts {
+		role, ok := g.members[a]
+		if !ok {
+			role = tim.RoleNotMember
+		}
+		list[i] = map[string]any{"Member_Account": a, "Role": string(role)}
+	}
+	return result{"UserIdList": list}, nil
+}
+
+func (s *Server) getTopicPermissionGroup(body []byte) (result, *fail) {
+	var req struct {
+		GroupID  string   `json:"GroupId"`
+		PGID     string   `json:"PermissionGroupId"`
+		TopicIDs []string `json:"TopicIdList"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	if req.PGID == "" {
+		return nil, failf(tim.ErrInvalidParameter, "PermissionGroupId is required")
+	}
+	g, p, f := s.lookupPermGroup(req.GroupID, req.PGID)
+	if f != nil {
+		return nil, f
+	}
+	topics := req.TopicIDs
+	if len(topics) == 0 {
+		topics = slices.Sorted(maps.Keys(p.topics))
+	}
+	list := make([]map[string]any, 0, len(topics))
+	for _, t := range topics {
+		item := map[string]any{"TopicId": t, "ErrorCode": 0, "ErrorInfo": ""}
+		perm, has := p.topics[t]
+		switch {
+		case has:
+			item["Permission"] = uint64(perm)
+		case p.deleted[t]:
+			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrTopicPermissionAlreadyDeleted), "topic permission already deleted"
+		case !validTopicID(g.id, t) || !g.topics[t]:
+			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrInvalidTopicID), "invalid topic ID"
+		default:
+			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrTopicNotInPermissionGroup), "topic not in the permission group"
+		}
+		list = append(list, item)
+	}
+	return result{"TopicPermissionResultList": list}, nil
+}

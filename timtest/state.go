@@ -1,0 +1,337 @@
+package timtest
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/timkit/tim"
+)
+
+// GroupType is a group type of the Chat service.
+type GroupType string
+
+// The group types. Permission groups exist only in communities;
+// get_role_in_group serves every type but AVChatRoom.
+const (
+	Community  GroupType = "Community"
+	Public     GroupType = "Public"
+	Private    GroupType = "Private" // "Work" in the new naming
+	Work       GroupType = "Work"
+	ChatRoom   GroupType = "ChatRoom" // "Meeting" in the new naming
+	Meeting    GroupType = "Meeting"
+	AVChatRoom GroupType = "AVChatRoom"
+)
+
+// Documented limits the fake enforces.
+const (
+	maxTopicIDLen         = 96
+	maxPermGroupNameBytes = 150
+	maxCustomStringBytes  = 3000
+	serverMadePrefix      = "@PMG#_@PMG#"
+	permGroupPrefix       = "@PMG#_"
+	topicInfix            = "@TOPIC#_"
+)
+
+type group struct {
+	id        string
+	typ       GroupType
+	dissolved bool
+	members   map[string]tim.Role // the owner included
+	topics    map[string]bool
+	pgs       map[string]*permGroup
+}
+
+type permGroup struct {
+	id         string
+	name       string
+	custom     string
+	permission tim.GroupPermission
+	serial     uint64 // creation order, the pagination key
+	topics     map[string]tim.TopicPermission
+	deleted    map[string]bool // topics whose permission was deleted
+	members    map[string]bool
+}
+
+// PermissionGroup seeds a permission group with [Server.CreatePermissionGroup].
+type PermissionGroup struct {
+	// ID is a custom ID ("@PMG#_" + printable ASCII, not "@PMG#_@PMG#...");
+	// empty lets the fake make one ("@PMG#_@PMG#...").
+	ID           string
+	Name         string
+	CustomString string
+	Permission   tim.GroupPermission
+}
+
+// fail is a service error code with the text the fake answers it with.
+type fail struct {
+	code tim.ErrorCode
+	info string
+}
+
+func (f *fail) Error() string { return fmt.Sprintf("timtest: %d: %s", int(f.code), f.info) }
+
+// Unwrap lets seeding errors match the SDK's sentinels.
+func (f *fail) Unwrap() error { return f.code }
+
+func failf(code tim.ErrorCode, format string, args ...any) *fail {
+	return &fail{code: code, info: fmt.Sprintf(format, args...)}
+}
+
+// CreateGroup adds a group of type typ owned by owner. Community IDs must
+// start "@TGS#_".
+func (s *Server) CreateGroup(groupID string, typ GroupType, owner string) error {
+	if groupID == "" || owner == "" {
+		return failf(tim.ErrInvalidParameter, "group ID and owner are required")
+	}
+	if typ == Community && !strings.HasPrefix(groupID, "@TGS#_") {
+		return failf(tim.ErrInvalidGroupID, "community IDs start with @TGS#_")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g, ok := s.groups[groupID]; ok && !g.dissolved {
+		return failf(tim.ErrInvalidParameter, "group %s already exists", groupID)
+	}
+	s.groups[groupID] = &group{
+		id:      groupID,
+		typ:     typ,
+		members: map[string]tim.Role{owner: tim.RoleOwner},
+		topics:  map[string]bool{},
+		pgs:     map[string]*permGroup{},
+	}
+	return nil
+}
+
+// CreateCommunity adds a community owned by owner.
+func (s *Server) CreateCommunity(groupID, owner string) error {
+	return s.CreateGroup(groupID, Community, owner)
+}
+
+// DissolveGroup dissolves a group: calls about it answer 10010 afterwards.
+func (s *Server) DissolveGroup(groupID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, f := s.lookupGroup(groupID)
+	if f != nil {
+		return f
+	}
+	g.dissolved = true
+	return nil
+}
+
+// AddMember adds account to the group as role [tim.RoleAdmin] or
+// [tim.RoleMember], or changes its role.
+func (s *Server) AddMember(groupID, account string, role tim.Role) error {
+	if account == "" || (role != tim.RoleAdmin && role != tim.RoleMember) {
+		return failf(tim.ErrInvalidParameter, "need an account and the role Admin or Member")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, f := s.lookupGroup(groupID)
+	if f != nil {
+		return f
+	}
+	if g.members[account] == tim.RoleOwner {
+		return failf(tim.ErrInvalidParameter, "%s is the owner", account)
+	}
+	g.members[account] = role
+	return nil
+}
+
+// CreateTopic adds a topic to a community. Its ID must be the community's ID
+// + "@TOPIC#_" + a suffix, at most 96 bytes.
+func (s *Server) CreateTopic(groupID, topicID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, f := s.lookupCommunity(groupID)
+	if f != nil {
+		return f
+	}
+	if !validTopicID(groupID, topicID) {
+		return failf(tim.ErrInvalidTopicID, "topic ID %q is not %s%s... of at most %d bytes", topicID, groupID, topicInfix, maxTopicIDLen)
+	}
+	g.topics[topicID] = true
+	return nil
+}
+
+// CreatePermissionGroup adds a permission group to a community and returns
+// its ID.
+func (s *Server) CreatePermissionGroup(groupID string, pg PermissionGroup) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, f := s.lookupCommunity(groupID)
+	if f != nil {
+		return "", f
+	}
+	p, f := s.createPermGroup(g, pg)
+	if f != nil {
+		return "", f
+	}
+	return p.id, nil
+}
+
+// createPermGroup validates and adds a permission group. The caller holds s.mu.
+func (s *Server) createPermGroup(g *group, pg PermissionGroup) (*permGroup, *fail) {
+	switch {
+	case pg.Name == "":
+		return nil, failf(tim.ErrInvalidParameter, "PermissionGroupName is required")
+	case len(pg.Name) > maxPermGroupNameBytes:
+		return nil, failf(tim.ErrInvalidParameter, "PermissionGroupName exceeds %d bytes", maxPermGroupNameBytes)
+	case len(pg.CustomString) > maxCustomStringBytes:
+		return nil, failf(tim.ErrInvalidParameter, "CustomString exceeds %d bytes", maxCustomStringBytes)
+	}
+	s.pgSerial++
+	id := pg.ID
+	if id == "" {
+		id = fmt.Sprintf("%sc%06X", serverMadePrefix, s.pgSerial)
+	} else if f := checkCustomPermGroupID(id); f != nil {
+		return nil, f
+	}
+	if _, exists := g.pgs[id]; exists {
+		return nil, failf(tim.ErrInvalidParameter, "permission group %s already exists", id)
+	}
+	p := &permGroup{
+		id: id, name: pg.Name, custom: pg.CustomString, permission: pg.Permission, serial: s.pgSerial,
+		topics: map[string]tim.TopicPermission{}, deleted: map[string]bool{}, members: map[string]bool{},
+	}
+	g.pgs[id] = p
+	return p, nil
+}
+
+// SetTopicPermission gives a permission group perm in a topic of the community.
+func (s *Server) SetTopicPermission(groupID, permissionGroupID, topicID string, perm tim.TopicPermission) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, p, f := s.lookupPermGroup(groupID, permissionGroupID)
+	if f != nil {
+		return f
+	}
+	if !g.topics[topicID] {
+		return failf(tim.ErrInvalidTopicID, "no topic %s in %s", topicID, groupID)
+	}
+	p.topics[topicID] = perm
+	delete(p.deleted, topicID)
+	return nil
+}
+
+// DeleteTopicPermission removes a topic's permission from a permission group;
+// asking for it afterwards answers 110014.
+func (s *Server) DeleteTopicPermission(groupID, permissionGroupID, topicID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, p, f := s.lookupPermGroup(groupID, permissionGroupID)
+	if f != nil {
+		return f
+	}
+	if _, ok := p.topics[topicID]; !ok {
+		return failf(tim.ErrTopicNotInPermissionGroup, "topic %s is not in %s", topicID, permissionGroupID)
+	}
+	delete(p.topics, topicID)
+	p.deleted[topicID] = true
+	return nil
+}
+
+// AddPermissionGroupMembers puts community members into a permission group.
+func (s *Server) AddPermissionGroupMembers(groupID, permissionGroupID string, accounts ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, p, f := s.lookupPermGroup(groupID, permissionGroupID)
+	if f != nil {
+		return f
+	}
+	for _, a := range accounts {
+		if _, ok := g.members[a]; !ok {
+			return failf(tim.ErrInvalidParameter, "%s is not a member of %s", a, groupID)
+		}
+	}
+	for _, a := range accounts {
+		p.members[a] = true
+	}
+	return nil
+}
+
+// PermissionGroupMembers returns the members of a permission group, sorted.
+func (s *Server) PermissionGroupMembers(groupID, permissionGroupID string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, p, f := s.lookupPermGroup(groupID, permissionGroupID)
+	if f != nil {
+		return nil, f
+	}
+	return slices.Sorted(maps.Keys(p.members)), nil
+}
+
+// DestroyPermissionGroup removes a permission group with its topic
+// permissions and members.
+func (s *Server) DestroyPermissionGroup(groupID, permissionGroupID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, _, f := s.lookupPermGroup(groupID, permissionGroupID)
+	if f != nil {
+		return f
+	}
+	delete(g.pgs, permissionGroupID)
+	return nil
+}
+
+// lookupGroup finds a live group of any type. The caller holds s.mu.
+func (s *Server) lookupGroup(groupID string) (*group, *fail) {
+	if groupID == "" {
+		return nil, failf(tim.ErrInvalidParameter, "GroupId is required")
+	}
+	g, ok := s.groups[groupID]
+	if !ok || g.dissolved {
+		return nil, failf(tim.ErrGroupNotFound, "group %s does not exist or was dissolved", groupID)
+	}
+	return g, nil
+}
+
+// lookupCommunity finds a live community, answering as the
+// permission-group endpoints do. The caller holds s.mu.
+func (s *Server) lookupCommunity(groupID string) (*group, *fail) {
+	if !s.communities {
+		return nil, failf(tim.ErrCommunityNotSupported, "this app does not support communities")
+	}
+	g, f := s.lookupGroup(groupID)
+	if f != nil {
+		return nil, f
+	}
+	if g.typ != Community {
+		return nil, failf(tim.ErrNoPermission, "group type %s does not support permission groups", g.typ)
+	}
+	return g, nil
+}
+
+// lookupPermGroup finds a permission group of a live community. The caller holds s.mu.
+func (s *Server) lookupPermGroup(groupID, permissionGroupID string) (*group, *permGroup, *fail) {
+	g, f := s.lookupCommunity(groupID)
+	if f != nil {
+		return nil, nil, f
+	}
+	if !strings.HasPrefix(permissionGroupID, permGroupPrefix) {
+		return nil, nil, failf(tim.ErrInvalidPermissionGroupID, "permission group IDs start with %s", permGroupPrefix)
+	}
+	p, ok := g.pgs[permissionGroupID]
+	if !ok {
+		return nil, nil, failf(tim.ErrPermissionGroupNotFound, "permission group %s does not exist or was dissolved", permissionGroupID)
+	}
+	return g, p, nil
+}
+
+func checkCustomPermGroupID(id string) *fail {
+	if !strings.HasPrefix(id, permGroupPrefix) || strings.HasPrefix(id, serverMadePrefix) || len(id) == len(permGroupPrefix) {
+		return failf(tim.ErrInvalidPermissionGroupID, "custom IDs are %s + a suffix and must not start %s", permGroupPrefix, serverMadePrefix)
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x20 || id[i] > 0x7e {
+			return failf(tim.ErrInvalidPermissionGroupID, "custom IDs are printable ASCII")
+		}
+	}
+	return nil
+}
+
+func validTopicID(groupID, topicID string) bool {
+	prefix := groupID + topicInfix
+	return len(topicID) > len(prefix) && len(topicID) <= maxTopicIDLen && strings.HasPrefix(topicID, prefix)
+}
