@@ -37,7 +37,9 @@ type PermissionGroup struct {
 
 // Err returns the item's failure as an *APIError (for example
 // [ErrPermissionGroupNotFound] for an ID that does not exist), or nil.
-func (g PermissionGroup) Err() error { return itemError(cmdGetPermissionGroup, g.ErrorCode, g.ErrorInfo) }
+func (g PermissionGroup) Err() error {
+	return itemError(cmdGetPermissionGroup, g.ErrorCode, g.ErrorInfo)
+}
 
 // GetPermissionGroupsRequest asks for the permission groups of a community.
 type GetPermissionGroupsRequest struct {
