@@ -51,10 +51,12 @@ type getRoleInGroupBody struct {
 
 type getRoleInGroupResponse struct {
 	envelope
-	UserIDList []struct {
-		Account string `json:"Member_Account"`
-		Role    Role   `json:"Role"`
-	} `json:"UserIdList"`
+	UserIDList []roleItem `json:"UserIdList"`
+}
+
+type roleItem struct {
+	Account string `json:"Member_Account"`
+	Role    Role   `json:"Role"`
 }
 
 // GetRoleInGroup returns the role of each account in the group
