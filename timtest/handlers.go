@@ -29,9 +29,20 @@ type result map[string]any
 type handler func(s *Server, body []byte) (result, *fail)
 
 var handlers = map[string]handler{
-	"get_permission_group":       (*Server).getPermissionGroup,
+	"get_permission_group":       communityOnly((*Server).getPermissionGroup),
 	"get_role_in_group":          (*Server).getRoleInGroup,
-	"get_topic_permission_group": (*Server).getTopicPermissionGroup,
+	"get_topic_permission_group": communityOnly((*Server).getTopicPermissionGroup),
+}
+
+// communityOnly answers 11000, before anything else, for an app without
+// community support.
+func communityOnly(h handler) handler {
+	return func(s *Server, body []byte) (result, *fail) {
+		if !s.communities {
+			return nil, failf(tim.ErrCommunityNotSupported, "this app does not support communities")
+		}
+		return h(s, body)
+	}
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {

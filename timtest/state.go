@@ -288,11 +288,9 @@ func (s *Server) lookupGroup(groupID string) (*group, *fail) {
 }
 
 // lookupCommunity finds a live community, answering as the
-// permission-group endpoints do. The caller holds s.mu.
+// permission-group endpoints do (but for 11000: see communityOnly). The
+// caller holds s.mu.
 func (s *Server) lookupCommunity(groupID string) (*group, *fail) {
-	if !s.communities {
-		return nil, failf(tim.ErrCommunityNotSupported, "this app does not support communities")
-	}
 	g, f := s.lookupGroup(groupID)
 	if f != nil {
 		return nil, f

@@ -1,0 +1,346 @@
+package tim_test
+
+// Tests of the SDK against the fake service in package timtest: the whole
+// path, from signing to decoding, with the service's own checks.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/timtest"
+)
+
+const (
+	community = "@TGS#_@TGS#cV6IHIIM62C4"
+	topicA    = community + "@TOPIC#_a"
+	topicB    = community + "@TOPIC#_b"
+	topicC    = community + "@TOPIC#_c"
+)
+
+// seeded starts a fake with a community: owner leckie, admin amy, member
+// peter; topics a, b, c; permission group @PMG#_mods with amy and peter in
+// it and permissions in topics a and b.
+func seeded(t *testing.T, opts ...timtest.Option) (*timtest.Server, *tim.Client) {
+	t.Helper()
+	srv := timtest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	require.NoError(t, srv.CreateCommunity(community, "leckie"))
+	require.NoError(t, srv.AddMember(community, "amy", tim.RoleAdmin))
+	require.NoError(t, srv.AddMember(community, "peter", tim.RoleMember))
+	for _, topic := range []string{topicA, topicB, topicC} {
+		require.NoError(t, srv.CreateTopic(community, topic))
+	}
+	_, err := srv.CreatePermissionGroup(community, timtest.PermissionGroup{ID: "@PMG#_mods", Name: "mods", CustomString: "c", Permission: tim.GroupPermMuteMembers | tim.GroupPermBanMembers})
+	require.NoError(t, err)
+	require.NoError(t, srv.AddPermissionGroupMembers(community, "@PMG#_mods", "amy", "peter"))
+	require.NoError(t, srv.SetTopicPermission(community, "@PMG#_mods", topicA, tim.TopicPermSendMessage))
+	require.NoError(t, srv.SetTopicPermission(community, "@PMG#_mods", topicB, 123456))
+	client, err := srv.NewClient()
+	require.NoError(t, err)
+	return srv, client
+}
+
+func TestFakeGetPermissionGroups(t *testing.T) {
+	_, client := seeded(t)
+	page, err := client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community})
+	require.NoError(t, err)
+	assert.Equal(t, &tim.PermissionGroupsPage{PermissionGroups: []tim.PermissionGroup{{
+		ID: "@PMG#_mods", Name: "mods", CustomString: "c", Permission: tim.GroupPermMuteMembers | tim.GroupPermBanMembers, MemberCount: 2,
+	}}}, page)
+
+	page, err = client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope", "bad"}})
+	require.NoError(t, err)
+	require.Len(t, page.PermissionGroups, 3)
+	assert.NoError(t, page.PermissionGroups[0].Err())
+	assert.ErrorIs(t, page.PermissionGroups[1].Err(), tim.ErrPermissionGroupNotFound)
+	assert.ErrorIs(t, page.PermissionGroups[2].Err(), tim.ErrInvalidPermissionGroupID)
+}
+
+func TestFakePaginationAcrossPages(t *testing.T) {
+	srv, client := seeded(t)
+	want := []string{"@PMG#_mods"}
+	for i := range 44 {
+		id, err := srv.CreatePermissionGroup(community, timtest.PermissionGroup{Name: "g" + strconv.Itoa(i), Permission: tim.GroupPermission(i)})
+		require.NoError(t, err)
+		want = append(want, id)
+	}
+	srv.ResetRequests()
+
+	var got []string
+	for g, err := range client.AllPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community}) {
+		require.NoError(t, err)
+		got = append(got, g.ID)
+	}
+	assert.Equal(t, want, got, "every group once, in creation order")
+	reqs := srv.RequestsFor("get_permission_group")
+	require.Len(t, reqs, 3, "45 groups are 3 pages of 20")
+	var nexts []string
+	for _, r := range reqs {
+		var body struct {
+			Limit int
+			Next  string
+		}
+		require.NoError(t, json.Unmarshal(r.Body, &body))
+		assert.Equal(t, 20, body.Limit)
+		nexts = append(nexts, body.Next)
+	}
+	assert.Equal(t, "", nexts[0])
+	assert.NotEmpty(t, nexts[1])
+	assert.NotEqual(t, nexts[1], nexts[2])
+
+	// Smaller pages through the paginator.
+	p := tim.NewPermissionGroupPaginator(client, &tim.GetPermissionGroupsRequest{GroupID: community, Limit: 7})
+	pages, total := 0, 0
+	for p.HasMorePages() {
+		items, err := p.NextPage(context.Background())
+		require.NoError(t, err)
+		pages++
+		total += len(items)
+	}
+	assert.Equal(t, 7, pages)
+	assert.Equal(t, 45, total)
+}
+
+func TestFakeGetRoleInGroup(t *testing.T) {
+	_, client := seeded(t)
+	roles, err := client.GetRoleInGroup(context.Background(), community, []string{"peter", "leckie", "stranger", "amy"})
+	require.NoError(t, err)
+	assert.Equal(t, []tim.MemberRole{{"peter", tim.RoleMember}, {"leckie", tim.RoleOwner}, {"stranger", tim.RoleNotMember}, {"amy", tim.RoleAdmin}}, roles)
+}
+
+func TestFakeGetRoleInGroupSplitsLargeLists(t *testing.T) {
+	srv, client := seeded(t)
+	accounts := make([]string, 1234)
+	for i := range accounts {
+		accounts[i] = "user" + strconv.Itoa(i)
+	}
+	accounts[0], accounts[700], accounts[1233] = "amy", "leckie", "peter"
+	srv.ResetRequests()
+
+	roles, err := client.GetRoleInGroup(context.Background(), community, accounts)
+	require.NoError(t, err)
+	require.Len(t, roles, 1234)
+	for i, r := range roles {
+		assert.Equal(t, accounts[i], r.Account, "input order")
+	}
+	assert.Equal(t, tim.RoleAdmin, roles[0].Role)
+	assert.Equal(t, tim.RoleOwner, roles[700].Role)
+	assert.Equal(t, tim.RoleMember, roles[1233].Role)
+	assert.Equal(t, tim.RoleNotMember, roles[1].Role)
+
+	reqs := srv.RequestsFor("get_role_in_group")
+	require.Len(t, reqs, 3)
+	var sizes []int
+	for _, r := range reqs {
+		var body struct{ User_Account []string }
+		require.NoError(t, json.Unmarshal(r.Body, &body))
+		sizes = append(sizes, len(body.User_Account))
+	}
+	assert.ElementsMatch(t, []int{500, 500, 234}, sizes)
+}
+
+// inFlight counts concurrent requests through a transport.
+type inFlight struct {
+	next      http.RoundTripper
+	cur, peak atomic.Int32
+}
+
+func (f *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := f.cur.Add(1)
+	defer f.cur.Add(-1)
+	for {
+		p := f.peak.Load()
+		if n <= p || f.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	return f.next.RoundTrip(r)
+}
+
+func TestFakeGetRoleInGroupBoundsConcurrency(t *testing.T) {
+	srv, _ := seeded(t, timtest.WithLatency(20*time.Millisecond))
+	counter := &inFlight{next: http.DefaultTransport}
+	client, err := srv.NewClient(tim.WithHTTPClient(&http.Client{Transport: counter}), tim.WithMaxConcurrency(2))
+	require.NoError(t, err)
+	accounts := make([]string, 2500)
+	for i := range accounts {
+		accounts[i] = "u" + strconv.Itoa(i)
+	}
+	roles, err := client.GetRoleInGroup(context.Background(), community, accounts)
+	require.NoError(t, err)
+	assert.Len(t, roles, 2500)
+	assert.Len(t, srv.RequestsFor("get_role_in_group"), 5)
+	assert.LessOrEqual(t, counter.peak.Load(), int32(2))
+	assert.GreaterOrEqual(t, counter.peak.Load(), int32(1))
+}
+
+func TestFakeGetTopicPermissions(t *testing.T) {
+	srv, client := seeded(t)
+	ctx := context.Background()
+	all, err := client.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods"})
+	require.NoError(t, err)
+	assert.Equal(t, []tim.TopicPermissionResult{{TopicID: topicA, Permission: tim.TopicPermSendMessage}, {TopicID: topicB, Permission: 123456}}, all)
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(srv.RequestsFor("get_topic_permission_group")[0].Body, &body))
+	assert.NotContains(t, body, "TopicIdList")
+
+	require.NoError(t, srv.DeleteTopicPermission(community, "@PMG#_mods", topicB))
+	some, err := client.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", TopicIDs: []string{topicA, topicB, topicC, "nope"}})
+	require.NoError(t, err)
+	require.Len(t, some, 4)
+	assert.NoError(t, some[0].Err())
+	assert.ErrorIs(t, some[1].Err(), tim.ErrTopicPermissionAlreadyDeleted)
+	assert.ErrorIs(t, some[2].Err(), tim.ErrTopicNotInPermissionGroup)
+	assert.ErrorIs(t, some[3].Err(), tim.ErrInvalidTopicID)
+}
+
+// TestFakeDocumentedErrors drives each documented failure through the SDK.
+func TestFakeDocumentedErrors(t *testing.T) {
+	ctx := context.Background()
+	pages := func(c *tim.Client, group string) error {
+		_, err := c.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: group})
+		return err
+	}
+	roles := func(c *tim.Client, group string) error {
+		_, err := c.GetRoleInGroup(ctx, group, []string{"amy"})
+		return err
+	}
+	topics := func(pg string) func(c *tim.Client, group string) error {
+		return func(c *tim.Client, group string) error {
+			_, err := c.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg})
+			return err
+		}
+	}
+	cases := []struct {
+		name  string
+		opts  []timtest.Option
+		setup func(*testing.T, *timtest.Server) *tim.Client // nil: the seeded client
+		group string
+		call  func(*tim.Client, string) error
+		want  tim.ErrorCode
+	}{
+		{"unknown group: permission groups", nil, nil, "@TGS#_nope", pages, tim.ErrGroupNotFound},
+		{"unknown group: roles", nil, nil, "@TGS#_nope", roles, tim.ErrGroupNotFound},
+		{"unknown group: topics", nil, nil, "@TGS#_nope", topics("@PMG#_mods"), tim.ErrGroupNotFound},
+		{"dissolved group", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			require.NoError(t, s.DissolveGroup(community))
+			return nil
+		}, community, pages, tim.ErrGroupNotFound},
+		{"not a community", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			require.NoError(t, s.CreateGroup("@TGS#pub", timtest.Public, "o"))
+			return nil
+		}, "@TGS#pub", pages, tim.ErrNoPermission},
+		{"not a community: topics", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			require.NoError(t, s.CreateGroup("@TGS#pub", timtest.Public, "o"))
+			return nil
+		}, "@TGS#pub", topics("@PMG#_x"), tim.ErrNoPermission},
+		{"AVChatRoom roles", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			require.NoError(t, s.CreateGroup("@TGS#av", timtest.AVChatRoom, "o"))
+			return nil
+		}, "@TGS#av", roles, tim.ErrNoPermission},
+		{"app without communities", []timtest.Option{timtest.WithoutCommunitySupport()}, nil, community, pages, tim.ErrCommunityNotSupported},
+		{"unknown permission group", nil, nil, community, topics("@PMG#_nope"), tim.ErrPermissionGroupNotFound},
+		{"malformed permission group", nil, nil, community, topics("nope"), tim.ErrInvalidPermissionGroupID},
+		{"not an admin", []timtest.Option{timtest.WithAdmins("root")}, func(t *testing.T, s *timtest.Server) *tim.Client {
+			c, err := tim.NewClient(s.SDKAppID(), "administrator", tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.SecretKey()))
+			require.NoError(t, err)
+			return c
+		}, community, roles, tim.ErrAdminRequired},
+		{"expired UserSig", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			sig, _ := tim.GenerateUserSig(s.SDKAppID(), s.SecretKey(), s.Admin(), time.Now().Add(-2*time.Hour), time.Hour)
+			return signedWith(t, s, sig)
+		}, community, roles, tim.ErrUserSigExpired},
+		{"UserSig from another key", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			sig, _ := tim.GenerateUserSig(s.SDKAppID(), "another-key", s.Admin(), time.Now(), time.Hour)
+			return signedWith(t, s, sig)
+		}, community, roles, tim.ErrUserSigInvalid},
+		{"UserSig of another identifier", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
+			sig, _ := tim.GenerateUserSig(s.SDKAppID(), s.SecretKey(), "someone", time.Now(), time.Hour)
+			return signedWith(t, s, sig)
+		}, community, roles, tim.ErrIdentifierMismatch},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, client := seeded(t, tc.opts...)
+			if tc.setup != nil {
+				if c := tc.setup(t, srv); c != nil {
+					client = c
+				}
+			}
+			err := tc.call(client, tc.group)
+			require.ErrorIs(t, err, tc.want)
+			var apiErr *tim.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, "FAIL", apiErr.ActionStatus)
+			assert.NotEmpty(t, apiErr.Info)
+		})
+	}
+}
+
+// signedWith returns a client for srv that sends sig as its UserSig.
+func signedWith(t *testing.T, srv *timtest.Server, sig string) *tim.Client {
+	t.Helper()
+	c, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(tim.StaticUserSig(sig)))
+	require.NoError(t, err)
+	return c
+}
+
+func TestFakeRateLimit(t *testing.T) {
+	now := time.Now()
+	srv, client := seeded(t, timtest.WithRateLimit(3), timtest.WithClock(func() time.Time { return now }))
+	for i := range 3 {
+		_, err := client.GetRoleInGroup(context.Background(), community, []string{"amy"})
+		require.NoError(t, err, "call %d", i)
+	}
+	_, err := client.GetRoleInGroup(context.Background(), community, []string{"amy"})
+	require.ErrorIs(t, err, tim.ErrRateLimitExceeded)
+	assert.ErrorIs(t, err, tim.ErrRateLimited)
+	assert.Equal(t, tim.ErrRateLimitExceeded, srv.RequestsFor("get_role_in_group")[3].ErrorCode)
+}
+
+func TestFakeConcurrentClients(t *testing.T) {
+	srv, client := seeded(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := srv.CreatePermissionGroup(community, timtest.PermissionGroup{Name: fmt.Sprint("p", i)}); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := client.GetRoleInGroup(context.Background(), community, []string{"amy", "x"}); err != nil {
+				errs <- err
+			}
+			for _, err := range client.AllPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community, Limit: 5}) {
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	n := 0
+	for _, err := range client.AllPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 33, n)
+}
