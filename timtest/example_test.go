@@ -1,0 +1,66 @@
+package timtest_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/timtest"
+)
+
+func ExampleNewServer() {
+	srv := timtest.NewServer()
+	defer srv.Close()
+
+	// Seed the state your code expects.
+	const group = "@TGS#_@TGS#demo"
+	if err := srv.CreateCommunity(group, "owner"); err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.AddMember(group, "alice", tim.RoleAdmin); err != nil {
+		log.Fatal(err)
+	}
+
+	// Point a client at it: srv.NewClient uses the fake's app, admin and key.
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	roles, err := client.GetRoleInGroup(context.Background(), group, []string{"alice", "bob"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(roles)
+
+	// Assert on what was sent.
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Command, r.UserSigValid, r.Query.Get("usersig"), int(r.ErrorCode))
+	}
+	// Output:
+	// [{alice Admin} {bob NotMember}]
+	// get_role_in_group true [redacted] 0
+}
+
+func ExampleServer_CreatePermissionGroup() {
+	srv := timtest.NewServer()
+	defer srv.Close()
+	const group = "@TGS#_@TGS#demo"
+	if err := srv.CreateCommunity(group, "owner"); err != nil {
+		log.Fatal(err)
+	}
+	id, err := srv.CreatePermissionGroup(group, timtest.PermissionGroup{Name: "Moderators", Permission: tim.GroupPermMuteMembers})
+	fmt.Println(id, err)
+	custom, err := srv.CreatePermissionGroup(group, timtest.PermissionGroup{ID: "@PMG#_mods", Name: "Mods"})
+	fmt.Println(custom, err)
+	// Output:
+	// @PMG#_@PMG#c000001 <nil>
+	// @PMG#_mods <nil>
+}
+
+func ExampleWithRateLimit() {
+	srv := timtest.NewServer(timtest.WithRateLimit(200)) // answer 60007 past 200 calls/s per command
+	defer srv.Close()
+	fmt.Println(srv.URL() != "")
+	// Output: true
+}
