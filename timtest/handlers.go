@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -83,14 +84,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer checks a request as the service does and runs its command.
 func (s *Server) answer(r *http.Request, body []byte, rec *Request) (result, *fail) {
-	if r.Method != http.MethodPost {
-		return nil, failf(tim.ErrBadURL, "use POST")
-	}
 	command, ok := strings.CutPrefix(r.URL.Path, servicePath)
 	if !ok || command == "" || strings.Contains(command, "/") {
 		return nil, failf(tim.ErrBadURL, "unknown path %s", r.URL.Path)
 	}
 	rec.Command = command
+	if r.Method != http.MethodPost {
+		return nil, failf(tim.ErrBadURL, "use POST")
+	}
 
 	q := r.URL.Query()
 	appID := q.Get("sdkappid")
@@ -235,7 +236,7 @@ func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
 		after = n
 	}
 	pgs := slices.SortedFunc(maps.Values(g.pgs), func(a, b *permGroup) int { return cmp.Compare(a.serial, b.serial) })
-	start, _ := slices.BinarySearchFunc(pgs, after+1, func(p *permGroup, t uint64) int { return cmp.Compare(p.serial, t) })
+	start := sort.Search(len(pgs), func(i int) bool { return pgs[i].serial > after })
 	end := min(start+limit, len(pgs))
 	for _, p := range pgs[start:end] {
 		items = append(items, permGroupItem(p))

@@ -68,9 +68,14 @@ func WithSDKAppID(id uint64) Option { return func(s *Server) { s.sdkAppID = id }
 func WithSecretKey(key string) Option { return func(s *Server) { s.secretKey = key } }
 
 // WithAdmins sets the app admin accounts (default [DefaultAdmin]); the first
-// is the one [Server.NewClient] acts as. Other identifiers get 60010.
+// is the one [Server.NewClient] acts as. Other identifiers get 60010. With no
+// IDs the default stays.
 func WithAdmins(ids ...string) Option {
-	return func(s *Server) { s.admins = slices.Clone(ids) }
+	return func(s *Server) {
+		if len(ids) > 0 {
+			s.admins = slices.Clone(ids)
+		}
+	}
 }
 
 // WithoutCommunitySupport makes the app one without community support: the
