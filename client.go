@@ -49,7 +49,7 @@ type Client struct {
 	signer      UserSigner
 	baseURL     string // scheme://host[/prefix], no trailing slash
 	endpoint    string // baseURL + groupService
-	queryHead   string // "?sdkappid=…&identifier=…&usersig="
+	queryHead   string // "?sdkappid=…&identifier=…"
 	http        *resty.Client
 	timeout     time.Duration
 	logger      *slog.Logger // nil: no logging
@@ -237,7 +237,7 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 	}
 	c.endpoint = c.baseURL + groupService
 	c.queryHead = "?sdkappid=" + strconv.FormatUint(sdkAppID, 10) +
-		"&identifier=" + url.QueryEscape(identifier) + "&usersig="
+		"&identifier=" + url.QueryEscape(identifier)
 
 	switch {
 	case s.signer != nil && s.secretKey != "":
@@ -245,7 +245,7 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 	case s.signer != nil:
 		c.signer = s.signer
 	case s.secretKey != "":
-		ks, err := NewKeySigner(sdkAppID, identifier, s.secretKey)
+		ks, err := NewKeySigner(sdkAppID, s.secretKey, identifier)
 		if err != nil {
 			return nil, err
 		}
@@ -408,10 +408,11 @@ func decodeResponse(command string, data []byte, out response) error {
 func (c *Client) requestURL(command, sig string) string {
 	const tail = "&random=4294967295&contenttype=json"
 	var b strings.Builder
-	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len(sig) + 8 + len(tail))
+	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len("&usersig=") + len(sig) + 8 + len(tail))
 	b.WriteString(c.endpoint)
 	b.WriteString(command)
 	b.WriteString(c.queryHead)
+	b.WriteString("&usersig=")
 	writeQueryEscaped(&b, sig)
 	b.WriteString("&random=")
 	var num [10]byte

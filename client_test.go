@@ -690,7 +690,12 @@ func TestNoSecretsLeak(t *testing.T) {
 		}
 	}
 	require.Len(t, errs, 8, "four failures")
-	printed := fmt.Sprintf("%v %+v %#v %s %d %x %q", m.client, m.client, m.client, m.client, m.client, m.client, m.client)
+	printed := fmt.Sprintf("%v %+v %#v %s %d %x %q", m.client, m.client, m.client, m.client, m.client, m.client, m.client) +
+		fmt.Sprintf("%v %+v %#v", *m.client, *m.client, *m.client) // the value form skips Format
+
+	static, err := NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithUserSigner(StaticUserSig("STATIC-SECRET-SIG")))
+	require.NoError(t, err)
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", *static, *static, static), "STATIC-SECRET-SIG")
 
 	records := strings.Count(logs.String(), "\n")
 	assert.Equal(t, 5, records, "one record per request")

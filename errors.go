@@ -194,7 +194,9 @@ func (c ErrorCode) Is(target error) bool {
 // Retryable reports whether a request that failed with c may succeed if sent
 // again unchanged: internal errors and timeouts, and rate limits after a
 // backoff. 70001 and 70052 are retryable after a new UserSig is made.
-// Codes that are not documented are not retryable.
+// 70050 (too many failed checks) asks for a 60 s wait, which no caller should
+// sleep through unawares, so it is not. Codes that are not documented are not
+// retryable.
 func (c ErrorCode) Retryable() bool {
 	return codeTable[c].retry != retryNever
 }

@@ -196,7 +196,7 @@ func ExampleGenerateUserSig() {
 }
 
 func ExampleNewKeySigner() {
-	signer, err := tim.NewKeySigner(1400000000, "administrator", "my-secret-key", tim.WithSignerValidity(7*24*time.Hour))
+	signer, err := tim.NewKeySigner(1400000000, "my-secret-key", "administrator", tim.WithSignerValidity(7*24*time.Hour))
 	if err != nil {
 		log.Fatal(err)
 	}
