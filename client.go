@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -329,24 +330,37 @@ func (e *envelope) head() *envelope { return e }
 // response is a decoded response body; every one embeds envelope.
 type response interface{ head() *envelope }
 
-// call sends one command and decodes its answer into out.
+// call sends one command and decodes its answer into out. When the service
+// rejects the UserSig as expired or invalidated (70001, 70052) and the signer
+// can drop it ([Invalidator]), call sends once more with a new one: the
+// service refused the request before acting on it, so that is safe for any
+// command.
 func (c *Client) call(ctx context.Context, command string, in any, out response) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("tim: %s: encode request: %w", command, err)
 	}
-	start := time.Now()
-	err = c.send(ctx, command, body, out)
-	c.logRequest(ctx, command, time.Since(start), err)
-	return err
+	for attempt := 1; ; attempt++ {
+		sig, err := c.signer.UserSig(ctx)
+		if err != nil {
+			return fmt.Errorf("tim: %s: get UserSig: %w", command, err)
+		}
+		start := time.Now()
+		err = c.send(ctx, command, sig, body, out)
+		c.logRequest(ctx, command, attempt, time.Since(start), err)
+
+		var apiErr *APIError
+		inv, canInvalidate := c.signer.(Invalidator)
+		if attempt > 1 || !canInvalidate || !errors.As(err, &apiErr) || !apiErr.Code.NeedsNewUserSig() {
+			return err
+		}
+		inv.Invalidate(sig)
+		reflect.ValueOf(out).Elem().SetZero() // decode the retry into a clean value
+	}
 }
 
-// send makes one HTTP attempt: sign, POST, read, decode.
-func (c *Client) send(ctx context.Context, command string, body []byte, out response) error {
-	sig, err := c.signer.UserSig(ctx)
-	if err != nil {
-		return fmt.Errorf("tim: %s: get UserSig: %w", command, err)
-	}
+// send makes one HTTP attempt signed with sig: POST, read, decode.
+func (c *Client) send(ctx context.Context, command, sig string, body []byte, out response) error {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
@@ -356,7 +370,7 @@ func (c *Client) send(ctx context.Context, command string, body []byte, out resp
 		SetDoNotParseResponse(true).
 		Post(c.requestURL(command, sig))
 	if err != nil {
-		return transportError(command, err)
+		return transportError(command, sig, err)
 	}
 	raw := resp.RawBody()
 	defer raw.Close()
@@ -367,7 +381,7 @@ func (c *Client) send(ctx context.Context, command string, body []byte, out resp
 	}
 	data, err := io.ReadAll(io.LimitReader(raw, MaxResponseBytes+1))
 	if err != nil {
-		return transportError(command, err)
+		return transportError(command, sig, err)
 	}
 	if len(data) > MaxResponseBytes {
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
@@ -376,18 +390,27 @@ func (c *Client) send(ctx context.Context, command string, body []byte, out resp
 }
 
 // decodeResponse fills out from a response body and turns a failed envelope
-// into an *APIError.
+// into an *APIError. A failed envelope wins over a payload that does not
+// decode: the code is what the caller needs.
 func decodeResponse(command string, data []byte, out response) error {
 	err := json.Unmarshal(data, out)
 	env := out.head()
-	var typeErr *json.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typeErr) {
-		return &DecodeError{Command: command, Err: err}
+	if err != nil {
+		var syntaxErr *json.SyntaxError
+		if errors.As(err, &syntaxErr) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return &DecodeError{Command: command, Err: err}
+		}
+		// Decoding may have stopped before the envelope fields: read them alone.
+		var only envelope
+		if json.Unmarshal(data, &only) != nil || !only.failed() {
+			return &DecodeError{Command: command, Err: err}
+		}
+		env = &only
 	}
 	if env.ActionStatus == "" {
 		return &DecodeError{Command: command, Err: errors.New("no ActionStatus in the body")}
 	}
-	if env.ActionStatus != "OK" || env.ErrorCode != 0 {
+	if env.failed() {
 		return &APIError{
 			Command:      command,
 			ActionStatus: env.ActionStatus,
@@ -397,18 +420,17 @@ func decodeResponse(command string, data []byte, out response) error {
 			RequestID:    env.RequestID,
 		}
 	}
-	if err != nil {
-		// A successful envelope with a field of the wrong type.
-		return &DecodeError{Command: command, Err: err}
-	}
 	return nil
+}
+
+func (e *envelope) failed() bool {
+	return e.ActionStatus != "" && (e.ActionStatus != "OK" || e.ErrorCode != 0)
 }
 
 // requestURL builds the signed URL of one attempt, with a fresh random.
 func (c *Client) requestURL(command, sig string) string {
-	const tail = "&random=4294967295&contenttype=json"
 	var b strings.Builder
-	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len("&usersig=") + len(sig) + 8 + len(tail))
+	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len(sig) + 64)
 	b.WriteString(c.endpoint)
 	b.WriteString(command)
 	b.WriteString(c.queryHead)
@@ -440,20 +462,34 @@ func writeQueryEscaped(b *strings.Builder, s string) {
 }
 
 // transportError wraps a failure to exchange a request, without the request
-// URL: net/http's *url.Error prints it, query and UserSig included.
-func transportError(command string, err error) error {
+// URL: net/http's *url.Error prints it, query and UserSig included. A
+// transport of the caller's (WithHTTPClient) might still quote the URL or the
+// signature in its own error; such a message is withheld.
+func transportError(command, sig string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if strings.Contains(err.Error(), "usersig=") {
-		// Not expected from net/http below *url.Error; a last line of defence.
-		err = errors.New("request failed (details withheld: they held the signed URL)")
+	if msg := err.Error(); strings.Contains(msg, "usersig=") || strings.Contains(msg, sig) || strings.Contains(msg, url.QueryEscape(sig)) {
+		err = &withheldError{err}
 	}
 	return &TransportError{Command: command, Err: err}
 }
 
-func (c *Client) logRequest(ctx context.Context, command string, d time.Duration, err error) {
+// withheldError hides the text of an error that quoted a secret, and keeps
+// it reachable for errors.Is (a context error, say) without printing it.
+type withheldError struct{ err error }
+
+func (w *withheldError) Error() string {
+	return "request failed (details withheld: they quoted the signed URL)"
+}
+
+func (w *withheldError) Is(target error) bool {
+	return target == context.Canceled && errors.Is(w.err, context.Canceled) ||
+		target == context.DeadlineExceeded && errors.Is(w.err, context.DeadlineExceeded)
+}
+
+func (c *Client) logRequest(ctx context.Context, command string, attempt int, d time.Duration, err error) {
 	if c.logger == nil {
 		return
 	}
@@ -466,6 +502,7 @@ func (c *Client) logRequest(ctx context.Context, command string, d time.Duration
 	}
 	attrs := []slog.Attr{
 		slog.String("command", command),
+		slog.Int("attempt", attempt),
 		slog.Duration("duration", d),
 	}
 	if err != nil {

@@ -690,6 +690,9 @@ func TestNoSecretsLeak(t *testing.T) {
 		}
 	}
 	require.Len(t, errs, 8, "four failures")
+	sig2, err := m.client.signer.UserSig(context.Background())
+	require.NoError(t, err)
+	require.NotEqual(t, sig, sig2, "the 70001 made a new UserSig")
 	printed := fmt.Sprintf("%v %+v %#v %s %d %x %q", m.client, m.client, m.client, m.client, m.client, m.client, m.client) +
 		fmt.Sprintf("%v %+v %#v", *m.client, *m.client, *m.client) // the value form skips Format
 
@@ -698,13 +701,173 @@ func TestNoSecretsLeak(t *testing.T) {
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", *static, *static, static), "STATIC-SECRET-SIG")
 
 	records := strings.Count(logs.String(), "\n")
-	assert.Equal(t, 5, records, "one record per request")
+	assert.Equal(t, 6, records, "one record per request: 70001 is sent again with a new UserSig")
+	assert.Contains(t, logs.String(), `"attempt":2`)
 	assert.Contains(t, logs.String(), `"error_code":70001`)
 	assert.Contains(t, logs.String(), `"http_status":502`)
 
 	for name, text := range map[string]string{"errors": strings.Join(errs, "\n"), "logs": logs.String(), "printed client": printed} {
-		for _, secret := range []string{testKey, sig, url.QueryEscape(sig), "usersig"} {
+		for _, secret := range []string{testKey, sig, url.QueryEscape(sig), sig2, "usersig"} {
 			assert.NotContains(t, text, secret, "%s leak a secret", name)
 		}
 	}
+}
+
+func TestExpiredUserSigIsRenewedAndSentOnce(t *testing.T) {
+	for _, code := range []ErrorCode{ErrUserSigExpired, ErrUserSigInvalidated} {
+		t.Run(strconv.Itoa(int(code)), func(t *testing.T) {
+			m := newMock(t)
+			calls := 0
+			m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", func(r *http.Request) (*http.Response, error) {
+				m.record(r)
+				calls++
+				if calls == 1 {
+					return httpmock.NewStringResponse(200, fmt.Sprintf(`{"ActionStatus":"FAIL","ErrorCode":%d,"ErrorInfo":"expired","RequestId":"first"}`, code)), nil
+				}
+				return httpmock.NewStringResponse(200, seedRoles), nil
+			})
+			roles, err := m.client.GetRoleInGroup(context.Background(), "@TGS#2C5SZEAEF", []string{"leckie", "peter", "wesley"})
+			require.NoError(t, err)
+			assert.Len(t, roles, 3)
+			reqs := m.requests()
+			require.Len(t, reqs, 2)
+			first, second := reqs[0].URL.Query(), reqs[1].URL.Query()
+			assert.NotEqual(t, first.Get("usersig"), second.Get("usersig"), "a new UserSig")
+			assert.NotEqual(t, first.Get("random"), second.Get("random"), "a new random")
+			assertSigned(t, reqs[1], "get_role_in_group")
+			assert.Equal(t, reqs[0].Body, reqs[1].Body)
+		})
+	}
+	t.Run("only once", func(t *testing.T) {
+		m := newMock(t)
+		m.respond("get_role_in_group", 200, `{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}`)
+		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		require.ErrorIs(t, err, ErrUserSigExpired)
+		assert.Len(t, m.requests(), 2)
+	})
+	t.Run("a static signature is not sent again", func(t *testing.T) {
+		m := newMock(t)
+		static, err := NewClient(testAppID, testAdmin, WithRegion(RegionSingapore), WithUserSigner(StaticUserSig("s")), WithHTTPClient(&http.Client{Transport: m.mt}))
+		require.NoError(t, err)
+		m.respond("get_role_in_group", 200, `{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}`)
+		_, err = static.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		require.ErrorIs(t, err, ErrUserSigExpired)
+		assert.Len(t, m.requests(), 1)
+	})
+	t.Run("other codes are not sent again", func(t *testing.T) {
+		m := newMock(t)
+		m.respond("get_role_in_group", 200, `{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"invalid"}`)
+		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		require.ErrorIs(t, err, ErrUserSigInvalid)
+		assert.Len(t, m.requests(), 1)
+	})
+}
+
+func TestOddResponses(t *testing.T) {
+	cases := []struct {
+		name  string
+		body  string
+		check func(t *testing.T, page *PermissionGroupsPage, err error)
+	}{
+		{"code as a string", `{"ActionStatus":"FAIL","ErrorCode":"10010","ErrorInfo":"gone"}`, func(t *testing.T, _ *PermissionGroupsPage, err error) {
+			assert.ErrorIs(t, err, ErrGroupNotFound)
+		}},
+		{"failure with a payload that does not decode", `{"ActionStatus":"FAIL","Next":true,"ErrorCode":10010}`, func(t *testing.T, _ *PermissionGroupsPage, err error) {
+			assert.ErrorIs(t, err, ErrGroupNotFound)
+		}},
+		{"success with a payload that does not decode", `{"ActionStatus":"OK","Next":true,"ErrorCode":0}`, func(t *testing.T, _ *PermissionGroupsPage, err error) {
+			var e *DecodeError
+			assert.ErrorAs(t, err, &e)
+		}},
+		{"code out of range", `{"ActionStatus":"FAIL","ErrorCode":99999999999,"ErrorInfo":"x"}`, func(t *testing.T, _ *PermissionGroupsPage, err error) {
+			var e *DecodeError
+			assert.ErrorAs(t, err, &e)
+		}},
+		{"null item", `{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupInfoList":[null],"Next":""}`, func(t *testing.T, _ *PermissionGroupsPage, err error) {
+			var e *DecodeError
+			require.ErrorAs(t, err, &e)
+			assert.Contains(t, err.Error(), "item 0")
+		}},
+		{"null list", `{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupInfoList":null,"Next":""}`, func(t *testing.T, page *PermissionGroupsPage, err error) {
+			require.NoError(t, err)
+			assert.Empty(t, page.PermissionGroups)
+		}},
+		{"numbers as strings and floats", `{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupInfoList":[{"ErrorCode":0,"PermissionGroupId":"@PMG#_a","MemberCount":1e3,"CreateTime":"1700000000"}],"Next":""}`,
+			func(t *testing.T, page *PermissionGroupsPage, err error) {
+				require.NoError(t, err)
+				assert.Equal(t, 1000, page.PermissionGroups[0].MemberCount)
+				assert.Equal(t, int64(1700000000), page.PermissionGroups[0].CreateTime)
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t)
+			m.respond("get_permission_group", 200, tc.body)
+			page, err := m.client.GetPermissionGroups(context.Background(), &GetPermissionGroupsRequest{GroupID: "g"})
+			tc.check(t, page, err)
+		})
+	}
+}
+
+// leakyTransport fails with an error that quotes the request URL, as a
+// careless RoundTripper wrapper might.
+type leakyTransport struct{ quoteSig bool }
+
+func (l leakyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if l.quoteSig {
+		return nil, errors.New("giving up on " + r.URL.Query().Get("usersig"))
+	}
+	return nil, errors.New("giving up on " + r.URL.RawQuery)
+}
+
+func TestTransportErrorsThatQuoteTheURLAreWithheld(t *testing.T) {
+	for _, quoteSig := range []bool{false, true} {
+		c, err := NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithSecretKey(testKey), WithHTTPClient(&http.Client{Transport: leakyTransport{quoteSig}}))
+		require.NoError(t, err)
+		sig, err := c.signer.UserSig(context.Background())
+		require.NoError(t, err)
+		_, err = c.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		var te *TransportError
+		require.ErrorAs(t, err, &te)
+		assert.Contains(t, err.Error(), "withheld")
+		assert.NotContains(t, err.Error(), sig)
+		assert.NotContains(t, err.Error(), "usersig")
+		assert.True(t, te.Retryable())
+	}
+}
+
+func TestGetRoleInGroupFailureCancelsRequestsInFlight(t *testing.T) {
+	m := newMock(t, WithMaxConcurrency(2))
+	secondArrived := make(chan struct{})
+	secondCancelled := make(chan bool, 1)
+	m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", func(r *http.Request) (*http.Response, error) {
+		var body getRoleInGroupBody
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			return nil, err
+		}
+		if body.Accounts[0] == "u0" { // the first chunk fails once the second is in flight
+			select {
+			case <-secondArrived:
+			case <-time.After(5 * time.Second):
+			}
+			return httpmock.NewStringResponse(200, `{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}`), nil
+		}
+		close(secondArrived)
+		select {
+		case <-r.Context().Done():
+			secondCancelled <- true
+			return nil, r.Context().Err()
+		case <-time.After(5 * time.Second):
+			secondCancelled <- false
+			return httpmock.NewStringResponse(200, okEnvelope), nil
+		}
+	})
+	accounts := make([]string, 1000)
+	for i := range accounts {
+		accounts[i] = "u" + strconv.Itoa(i)
+	}
+	roles, err := m.client.GetRoleInGroup(context.Background(), "g", accounts)
+	require.ErrorIs(t, err, ErrGroupNotFound, "the first failure is the one returned")
+	assert.Nil(t, roles)
+	assert.True(t, <-secondCancelled, "the request in flight was cancelled")
 }

@@ -1,8 +1,10 @@
 package tim
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 )
 
@@ -93,6 +95,9 @@ var ErrInvalidRequest = errors.New("tim: invalid request")
 // client accepts.
 var ErrBodyTooLarge = errors.New("tim: response body too large")
 
+// ErrNoMorePages is returned by [Paginator.NextPage] called after the last page.
+var ErrNoMorePages = errors.New("tim: no more pages")
+
 // ErrCursorRepeated is returned by pagination when the server answers with a
 // cursor it already returned, which would otherwise loop forever.
 var ErrCursorRepeated = errors.New("tim: server repeated a pagination cursor")
@@ -178,6 +183,18 @@ var codeTable = map[ErrorCode]codeInfo{
 // Error describes the code, e.g. "tim: error 10010: group does not exist or was dissolved".
 func (c ErrorCode) Error() string { return "tim: " + c.describe() }
 
+// Format prints the number for the integer verbs (%d, %x, ...) and the
+// description otherwise, so a per-item ErrorCode field reads "0" in a %+v
+// dump of a successful item.
+func (c ErrorCode) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'd' || verb == 'x' || verb == 'X' || verb == 'o' || verb == 'b', c == 0 && verb == 'v':
+		fmt.Fprintf(f, fmt.FormatString(f, verb), int(c))
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), c.Error())
+	}
+}
+
 func (c ErrorCode) describe() string {
 	if info, ok := codeTable[c]; ok {
 		return "error " + strconv.Itoa(int(c)) + ": " + info.text
@@ -192,8 +209,9 @@ func (c ErrorCode) Is(target error) bool {
 }
 
 // Retryable reports whether a request that failed with c may succeed if sent
-// again unchanged: internal errors and timeouts, and rate limits after a
-// backoff. 70001 and 70052 are retryable after a new UserSig is made.
+// again: internal errors and timeouts at once, rate limits after a backoff,
+// and 70001 and 70052 with a new UserSig (the client does that itself, once,
+// when its signer is an [Invalidator]).
 // 70050 (too many failed checks) asks for a 60 s wait, which no caller should
 // sleep through unawares, so it is not. Codes that are not documented are not
 // retryable.
@@ -259,8 +277,8 @@ func itemError(command string, code ErrorCode, info string) error {
 // request URL is never part of it (it carries the UserSig). It unwraps to the
 // underlying error, so errors.Is(err, context.DeadlineExceeded) works.
 type TransportError struct {
-	Command string
-	Err     error
+	Command string // the REST command, e.g. "get_role_in_group"
+	Err     error  // the cause, with any quoted URL removed
 }
 
 // Error returns "tim: {command}: transport: {cause}".
@@ -271,13 +289,20 @@ func (e *TransportError) Error() string {
 // Unwrap returns the underlying error.
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// Retryable reports whether sending again may help: true unless the
+// context was cancelled or ran out of time. A request that failed in
+// transport may still have reached the service.
+func (e *TransportError) Retryable() bool {
+	return !errors.Is(e.Err, context.Canceled) && !errors.Is(e.Err, context.DeadlineExceeded)
+}
+
 // HTTPError is an answer whose HTTP status is not 200, such as a 502 page
 // from a proxy. The service itself answers 200 even for failures, so this
 // means the network path failed. The body is not kept.
 type HTTPError struct {
-	Command     string
-	StatusCode  int
-	ContentType string
+	Command     string // the REST command
+	StatusCode  int    // the HTTP status, e.g. 502
+	ContentType string // the answer's Content-Type, e.g. "text/html"
 }
 
 // Error returns "tim: {command}: unexpected HTTP status {code}".
@@ -288,15 +313,20 @@ func (e *HTTPError) Error() string {
 // Retryable reports whether the status is a server-side or gateway failure (5xx)
 // or a 429.
 func (e *HTTPError) Retryable() bool {
-	return e.StatusCode >= 500 || e.StatusCode == 429
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
+}
+
+// Is makes a 429 Too Many Requests match [ErrRateLimited].
+func (e *HTTPError) Is(target error) bool {
+	return target == ErrRateLimited && e.StatusCode == http.StatusTooManyRequests
 }
 
 // DecodeError is an HTTP 200 answer whose body is not a response envelope:
 // not JSON, truncated, missing ActionStatus, or larger than the client
 // accepts ([ErrBodyTooLarge]).
 type DecodeError struct {
-	Command string
-	Err     error
+	Command string // the REST command
+	Err     error  // what was wrong with the body
 }
 
 // Error returns "tim: {command}: malformed response: {cause}".
@@ -311,9 +341,9 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // a documented rule (a missing group ID, a Limit over 20, ...). Nothing was
 // sent. It matches [ErrInvalidRequest].
 type ValidationError struct {
-	Command string
-	Field   string
-	Reason  string
+	Command string // the REST command the request was for
+	Field   string // the field's name on the wire, e.g. "GroupId" or "User_Account"
+	Reason  string // what is wrong with it
 }
 
 // Error returns "tim: {command}: invalid {field}: {reason}".

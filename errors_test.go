@@ -296,3 +296,18 @@ func TestDecodeError(t *testing.T) {
 	require.ErrorAs(t, fmt.Errorf("outer: %w", truncated), &de)
 	assert.Equal(t, "get_role_in_group", de.Command)
 }
+
+func TestErrorCodeFormat(t *testing.T) {
+	assert.Equal(t, "0", fmt.Sprint(ErrorCode(0)))
+	assert.Equal(t, "10010", fmt.Sprintf("%d", ErrGroupNotFound))
+	assert.Equal(t, "tim: error 10010: group does not exist or was dissolved", fmt.Sprintf("%v", ErrGroupNotFound))
+	assert.Equal(t, "{ErrorCode:0 ErrorInfo:}", fmt.Sprintf("%+v", struct {
+		ErrorCode ErrorCode
+		ErrorInfo string
+	}{}))
+}
+
+func TestHTTP429IsARateLimit(t *testing.T) {
+	assert.ErrorIs(t, &HTTPError{StatusCode: 429}, ErrRateLimited)
+	assert.NotErrorIs(t, &HTTPError{StatusCode: 502}, ErrRateLimited)
+}

@@ -12,10 +12,17 @@ import (
 	"github.com/timkit/tim/timtest"
 )
 
-// exampleFake starts a fake service with a small community, standing in for
-// the real service in the examples: @TGS#_@TGS#cV6IHIIM62C4 owned by leckie,
-// with admin amy, member peter, two topics and three permission groups.
+// exampleFake starts the fake service of package timtest, standing in for
+// the real one in the examples, and returns a client for it. It seeds the
+// community @TGS#_@TGS#cV6IHIIM62C4: owner leckie, admin amy, member peter;
+// topics ...@TOPIC#_a and ...@TOPIC#_b; permission groups @PMG#_mods (amy in
+// it; permissions in both topics), @PMG#_speakers and @PMG#_readers.
 func exampleFake() (*timtest.Server, *tim.Client) {
+	const (
+		community = "@TGS#_@TGS#cV6IHIIM62C4"
+		topicA    = community + "@TOPIC#_a"
+		topicB    = community + "@TOPIC#_b"
+	)
 	srv := timtest.NewServer()
 	must := func(err error) {
 		if err != nil {
@@ -46,18 +53,18 @@ func exampleFake() (*timtest.Server, *tim.Client) {
 func ExampleNewClient() {
 	client, err := tim.NewClient(1400000000, "administrator",
 		tim.WithRegion(tim.RegionSingapore),
-		tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY")+"example-key"),
+		tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY")),
 		tim.WithTimeout(5*time.Second),
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(client) // never prints the key or a UserSig
-	// Output: tim.Client{SDKAppID: 1400000000, Identifier: "administrator", BaseURL: "https://adminapisgp.im.qcloud.com"}
+	// Prints: tim.Client{SDKAppID: 1400000000, Identifier: "administrator", BaseURL: "https://adminapisgp.im.qcloud.com"}
 }
 
 func ExampleClient_GetPermissionGroups() {
-	srv, client := exampleFake()
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
 	page, err := client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{
@@ -78,7 +85,7 @@ func ExampleClient_GetPermissionGroups() {
 }
 
 func ExampleClient_AllPermissionGroups() {
-	srv, client := exampleFake()
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
 	req := &tim.GetPermissionGroupsRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4"}
@@ -95,7 +102,7 @@ func ExampleClient_AllPermissionGroups() {
 }
 
 func ExampleNewPermissionGroupPaginator() {
-	srv, client := exampleFake()
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
 	p := tim.NewPermissionGroupPaginator(client, &tim.GetPermissionGroupsRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Limit: 2})
@@ -112,7 +119,7 @@ func ExampleNewPermissionGroupPaginator() {
 }
 
 func ExampleClient_GetRoleInGroup() {
-	srv, client := exampleFake()
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
 	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"leckie", "amy", "peter", "wesley"})
@@ -130,7 +137,7 @@ func ExampleClient_GetRoleInGroup() {
 }
 
 func ExampleClient_GetTopicPermissions() {
-	srv, client := exampleFake()
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
 	perms, err := client.GetTopicPermissions(context.Background(), &tim.GetTopicPermissionsRequest{
@@ -155,7 +162,7 @@ func ExampleClient_GetTopicPermissions() {
 // Errors from the service match their code's sentinel with errors.Is, and
 // carry the details with errors.As.
 func Example_errors() {
-	srv, client := exampleFake()
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
 	_, err := client.GetRoleInGroup(context.Background(), "@TGS#_dissolved", []string{"amy"})

@@ -23,6 +23,11 @@ type Paginator[T any] struct {
 	pages   int
 	done    bool
 	seen    map[string]struct{}
+
+	// The rest of a page a loop over All stopped in, and the error that came
+	// with that page: the next NextPage or All starts with them.
+	pending    []T
+	pendingErr error
 }
 
 func newPaginator[T any](first string, fetch func(context.Context, string) ([]T, string, error), itemErr func(T) error) *Paginator[T] {
@@ -33,8 +38,10 @@ func newPaginator[T any](first string, fetch func(context.Context, string) ([]T,
 	return p
 }
 
-// HasMorePages reports whether [Paginator.NextPage] has a page to fetch.
-func (p *Paginator[T]) HasMorePages() bool { return !p.done }
+// HasMorePages reports whether [Paginator.NextPage] has a page to return.
+func (p *Paginator[T]) HasMorePages() bool {
+	return !p.done || len(p.pending) > 0 || p.pendingErr != nil
+}
 
 // Cursor returns the cursor the next page will be requested with ("" before
 // the first page of a listing that starts at the beginning).
@@ -44,9 +51,16 @@ func (p *Paginator[T]) Cursor() string { return p.cursor }
 // paginator stays where it was, so calling NextPage again retries the same
 // page. When the server repeats a cursor, NextPage returns the page's items
 // with an error matching [ErrCursorRepeated], and there are no more pages.
+// After a loop over [Paginator.All] stopped inside a page, NextPage returns
+// the rest of that page. With no pages left it returns [ErrNoMorePages].
 func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
+	if len(p.pending) > 0 || p.pendingErr != nil {
+		items, err := p.pending, p.pendingErr
+		p.pending, p.pendingErr = nil, nil
+		return items, err
+	}
 	if p.done {
-		return nil, errors.New("tim: no more pages")
+		return nil, ErrNoMorePages
 	}
 	items, next, err := p.fetch(ctx, p.cursor)
 	if err != nil {
@@ -73,13 +87,15 @@ func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
 // a zero item with the error and ends the iteration. An item the server
 // could not return (a non-zero per-item ErrorCode) is yielded with its
 // *APIError; iteration goes on if the loop does. Only one page is held in
-// memory at a time.
+// memory at a time. A loop that stops early leaves the paginator where it
+// stopped: ranging over All again resumes with the next item.
 func (p *Paginator[T]) All(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
-			for _, item := range page {
+			for i, item := range page {
 				if !yield(item, p.itemErr(item)) {
+					p.pending, p.pendingErr = page[i+1:], err
 					return
 				}
 			}

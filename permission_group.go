@@ -90,15 +90,15 @@ type permissionGroupItem struct {
 	PermissionGroupName string          `json:"PermissionGroupName"`
 	CustomString        string          `json:"CustomString"`
 	Permission          GroupPermission `json:"Permission"`
-	MemberCount         *int            `json:"MemberCount"`
-	MemberNum           *int            `json:"MemberNum"`
-	CreateTime          int64           `json:"CreateTime"`
+	MemberCount         *flexInt        `json:"MemberCount"`
+	MemberNum           *flexInt        `json:"MemberNum"`
+	CreateTime          flexInt         `json:"CreateTime"`
 }
 
 type getPermissionGroupResponse struct {
 	envelope
-	PermissionGroupInfoList []permissionGroupItem `json:"PermissionGroupInfoList"`
-	Next                    cursor                `json:"Next"`
+	PermissionGroupInfoList []*permissionGroupItem `json:"PermissionGroupInfoList"`
+	Next                    cursor                 `json:"Next"`
 }
 
 // GetPermissionGroups returns one page of a community's permission groups
@@ -129,19 +129,22 @@ func (c *Client) GetPermissionGroups(ctx context.Context, req *GetPermissionGrou
 		Next:             string(resp.Next),
 	}
 	for i, it := range resp.PermissionGroupInfoList {
+		if it == nil {
+			return nil, nullItem(cmdGetPermissionGroup, i)
+		}
 		g := PermissionGroup{
 			ID:           it.PermissionGroupID,
 			Name:         it.PermissionGroupName,
 			CustomString: it.CustomString,
 			Permission:   it.Permission,
-			CreateTime:   it.CreateTime,
+			CreateTime:   int64(it.CreateTime),
 			ErrorCode:    it.ErrorCode,
 			ErrorInfo:    it.ErrorInfo,
 		}
 		if it.MemberCount != nil {
-			g.MemberCount = *it.MemberCount
+			g.MemberCount = int(*it.MemberCount)
 		} else if it.MemberNum != nil {
-			g.MemberCount = *it.MemberNum
+			g.MemberCount = int(*it.MemberNum)
 		}
 		page.PermissionGroups[i] = g
 	}
@@ -162,7 +165,12 @@ func NewPermissionGroupPaginator(api PermissionGroupGetter, req *GetPermissionGr
 	if err := req.validate(); err != nil {
 		return failedPaginator[PermissionGroup](err)
 	}
-	params := req.clone()
+	return permissionGroupPages(api, req.clone())
+}
+
+// permissionGroupPages pages through the groups params selects; params is
+// valid and owned by the paginator.
+func permissionGroupPages(api PermissionGroupGetter, params GetPermissionGroupsRequest) *Paginator[PermissionGroup] {
 	if params.Limit == 0 {
 		params.Limit = MaxPermissionGroupsPerPage
 	}
@@ -204,6 +212,6 @@ func (c *Client) AllPermissionGroups(ctx context.Context, req *GetPermissionGrou
 	}
 	params := req.clone()
 	return func(yield func(PermissionGroup, error) bool) {
-		NewPermissionGroupPaginator(c, &params).All(ctx)(yield)
+		permissionGroupPages(c, params).All(ctx)(yield)
 	}
 }

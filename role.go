@@ -40,8 +40,8 @@ func (r Role) IsMember() bool { return r == RoleOwner || r == RoleAdmin || r == 
 
 // MemberRole is one account's role in a group.
 type MemberRole struct {
-	Account string
-	Role    Role
+	Account string // the Member_Account asked about
+	Role    Role   // its role; RoleNotMember when it is not in the group
 }
 
 type getRoleInGroupBody struct {
@@ -85,7 +85,10 @@ func (c *Client) GetRoleInGroup(ctx context.Context, groupID string, accounts []
 
 	out := make([]MemberRole, len(accounts))
 	if len(accounts) <= MaxRoleAccountsPerCall {
-		return out, c.getRoles(ctx, groupID, accounts, out)
+		if err := c.getRoles(ctx, groupID, accounts, out); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency)

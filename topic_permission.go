@@ -38,6 +38,20 @@ type GetTopicPermissionsRequest struct {
 	TopicIDs []string
 }
 
+func (r *GetTopicPermissionsRequest) validate() error {
+	switch {
+	case r == nil:
+		return invalid(cmdGetTopicPermissionGroup, "request", "is nil")
+	case r.GroupID == "":
+		return invalid(cmdGetTopicPermissionGroup, "GroupId", "is empty")
+	case r.PermissionGroupID == "":
+		return invalid(cmdGetTopicPermissionGroup, "PermissionGroupId", "is empty")
+	case slices.Contains(r.TopicIDs, ""):
+		return invalid(cmdGetTopicPermissionGroup, "TopicIdList", "holds an empty ID")
+	}
+	return nil
+}
+
 type getTopicPermissionBody struct {
 	GroupID           string   `json:"GroupId"`
 	PermissionGroupID string   `json:"PermissionGroupId"`
@@ -46,12 +60,14 @@ type getTopicPermissionBody struct {
 
 type getTopicPermissionResponse struct {
 	envelope
-	TopicPermissionResultList []struct {
-		ErrorCode  ErrorCode       `json:"ErrorCode"`
-		ErrorInfo  string          `json:"ErrorInfo"`
-		TopicID    string          `json:"TopicId"`
-		Permission TopicPermission `json:"Permission"`
-	} `json:"TopicPermissionResultList"`
+	TopicPermissionResultList []*topicPermissionItem `json:"TopicPermissionResultList"`
+}
+
+type topicPermissionItem struct {
+	ErrorCode  ErrorCode       `json:"ErrorCode"`
+	ErrorInfo  string          `json:"ErrorInfo"`
+	TopicID    string          `json:"TopicId"`
+	Permission TopicPermission `json:"Permission"`
 }
 
 // GetTopicPermissions returns the topic permissions of a permission group
@@ -60,15 +76,8 @@ type getTopicPermissionResponse struct {
 //
 // Docs: https://trtc.io/document/61239
 func (c *Client) GetTopicPermissions(ctx context.Context, req *GetTopicPermissionsRequest) ([]TopicPermissionResult, error) {
-	switch {
-	case req == nil:
-		return nil, invalid(cmdGetTopicPermissionGroup, "request", "is nil")
-	case req.GroupID == "":
-		return nil, invalid(cmdGetTopicPermissionGroup, "GroupId", "is empty")
-	case req.PermissionGroupID == "":
-		return nil, invalid(cmdGetTopicPermissionGroup, "PermissionGroupId", "is empty")
-	case slices.Contains(req.TopicIDs, ""):
-		return nil, invalid(cmdGetTopicPermissionGroup, "TopicIdList", "holds an empty ID")
+	if err := req.validate(); err != nil {
+		return nil, err
 	}
 	body := getTopicPermissionBody{GroupID: req.GroupID, PermissionGroupID: req.PermissionGroupID, TopicIDs: req.TopicIDs}
 	var resp getTopicPermissionResponse
@@ -77,6 +86,9 @@ func (c *Client) GetTopicPermissions(ctx context.Context, req *GetTopicPermissio
 	}
 	out := make([]TopicPermissionResult, len(resp.TopicPermissionResultList))
 	for i, it := range resp.TopicPermissionResultList {
+		if it == nil {
+			return nil, nullItem(cmdGetTopicPermissionGroup, i)
+		}
 		out[i] = TopicPermissionResult{TopicID: it.TopicID, Permission: it.Permission, ErrorCode: it.ErrorCode, ErrorInfo: it.ErrorInfo}
 	}
 	return out, nil

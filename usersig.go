@@ -50,23 +50,6 @@ type sigDoc struct {
 	Sig        string  `json:"TLS.sig"`
 }
 
-// flexInt decodes a JSON number or a numeric string: the official libraries
-// write numbers, but lenient verification costs nothing.
-type flexInt int64
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return errors.New("not an integer")
-	}
-	*f = flexInt(n)
-	return nil
-}
-
 // hmacBase64 is TLS.sig: the HMAC-SHA256 of the signed lines, keyed with the
 // secret key's bytes as given, in standard base64.
 func hmacBase64(key, identifier string, sdkAppID uint64, issued, expire int64, userBuf []byte) string {
@@ -248,7 +231,15 @@ type KeySigner struct {
 
 type cachedSig struct {
 	sig     string
+	issued  time.Time
 	renewAt time.Time
+}
+
+// Invalidator is implemented by a [UserSigner] that can drop a signature the
+// service rejected (70001 expired, 70052 invalidated). The client calls
+// Invalidate with the rejected signature before it asks for a new one.
+type Invalidator interface {
+	Invalidate(sig string)
 }
 
 // SignerOption configures a [KeySigner].
@@ -306,23 +297,36 @@ func (s *KeySigner) UserSig(context.Context) (string, error) {
 	return s.renew(now)
 }
 
-// Invalidate drops the cached signature so that the next request gets a new
-// one; the client calls it when the service answers 70001 or 70052.
-func (s *KeySigner) Invalidate() {
-	s.cur.Store(nil)
+// Invalidate marks sig as rejected: if it is the cached signature, the next
+// call of [KeySigner.UserSig] makes a new one, issued at least a second after
+// it so that it differs. The client calls it when the service answers 70001
+// or 70052. Invalidating a signature that was already replaced does nothing.
+func (s *KeySigner) Invalidate(sig string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur.Load(); c != nil && c.sig == sig {
+		s.cur.Store(&cachedSig{sig: c.sig, issued: c.issued}) // zero renewAt: renew on next use
+	}
 }
 
 func (s *KeySigner) renew(now time.Time) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
+	c := s.cur.Load()
+	if c != nil && now.Before(c.renewAt) {
 		return c.sig, nil // another goroutine renewed it meanwhile
 	}
-	sig, err := s.sign(now)
+	issued := now
+	if c != nil && !issued.After(c.issued.Add(time.Second)) {
+		// The signature is an HMAC of whole seconds: issued in the same
+		// second, the "new" one would be the rejected one again.
+		issued = c.issued.Add(time.Second)
+	}
+	sig, err := s.sign(issued)
 	if err != nil {
 		return "", err
 	}
-	s.cur.Store(&cachedSig{sig: sig, renewAt: now.Add(s.validity / 2)})
+	s.cur.Store(&cachedSig{sig: sig, issued: issued, renewAt: issued.Add(s.validity / 2)})
 	return sig, nil
 }
 
@@ -338,17 +342,19 @@ func (s *KeySigner) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) 
 // signature minted elsewhere (a secrets service, another process). The client
 // cannot renew it: when it expires calls fail with [ErrUserSigExpired].
 // Printing it never shows the signature.
-func StaticUserSig(sig string) UserSigner { return staticSigner{&sig} }
+func StaticUserSig(sig string) UserSigner {
+	return staticSigner{func() string { return sig }}
+}
 
-// staticSigner holds the signature behind a pointer: fmt prints a pointer
-// inside a struct as an address, so no verb reaches the text.
-type staticSigner struct{ sig *string }
+// staticSigner holds the signature in a closure, out of reach of fmt and of
+// reflection-based printers such as test-failure diffs.
+type staticSigner struct{ sig func() string }
 
 func (s staticSigner) UserSig(context.Context) (string, error) {
-	if *s.sig == "" {
+	if s.sig() == "" {
 		return "", errors.New("tim: static UserSig is empty")
 	}
-	return *s.sig, nil
+	return s.sig(), nil
 }
 
 func (staticSigner) String() string               { return "tim.StaticUserSig([redacted])" }

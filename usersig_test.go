@@ -527,27 +527,40 @@ func TestKeySignerInvalidate(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 
-	s.Invalidate() // before any signature: harmless
+	s.Invalidate("anything") // before any signature: harmless
 	first, err := s.UserSig(ctx)
 	require.NoError(t, err)
 
-	clock.Advance(time.Second)
+	s.Invalidate("not-the-cached-one")
 	cached, err := s.UserSig(ctx)
 	require.NoError(t, err)
-	require.Equal(t, first, cached, "without Invalidate the signature is kept")
+	require.Equal(t, first, cached, "invalidating another signature keeps the cached one")
 
-	s.Invalidate()
+	// Rejected within the same second: the new one must still differ.
+	s.Invalidate(first)
 	fresh, err := s.UserSig(ctx)
 	require.NoError(t, err)
 	assert.NotEqual(t, first, fresh)
 	info, err := VerifyUserSig(fresh, vecAppID, signerKey, signerAdmin, clock.Now())
 	require.NoError(t, err)
-	assert.Equal(t, t0.Add(time.Second), info.IssuedAt)
+	assert.Equal(t, t0.Add(time.Second), info.IssuedAt, "issued a second after the rejected one")
 
-	clock.Advance(time.Second)
+	clock.Advance(time.Minute)
 	again, err := s.UserSig(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, fresh, again, "the new signature is cached")
+
+	s.Invalidate(first) // already replaced: nothing happens
+	again, err = s.UserSig(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, fresh, again)
+
+	s.Invalidate(fresh)
+	later, err := s.UserSig(ctx)
+	require.NoError(t, err)
+	info, err = VerifyUserSig(later, vecAppID, signerKey, signerAdmin, clock.Now())
+	require.NoError(t, err)
+	assert.Equal(t, clock.Now(), info.IssuedAt, "issued now when now is later than a second after")
 }
 
 func TestKeySignerConcurrent(t *testing.T) {
@@ -613,10 +626,11 @@ func TestKeySignerConcurrentInvalidate(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
-				if (g+i)%7 == 0 {
-					s.Invalidate()
-				}
 				sig, err := s.UserSig(context.Background())
+				if err == nil && (g+i)%7 == 0 {
+					s.Invalidate(sig)
+					sig, err = s.UserSig(context.Background())
+				}
 				if err == nil {
 					_, err = VerifyUserSig(sig, vecAppID, signerKey, signerAdmin, time.Now())
 				}

@@ -141,11 +141,14 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (result, *fa
 	if !s.allow(command, s.now()) {
 		return nil, failf(tim.ErrRateLimitExceeded, "more than %d calls of %s in a second", s.ratePerSec, command)
 	}
+	if f, ok := s.takeFault(command); ok {
+		return nil, &fail{code: f.Code, info: f.Info}
+	}
 	return h(s, body)
 }
 
 func (s *Server) checkUserSig(sig, identifier string) *fail {
-	_, err := tim.VerifyUserSig(sig, s.sdkAppID, s.secretKey, identifier, s.now())
+	_, err := tim.VerifyUserSig(sig, s.sdkAppID, s.secretKey(), identifier, s.now())
 	switch {
 	case err == nil:
 		return nil

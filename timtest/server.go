@@ -42,7 +42,7 @@ const (
 type Server struct {
 	sdkAppID    uint64
 	admins      []string
-	secretKey   string
+	secretKey   func() string // a closure, so printing a Server cannot show the key
 	now         func() time.Time
 	communities bool
 	ratePerSec  int
@@ -56,6 +56,7 @@ type Server struct {
 	pgSerial uint64
 	requests []Request
 	windows  map[string]*rateWindow
+	faults   map[string][]Fault
 }
 
 // Option configures a [Server].
@@ -65,7 +66,9 @@ type Option func(*Server)
 func WithSDKAppID(id uint64) Option { return func(s *Server) { s.sdkAppID = id } }
 
 // WithSecretKey sets the key the fake verifies UserSigs with (default [DefaultSecretKey]).
-func WithSecretKey(key string) Option { return func(s *Server) { s.secretKey = key } }
+func WithSecretKey(key string) Option {
+	return func(s *Server) { s.secretKey = func() string { return key } }
+}
 
 // WithAdmins sets the app admin accounts (default [DefaultAdmin]); the first
 // is the one [Server.NewClient] acts as. Other identifiers get 60010. With no
@@ -100,12 +103,13 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{
 		sdkAppID:    DefaultSDKAppID,
 		admins:      []string{DefaultAdmin},
-		secretKey:   DefaultSecretKey,
+		secretKey:   func() string { return DefaultSecretKey },
 		now:         time.Now,
 		communities: true,
 		record:      true,
 		groups:      map[string]*group{},
 		windows:     map[string]*rateWindow{},
+		faults:      map[string][]Fault{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -127,12 +131,12 @@ func (s *Server) SDKAppID() uint64 { return s.sdkAppID }
 func (s *Server) Admin() string { return s.admins[0] }
 
 // SecretKey returns the key the fake verifies UserSigs with.
-func (s *Server) SecretKey() string { return s.secretKey }
+func (s *Server) SecretKey() string { return s.secretKey() }
 
 // NewClient returns a [tim.Client] for the fake: its app, first admin, secret
 // key and URL, followed by opts.
 func (s *Server) NewClient(opts ...tim.Option) (*tim.Client, error) {
-	all := append([]tim.Option{tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.secretKey)}, opts...)
+	all := append([]tim.Option{tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.secretKey())}, opts...)
 	return tim.NewClient(s.sdkAppID, s.Admin(), all...)
 }
 
@@ -212,4 +216,37 @@ func (s *Server) allow(command string, now time.Time) bool {
 	}
 	w.calls++
 	return w.calls <= s.ratePerSec
+}
+
+// Fault is an answer the fake gives instead of serving a call, to test how
+// code handles the service's failures.
+type Fault struct {
+	// Code and Info are the envelope's ErrorCode and ErrorInfo; the
+	// ActionStatus is "FAIL".
+	Code tim.ErrorCode
+	Info string
+}
+
+// FailNext answers the next n calls of command with f instead of serving
+// them. Calls are counted once their signature and admin checks pass, as the
+// service checks those first. Faults queue up behind earlier ones.
+func (s *Server) FailNext(command string, n int, f Fault) {
+	if f.Info == "" {
+		f.Info = "injected by timtest"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults[command] = append(s.faults[command], f)
+	}
+}
+
+// takeFault removes and returns the next fault for command. The caller holds s.mu.
+func (s *Server) takeFault(command string) (Fault, bool) {
+	q := s.faults[command]
+	if len(q) == 0 {
+		return Fault{}, false
+	}
+	s.faults[command] = q[1:]
+	return q[0], true
 }
