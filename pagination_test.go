@@ -92,7 +92,7 @@ func TestPaginatorPageByPage(t *testing.T) {
 	assert.Equal(t, groups("b"), page)
 	assert.False(t, p.HasMorePages())
 	_, err = p.NextPage(context.Background())
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ErrNoMorePages)
 	assert.Equal(t, []string{"", "n", "n"}, []string{api.got[0].Next, api.got[1].Next, api.got[2].Next})
 	assert.Equal(t, 1, api.got[0].Limit)
 }
@@ -184,4 +184,35 @@ func TestCursorDecoding(t *testing.T) {
 		var c cursor
 		assert.Error(t, c.UnmarshalJSON([]byte(in)), in)
 	}
+}
+
+func TestPaginatorResumesAfterABreak(t *testing.T) {
+	api := &pagesAPI{answers: map[string]PermissionGroupsPage{
+		"":  {PermissionGroups: groups("a", "b", "c"), Next: "n"},
+		"n": {PermissionGroups: groups("d", "e", "f"), Next: "n"}, // then a repeated cursor
+	}}
+	p := NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"})
+	var got []string
+	var errs []error
+	take := func(n int) {
+		for g, err := range p.All(context.Background()) {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			got = append(got, g.ID)
+			if n--; n == 0 {
+				break
+			}
+		}
+	}
+	take(1) // stops inside the first page
+	take(4) // the rest of it, then into the second
+	page, err := p.NextPage(context.Background())
+	assert.Equal(t, groups("f"), page, "NextPage returns the rest of the page the loop stopped in")
+	assert.ErrorIs(t, err, ErrCursorRepeated, "with the error that came with it")
+	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, got)
+	assert.Empty(t, errs)
+	assert.False(t, p.HasMorePages())
+	assert.Len(t, api.got, 2, "no page is fetched twice")
 }
