@@ -33,6 +33,16 @@ var handlers = map[string]handler{
 	"get_permission_group":       communityOnly((*Server).getPermissionGroup),
 	"get_role_in_group":          (*Server).getRoleInGroup,
 	"get_topic_permission_group": communityOnly((*Server).getTopicPermissionGroup),
+
+	"create_permission_group":          communityOnly((*Server).createPermissionGroup),
+	"modify_permission_group":          communityOnly((*Server).modifyPermissionGroup),
+	"destroy_permission_group":         communityOnly((*Server).destroyPermissionGroup),
+	"add_topic_permission_group":       communityOnly(func(s *Server, b []byte) (result, *fail) { return s.topicWrite(b, true) }),
+	"set_topic_permission_group":       communityOnly(func(s *Server, b []byte) (result, *fail) { return s.topicWrite(b, false) }),
+	"delete_topic_permission_group":    communityOnly((*Server).deleteTopicPermission),
+	"add_permission_group_member":      communityOnly((*Server).addPermissionGroupMember),
+	"delete_permission_group_member":   communityOnly((*Server).deletePermissionGroupMember),
+	"get_permission_group_member_list": communityOnly((*Server).getPermissionGroupMemberList),
 }
 
 // communityOnly answers 11000, before anything else, for an app without

@@ -10,6 +10,16 @@
 // codes, per-item codes inside lists, and stable pagination cursors. It
 // records every request for assertions. It is safe for concurrent use.
 //
+// It serves every command of the permission-group family: the reads
+// (get_permission_group, get_role_in_group, get_topic_permission_group,
+// get_permission_group_member_list) and the writes (create, modify and
+// destroy_permission_group; add, set and delete_topic_permission_group; add
+// and delete_permission_group_member). Where the docs leave an answer's shape
+// or a code open, the fake's choice is written on the handler: it answers
+// add_permission_group_member with {Member_Account, Result} items, Result
+// being an error code, and 10019 for an account outside the community;
+// delete_permission_group_member with the envelope alone.
+//
 //	srv := timtest.NewServer()
 //	defer srv.Close()
 //	srv.CreateCommunity("@TGS#_demo", "owner")
@@ -47,16 +57,18 @@ type Server struct {
 	communities bool
 	ratePerSec  int
 	latency     time.Duration
+	memberLimit int
 	record      bool
 
 	http *httptest.Server
 
-	mu       sync.Mutex
-	groups   map[string]*group
-	pgSerial uint64
-	requests []Request
-	windows  map[string]*rateWindow
-	faults   map[string][]Fault
+	mu           sync.Mutex
+	groups       map[string]*group
+	pgSerial     uint64
+	memberSerial uint64
+	requests     []Request
+	windows      map[string]*rateWindow
+	faults       map[string][]Fault
 }
 
 // Option configures a [Server].
@@ -88,6 +100,10 @@ func WithoutCommunitySupport() Option { return func(s *Server) { s.communities =
 // WithRateLimit answers 60007 to calls of a command past n in one second,
 // as the service does past 200. Off (0) by default.
 func WithRateLimit(n int) Option { return func(s *Server) { s.ratePerSec = n } }
+
+// WithPermissionGroupMemberLimit caps the members of each permission group:
+// adding one past n fails for that account with 110012. No cap by default.
+func WithPermissionGroupMemberLimit(n int) Option { return func(s *Server) { s.memberLimit = n } }
 
 // WithLatency delays every answer by d, to model a network round trip.
 func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }

@@ -50,8 +50,8 @@ type permGroup struct {
 	permission tim.GroupPermission
 	serial     uint64 // creation order, the pagination key
 	topics     map[string]tim.TopicPermission
-	deleted    map[string]bool // topics whose permission was deleted
-	members    map[string]bool
+	deleted    map[string]bool   // topics whose permission was deleted
+	members    map[string]uint64 // account → when it was added (a serial), the pagination key
 }
 
 // PermissionGroup seeds a permission group with [Server.CreatePermissionGroup].
@@ -193,7 +193,7 @@ func (s *Server) createPermGroup(g *group, pg PermissionGroup) (*permGroup, *fai
 	}
 	p := &permGroup{
 		id: id, name: pg.Name, custom: pg.CustomString, permission: pg.Permission, serial: s.pgSerial,
-		topics: map[string]tim.TopicPermission{}, deleted: map[string]bool{}, members: map[string]bool{},
+		topics: map[string]tim.TopicPermission{}, deleted: map[string]bool{}, members: map[string]uint64{},
 	}
 	g.pgs[id] = p
 	return p, nil
@@ -246,7 +246,7 @@ func (s *Server) AddPermissionGroupMembers(groupID, permissionGroupID string, ac
 		}
 	}
 	for _, a := range accounts {
-		p.members[a] = true
+		s.addPermGroupMember(p, a)
 	}
 	return nil
 }
@@ -273,6 +273,16 @@ func (s *Server) DestroyPermissionGroup(groupID, permissionGroupID string) error
 	}
 	delete(g.pgs, permissionGroupID)
 	return nil
+}
+
+// addPermGroupMember puts account into p, keeping its place if it is
+// already there. The caller holds s.mu.
+func (s *Server) addPermGroupMember(p *permGroup, account string) {
+	if _, ok := p.members[account]; ok {
+		return
+	}
+	s.memberSerial++
+	p.members[account] = s.memberSerial
 }
 
 // lookupGroup finds a live group of any type. The caller holds s.mu.

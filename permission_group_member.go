@@ -1,0 +1,291 @@
+package tim
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"strconv"
+)
+
+const (
+	// MaxMembersPerCall is how many accounts one add_permission_group_member
+	// or delete_permission_group_member request may name; longer lists are split.
+	MaxMembersPerCall = 100
+	// MaxMembersPerPage is the largest Limit get_permission_group_member_list accepts.
+	MaxMembersPerPage = 50
+)
+
+const (
+	cmdAddPermissionGroupMember    = "add_permission_group_member"
+	cmdDeletePermissionGroupMember = "delete_permission_group_member"
+	cmdGetPermissionGroupMembers   = "get_permission_group_member_list"
+)
+
+type memberAccount struct {
+	Account string `json:"Member_Account"`
+}
+
+type permissionGroupMemberBody struct {
+	GroupID           string          `json:"GroupId"`
+	PermissionGroupID string          `json:"PermissionGroupId"`
+	MemberList        []memberAccount `json:"MemberList"`
+}
+
+// memberWriteResponse is the answer of add_permission_group_member and
+// delete_permission_group_member. Neither is documented in full: the add
+// answer lists MemberList items of {Member_Account, Result}; the delete
+// answer may hold the same list or only the envelope.
+type memberWriteResponse struct {
+	envelope
+	MemberList []*memberResultItem `json:"MemberList"`
+}
+
+// memberResultItem is one account's result. Result is read as an error code
+// (0 success, 10013 already a member); the group-member values 1 (success)
+// and 2 (already a member) are read too, since no error code is 1 or 2. An
+// item with ErrorCode/ErrorInfo instead of Result is read as well.
+type memberResultItem struct {
+	Account   string     `json:"Member_Account"`
+	Result    *flexInt   `json:"Result"`
+	ErrorCode *ErrorCode `json:"ErrorCode"`
+	ErrorInfo string     `json:"ErrorInfo"`
+}
+
+func (it *memberResultItem) result() ItemResult {
+	r := ItemResult{ID: it.Account, ErrorInfo: it.ErrorInfo}
+	switch {
+	case it.ErrorCode != nil:
+		r.ErrorCode = *it.ErrorCode
+	case it.Result == nil, *it.Result == 0, *it.Result == 1:
+	case *it.Result == 2:
+		r.ErrorCode = ErrAlreadyMember
+	default:
+		r.ErrorCode = ErrorCode(*it.Result)
+	}
+	return r
+}
+
+// AddPermissionGroupMembers puts community members into a permission group
+// (add_permission_group_member) and returns one result per account, in the
+// order of accounts. An account already in the group fails alone with
+// [ErrAlreadyMember]:
+//
+//	for _, r := range results {
+//		if err := r.Err(); err != nil && !errors.Is(err, tim.ErrAlreadyMember) {
+//			log.Printf("%s: %v", r.ID, err)
+//		}
+//	}
+//
+// More than [MaxMembersPerCall] accounts are sent in several requests, one
+// after another; if one fails, the call returns its error with the results of
+// the requests before it. Empty or repeated accounts are rejected before
+// anything is sent.
+//
+// The per-member Result is not documented beyond its name: it is read as an
+// error code (0 success); see the package's README for the shapes accepted.
+//
+// Docs: https://trtc.io/document/61240
+func (c *Client) AddPermissionGroupMembers(ctx context.Context, groupID, permissionGroupID string, accounts []string) ([]ItemResult, error) {
+	return c.writeMembers(ctx, cmdAddPermissionGroupMember, groupID, permissionGroupID, accounts)
+}
+
+// DeletePermissionGroupMembers takes accounts out of a permission group
+// (delete_permission_group_member). An account that is not in the group
+// succeeds, as the service documents. Results, splits and checks are as for
+// [Client.AddPermissionGroupMembers]; an answer without a per-member list
+// means every account succeeded.
+//
+// Docs: https://trtc.io/document/61241
+func (c *Client) DeletePermissionGroupMembers(ctx context.Context, groupID, permissionGroupID string, accounts []string) ([]ItemResult, error) {
+	return c.writeMembers(ctx, cmdDeletePermissionGroupMember, groupID, permissionGroupID, accounts)
+}
+
+func (c *Client) writeMembers(ctx context.Context, cmd, groupID, permissionGroupID string, accounts []string) ([]ItemResult, error) {
+	if err := checkGroupAndPermissionGroup(cmd, groupID, permissionGroupID); err != nil {
+		return nil, err
+	}
+	if err := checkIDs(cmd, "MemberList", accounts); err != nil {
+		return nil, err
+	}
+	return inBatches(ctx, accounts, MaxMembersPerCall, func(ctx context.Context, batch []string) ([]ItemResult, error) {
+		body := permissionGroupMemberBody{GroupID: groupID, PermissionGroupID: permissionGroupID, MemberList: make([]memberAccount, len(batch))}
+		for i, a := range batch {
+			body.MemberList[i].Account = a
+		}
+		var resp memberWriteResponse
+		if err := c.call(ctx, cmd, &body, &resp); err != nil {
+			return nil, err
+		}
+		var got []ItemResult
+		if resp.MemberList != nil {
+			got = make([]ItemResult, len(resp.MemberList))
+		}
+		for i, it := range resp.MemberList {
+			if it == nil {
+				return nil, nullItem(cmd, i)
+			}
+			got[i] = it.result()
+		}
+		return inOrder(cmd, batch, got)
+	})
+}
+
+// PermissionGroupMember is one member of a permission group, as
+// get_permission_group_member_list returns it. The docs say an item carries
+// the member's group profile and custom member fields without listing them:
+// the fields below are decoded when present, and Raw keeps the whole item for
+// the rest.
+type PermissionGroupMember struct {
+	// Account is the Member_Account.
+	Account string
+	// Role is the member's role in the community, when sent.
+	Role Role
+	// JoinTime is when the account joined the community, in Unix seconds, when sent.
+	JoinTime int64
+	// NameCard is the member's name card in the community, when sent.
+	NameCard string
+	// Raw is the item as the server sent it, for fields not decoded above
+	// (custom member fields, say).
+	Raw json.RawMessage
+}
+
+// UnmarshalJSON decodes an item of MemberList and keeps its bytes in Raw.
+func (m *PermissionGroupMember) UnmarshalJSON(b []byte) error {
+	var it struct {
+		Account  string  `json:"Member_Account"`
+		Role     Role    `json:"Role"`
+		JoinTime flexInt `json:"JoinTime"`
+		NameCard string  `json:"NameCard"`
+	}
+	if err := json.Unmarshal(b, &it); err != nil {
+		return err
+	}
+	*m = PermissionGroupMember{
+		Account:  it.Account,
+		Role:     it.Role,
+		JoinTime: int64(it.JoinTime),
+		NameCard: it.NameCard,
+		Raw:      append(json.RawMessage(nil), b...),
+	}
+	return nil
+}
+
+// GetPermissionGroupMembersRequest asks for one page of a permission group's members.
+type GetPermissionGroupMembersRequest struct {
+	// GroupID is the community's GroupId. Required.
+	GroupID string
+	// PermissionGroupID is the permission group. Required.
+	PermissionGroupID string
+	// Limit is the page size, 1 to [MaxMembersPerPage]; 0 leaves it to the
+	// server (the iterator asks for the maximum).
+	Limit int
+	// Next is the cursor from the previous page; "" for the first.
+	Next string
+}
+
+func (r *GetPermissionGroupMembersRequest) validate() error {
+	const cmd = cmdGetPermissionGroupMembers
+	if r == nil {
+		return invalid(cmd, "request", "is nil")
+	}
+	if err := checkGroupAndPermissionGroup(cmd, r.GroupID, r.PermissionGroupID); err != nil {
+		return err
+	}
+	if r.Limit < 0 || r.Limit > MaxMembersPerPage {
+		return invalid(cmd, "Limit", strconv.Itoa(r.Limit)+" is outside 0.."+strconv.Itoa(MaxMembersPerPage))
+	}
+	return nil
+}
+
+// PermissionGroupMembersPage is one page of get_permission_group_member_list.
+type PermissionGroupMembersPage struct {
+	Members []PermissionGroupMember
+	// Next is the cursor of the following page; "" on the last page.
+	Next string
+}
+
+type getPermissionGroupMembersBody struct {
+	GroupID           string `json:"GroupId"`
+	PermissionGroupID string `json:"PermissionGroupId"`
+	Limit             int    `json:"Limit,omitempty"`
+	Next              string `json:"Next"`
+}
+
+type getPermissionGroupMembersResponse struct {
+	envelope
+	MemberList []*PermissionGroupMember `json:"MemberList"`
+	Next       cursor                   `json:"Next"`
+}
+
+// GetPermissionGroupMembers returns one page of a permission group's members
+// (get_permission_group_member_list). To walk every page use
+// [Client.AllPermissionGroupMembers].
+//
+// Docs: https://trtc.io/document/61242
+func (c *Client) GetPermissionGroupMembers(ctx context.Context, req *GetPermissionGroupMembersRequest) (*PermissionGroupMembersPage, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	body := getPermissionGroupMembersBody{GroupID: req.GroupID, PermissionGroupID: req.PermissionGroupID, Limit: req.Limit, Next: req.Next}
+	var resp getPermissionGroupMembersResponse
+	if err := c.call(ctx, cmdGetPermissionGroupMembers, &body, &resp); err != nil {
+		return nil, err
+	}
+	page := &PermissionGroupMembersPage{Members: make([]PermissionGroupMember, len(resp.MemberList)), Next: string(resp.Next)}
+	for i, m := range resp.MemberList {
+		if m == nil {
+			return nil, nullItem(cmdGetPermissionGroupMembers, i)
+		}
+		page.Members[i] = *m
+	}
+	return page, nil
+}
+
+// PermissionGroupMemberGetter is the one method a [Paginator] of
+// permission-group members needs; *Client implements it.
+type PermissionGroupMemberGetter interface {
+	GetPermissionGroupMembers(ctx context.Context, req *GetPermissionGroupMembersRequest) (*PermissionGroupMembersPage, error)
+}
+
+// NewPermissionGroupMemberPaginator returns a [Paginator] over the members of
+// the permission group req names, starting at req.Next. It copies req; with
+// Limit 0 it asks for [MaxMembersPerPage] a page. Invalid input is reported
+// by the first [Paginator.NextPage] before anything is sent.
+func NewPermissionGroupMemberPaginator(api PermissionGroupMemberGetter, req *GetPermissionGroupMembersRequest) *Paginator[PermissionGroupMember] {
+	if err := req.validate(); err != nil {
+		return failedPaginator[PermissionGroupMember](err)
+	}
+	return memberPages(api, *req)
+}
+
+func memberPages(api PermissionGroupMemberGetter, params GetPermissionGroupMembersRequest) *Paginator[PermissionGroupMember] {
+	if params.Limit == 0 {
+		params.Limit = MaxMembersPerPage
+	}
+	fetch := func(ctx context.Context, next string) ([]PermissionGroupMember, string, error) {
+		pageReq := params
+		pageReq.Next = next
+		page, err := api.GetPermissionGroupMembers(ctx, &pageReq)
+		if err != nil {
+			return nil, "", err
+		}
+		return page.Members, page.Next, nil
+	}
+	return newPaginator(params.Next, fetch, func(PermissionGroupMember) error { return nil })
+}
+
+// AllPermissionGroupMembers returns an iterator over every member of the
+// permission group req names, fetching pages as the loop needs them. A failed
+// request yields the error and ends the loop. req is copied when
+// AllPermissionGroupMembers is called; each range starts again from req.Next.
+//
+// Docs: https://trtc.io/document/61242
+func (c *Client) AllPermissionGroupMembers(ctx context.Context, req *GetPermissionGroupMembersRequest) iter.Seq2[PermissionGroupMember, error] {
+	if err := req.validate(); err != nil {
+		return failedPaginator[PermissionGroupMember](err).All(ctx)
+	}
+	params := *req
+	return func(yield func(PermissionGroupMember, error) bool) {
+		memberPages(c, params).All(ctx)(yield)
+	}
+}
