@@ -64,3 +64,36 @@ func ExampleWithRateLimit() {
 	fmt.Println(srv.URL() != "")
 	// Output: true
 }
+
+func ExampleWithPermissionGroupMemberLimit() {
+	srv := timtest.NewServer(timtest.WithPermissionGroupMemberLimit(2)) // at most 2 members per permission group
+	defer srv.Close()
+	const group = "@TGS#_@TGS#demo"
+	if err := srv.CreateCommunity(group, "owner"); err != nil {
+		log.Fatal(err)
+	}
+	for _, account := range []string{"alice", "bob", "carol"} {
+		if err := srv.AddMember(group, account, tim.RoleMember); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if _, err := srv.CreatePermissionGroup(group, timtest.PermissionGroup{ID: "@PMG#_mods", Name: "Mods"}); err != nil {
+		log.Fatal(err)
+	}
+
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	results, err := client.AddPermissionGroupMembers(context.Background(), group, "@PMG#_mods", []string{"alice", "bob", "carol"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range results {
+		fmt.Println(r.ID, r.Err()) // carol fails alone, with 110012 (tim.ErrPermissionGroupMemberLimit)
+	}
+	// Output:
+	// alice <nil>
+	// bob <nil>
+	// carol tim: error 110012: permission group member limit reached
+}

@@ -102,7 +102,9 @@ func WithoutCommunitySupport() Option { return func(s *Server) { s.communities =
 func WithRateLimit(n int) Option { return func(s *Server) { s.ratePerSec = n } }
 
 // WithPermissionGroupMemberLimit caps the members of each permission group:
-// adding one past n fails for that account with 110012. No cap by default.
+// add_permission_group_member fails with 110012 for each account past n.
+// Seeding with [Server.AddPermissionGroupMembers] is not capped. No cap by
+// default.
 func WithPermissionGroupMemberLimit(n int) Option { return func(s *Server) { s.memberLimit = n } }
 
 // WithLatency delays every answer by d, to model a network round trip.
