@@ -43,7 +43,8 @@ type memberWriteResponse struct {
 // memberResultItem is one account's result. Result is read as an error code
 // (0 success, 10013 already a member); the group-member values 1 (success)
 // and 2 (already a member) are read too, since no error code is 1 or 2. An
-// item with ErrorCode/ErrorInfo instead of Result is read as well.
+// item with ErrorCode/ErrorInfo instead of Result is read as well; when both
+// are there, a non-zero one wins.
 type memberResultItem struct {
 	Account   string     `json:"Member_Account"`
 	Result    *flexInt   `json:"Result"`
@@ -54,7 +55,7 @@ type memberResultItem struct {
 func (it *memberResultItem) result() ItemResult {
 	r := ItemResult{ID: it.Account, ErrorInfo: it.ErrorInfo}
 	switch {
-	case it.ErrorCode != nil:
+	case it.ErrorCode != nil && *it.ErrorCode != 0:
 		r.ErrorCode = *it.ErrorCode
 	case it.Result == nil, *it.Result == 0, *it.Result == 1:
 	case *it.Result == 2:
@@ -117,7 +118,9 @@ func (c *Client) writeMembers(ctx context.Context, cmd, groupID, permissionGroup
 			return nil, err
 		}
 		var got []ItemResult
-		if resp.MemberList != nil {
+		if resp.MemberList != nil && (len(resp.MemberList) > 0 || cmd != cmdDeletePermissionGroupMember) {
+			// A delete answer with an empty list is read like one without:
+			// deleting succeeds for every account, so it names no failure.
 			got = make([]ItemResult, len(resp.MemberList))
 		}
 		for i, it := range resp.MemberList {

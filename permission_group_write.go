@@ -2,6 +2,7 @@ package tim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -118,10 +119,20 @@ type createPermissionGroupBody struct {
 // a PermissionGroupInfo object holding it.
 type createPermissionGroupResponse struct {
 	envelope
-	PermissionGroupID string `json:"PermissionGroupId"`
-	Info              *struct {
+	PermissionGroupID string          `json:"PermissionGroupId"`
+	Info              json.RawMessage `json:"PermissionGroupInfo"` // read leniently: see idFromInfo
+}
+
+// idFromInfo reads PermissionGroupInfo.PermissionGroupId, or "" when the
+// field is missing or has another shape.
+func (r *createPermissionGroupResponse) idFromInfo() string {
+	var info struct {
 		PermissionGroupID string `json:"PermissionGroupId"`
-	} `json:"PermissionGroupInfo"`
+	}
+	if json.Unmarshal(r.Info, &info) != nil {
+		return ""
+	}
+	return info.PermissionGroupID
 }
 
 // CreatePermissionGroup creates a permission group in a community
@@ -151,8 +162,8 @@ func (c *Client) CreatePermissionGroup(ctx context.Context, req *CreatePermissio
 		return "", err
 	}
 	id := resp.PermissionGroupID
-	if id == "" && resp.Info != nil {
-		id = resp.Info.PermissionGroupID
+	if id == "" {
+		id = resp.idFromInfo()
 	}
 	if id == "" {
 		id = req.PermissionGroupID
