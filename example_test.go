@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/timkit/tim"
@@ -331,11 +332,11 @@ func ExampleNewRateLimiter() {
 // backed by Redis: it must make each call wait its turn under ctx.
 type fleetLimiter struct {
 	local *tim.CommandRateLimiter // stands in for the shared store
-	waits int
+	waits atomic.Int64            // Wait is called from many goroutines
 }
 
 func (l *fleetLimiter) Wait(ctx context.Context, command string) error {
-	l.waits++
+	l.waits.Add(1)
 	return l.local.Wait(ctx, command)
 }
 
@@ -353,7 +354,7 @@ func ExampleWithRateLimiter() {
 		log.Fatal(err)
 	}
 	_, err = client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
-	fmt.Println(err, limiter.waits)
+	fmt.Println(err, limiter.waits.Load())
 	// Output: <nil> 1
 }
 

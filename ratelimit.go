@@ -23,12 +23,14 @@ const (
 	DefaultRateBurst = 20
 )
 
-// RateLimiter makes a call wait for its turn before each attempt. Wait
-// returns nil when the attempt may go, or an error when ctx ends first (one
-// that matches ctx's error). The service's limit is per app, so backends
-// that run several processes can plug in a limiter they share (backed by
-// Redis, say) with [WithRateLimiter]; the in-process default is
-// [NewRateLimiter].
+// RateLimiter makes a call wait for its turn before each attempt, retries
+// included. Wait returns nil when the attempt may go, or an error when ctx
+// ends first (one that matches ctx's error); any other error fails the call
+// with nothing sent. Wait is called from many goroutines at once.
+//
+// The service's limit is per app, so backends that run several processes
+// can plug in a limiter they share (backed by Redis, say) with
+// [WithRateLimiter]; the in-process default is [NewRateLimiter].
 type RateLimiter interface {
 	Wait(ctx context.Context, command string) error
 }
