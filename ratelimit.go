@@ -51,7 +51,7 @@ type CommandRateLimiter struct {
 //
 // In any span of t seconds at most burst + perSecond×t calls of one command
 // start. A service that counts calls in fixed one-second windows can then
-// see up to burst + perSecond in one window; to stay strictly under a limit
+// see up to burst + perSecond in one window; to stay within a limit
 // of L per second, choose burst + perSecond ≤ L.
 func NewRateLimiter(perSecond float64, burst int) (*CommandRateLimiter, error) {
 	if reason := checkRate(perSecond, burst); reason != "" {

@@ -2,6 +2,7 @@ package tim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -359,4 +360,96 @@ func TestDefaultRateLimiter(t *testing.T) {
 	c, err = NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithSecretKey(testKey), WithRateLimit(50, 5), WithoutRateLimit())
 	require.NoError(t, err)
 	assert.Equal(t, noLimit{}, c.limiter, "the last limiter option wins")
+}
+
+// TestRateLimitWindowMath backs the README's arithmetic: a token bucket of
+// rate r and burst b starts at most b + r calls in any one second, so the
+// default (200, 20) can put more than 200 into one fixed one-second window,
+// and (180, 20) never does. Calls are made as fast as the bucket allows, on
+// a simulated clock, over 5 s, starting with a full bucket as a window opens.
+func TestRateLimitWindowMath(t *testing.T) {
+	most := func(perSecond float64, burst int) (fixed, sliding int) {
+		l, err := NewRateLimiter(perSecond, burst)
+		require.NoError(t, err)
+		b := l.bucket("c")
+		start := time.Unix(1700000000, 0)
+		var at []time.Time
+		for now := start; now.Before(start.Add(5 * time.Second)); now = now.Add(100 * time.Microsecond) {
+			for b.AllowN(now, 1) {
+				at = append(at, now)
+			}
+		}
+		windows := map[int64]int{}
+		for i, ti := range at {
+			windows[ti.Unix()]++
+			fixed = max(fixed, windows[ti.Unix()])
+			j := i
+			for j < len(at) && at[j].Sub(ti) < time.Second {
+				j++
+			}
+			sliding = max(sliding, j-i)
+		}
+		return fixed, sliding
+	}
+	fixed, sliding := most(DefaultRateLimit, DefaultRateBurst)
+	assert.InDelta(t, 220, sliding, 1, "burst + rate")
+	assert.Greater(t, fixed, 200, "a fixed window can see more than 200")
+	fixed, sliding = most(180, 20)
+	assert.LessOrEqual(t, sliding, 200)
+	assert.LessOrEqual(t, fixed, 200)
+}
+
+// TestLogRecordsOfRetries checks the records of a call that is retried:
+// levels and the retry attributes.
+func TestLogRecordsOfRetries(t *testing.T) {
+	var logs strings.Builder
+	m := newMock(t, WithLogger(jsonLogger(&logs)))
+	calls := 0
+	m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", func(r *http.Request) (*http.Response, error) {
+		calls++ // one call at a time
+		switch calls {
+		case 1:
+			return httpmockResponse(200, `{"ActionStatus":"FAIL","ErrorCode":60007,"ErrorInfo":"slow down"}`), nil
+		case 2:
+			return httpmockResponse(200, seedRoles), nil
+		default:
+			return httpmockResponse(502, "<html>bad gateway</html>"), nil
+		}
+	})
+	_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"leckie", "peter", "wesley"})
+	require.NoError(t, err)
+	_, err = m.client.GetRoleInGroup(context.Background(), "g", []string{"leckie"})
+	require.Error(t, err)
+
+	var records []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
+		delete(rec, "time")
+		delete(rec, "duration")
+		records = append(records, rec)
+	}
+	require.Len(t, records, 5)
+	assert.Greater(t, records[0]["retry_in"], 0.0)
+	delete(records[0], "retry_in")
+	delete(records[2], "retry_in")
+	delete(records[3], "retry_in")
+	base := func(level string, attempt int, kv ...any) map[string]any {
+		m := map[string]any{"level": level, "msg": "tim request", "command": "get_role_in_group", "attempt": float64(attempt)}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	assert.Equal(t, []map[string]any{
+		base("INFO", 1, "outcome", "api_error", "error_code", 60007.0, "will_retry", true, "retry_reason", "rate_limited"),
+		base("DEBUG", 2, "outcome", "ok"),
+		base("INFO", 1, "outcome", "http_error", "http_status", 502.0, "will_retry", true, "retry_reason", "transient"),
+		base("INFO", 2, "outcome", "http_error", "http_status", 502.0, "will_retry", true, "retry_reason", "transient"),
+		base("WARN", 3, "outcome", "http_error", "http_status", 502.0, "will_retry", false),
+	}, records)
+}
+
+func httpmockResponse(status int, body string) *http.Response {
+	return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
 }
