@@ -245,8 +245,11 @@ func TestFaultMatrix(t *testing.T) {
 				}
 			}
 
+			// The fake records a request it delayed once it notices the
+			// client left, which may be just after the call returned.
+			assert.Eventually(t, func() bool { return len(srv.RequestsFor(cmdRole)) >= tc.attempts }, 5*time.Second, time.Millisecond)
 			reqs := srv.RequestsFor(cmdRole)
-			assert.Len(t, reqs, tc.attempts, "requests at the fake")
+			assert.Equal(t, tc.attempts, len(reqs), "requests at the fake")
 			records := strings.Count(caseLogs.String(), `"msg":"tim request"`)
 			assert.Equal(t, tc.attempts, records, "one log record per attempt")
 			for i, r := range reqs {
@@ -392,7 +395,7 @@ func TestDeadline(t *testing.T) {
 		assert.Equal(t, 1, te.Attempts, "not retried after the deadline")
 		// The fake records the request once it notices the client left.
 		require.Eventually(t, func() bool { return len(srv.RequestsFor(cmdRole)) > 0 }, 5*time.Second, time.Millisecond)
-		assert.Len(t, srv.RequestsFor(cmdRole), 1)
+		assert.Equal(t, 1, len(srv.RequestsFor(cmdRole)))
 	})
 	t.Run("a deadline with a cause still matches DeadlineExceeded", func(t *testing.T) {
 		srv, client := seeded(t)
@@ -428,7 +431,7 @@ func TestDeadline(t *testing.T) {
 		var apiErr *tim.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, 1, apiErr.Attempts)
-		assert.Len(t, srv.RequestsFor(cmdRole), 1, "no retry after the context is done")
+		assert.Equal(t, 1, len(srv.RequestsFor(cmdRole)), "no retry after the context is done")
 	})
 	t.Run("a backoff that would pass the deadline is not waited for", func(t *testing.T) {
 		srv, _ := seeded(t)
@@ -442,7 +445,7 @@ func TestDeadline(t *testing.T) {
 		assert.Less(t, time.Since(start), margin)
 		require.ErrorIs(t, err, tim.ErrInternal, "the last failure, at once")
 		assert.NotErrorIs(t, err, context.DeadlineExceeded)
-		assert.Len(t, srv.RequestsFor(cmdRole), 1)
+		assert.Equal(t, 1, len(srv.RequestsFor(cmdRole)))
 	})
 	t.Run("an already expired context sends nothing", func(t *testing.T) {
 		srv, client := seeded(t)
@@ -512,7 +515,7 @@ func TestConcurrentCallsThroughFaults(t *testing.T) {
 		assert.Equal(t, []tim.MemberRole{{fmt.Sprintf("m%d", i), roles[i]}, {fmt.Sprintf("x%d", i), tim.RoleNotMember}}, got[i], "caller %d", i)
 	}
 	assert.Equal(t, fatal, failed, "exactly the calls that met a non-JSON body failed")
-	assert.Len(t, srv.RequestsFor(cmdRole), callers+len(retryable)*perKind, "one request per call, plus one per retryable fault")
+	assert.Equal(t, callers+len(retryable)*perKind, len(srv.RequestsFor(cmdRole)), "one request per call, plus one per retryable fault")
 
 	transport.CloseIdleConnections()
 	srv.Close()

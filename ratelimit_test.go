@@ -65,7 +65,7 @@ func TestRateLimitAtTheFake(t *testing.T) {
 			require.NoError(t, err, "call %d", i)
 		}
 		reqs := srv.RequestsFor("get_role_in_group")
-		require.Len(t, reqs, calls)
+		require.Equal(t, calls, len(reqs))
 		times := make([]time.Time, len(reqs))
 		for i, r := range reqs {
 			assert.Zero(t, r.ErrorCode)
@@ -150,7 +150,7 @@ func TestRateLimiterIsAskedBeforeEveryAttempt(t *testing.T) {
 	_, err = client.GetRoleInGroup(context.Background(), community, []string{"amy"})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"get_role_in_group": 4}, limiter.waits, "two retries and a renewal")
-	assert.Len(t, srv.RequestsFor("get_role_in_group"), 4)
+	assert.Equal(t, 4, len(srv.RequestsFor("get_role_in_group")))
 }
 
 func TestRateLimiterFailure(t *testing.T) {
@@ -177,7 +177,7 @@ func TestRateLimiterTurnAfterTheDeadline(t *testing.T) {
 	require.ErrorIs(t, err, tim.ErrInternal)
 	assert.NotErrorIs(t, err, context.DeadlineExceeded)
 	assert.NoError(t, ctx.Err(), "returned before the deadline")
-	assert.Len(t, srv.RequestsFor("get_role_in_group"), 1)
+	assert.Equal(t, 1, len(srv.RequestsFor("get_role_in_group")))
 }
 
 // The default limiter lets a call split into 20 requests send them all at
