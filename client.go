@@ -55,6 +55,8 @@ type Client struct {
 	timeout     time.Duration
 	logger      *slog.Logger // nil: no logging
 	concurrency int
+	retry       RetryPolicy // every field set
+	limiter     RateLimiter
 }
 
 // Option configures a [Client]. Options check their input, and [NewClient]
@@ -71,6 +73,8 @@ type settings struct {
 	signer      UserSigner
 	secretKey   string
 	concurrency int
+	retry       RetryPolicy
+	limiter     RateLimiter // nil: the default
 }
 
 // WithRegion calls the REST API domain of region r.
@@ -143,7 +147,10 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithTimeout bounds each HTTP attempt (default [DefaultTimeout]). It must
 // exceed the service's own 3 s limit. A deadline on the caller's context
-// applies too, whichever comes first.
+// applies too, whichever comes first. An attempt that gets no answer in time
+// fails with [ErrAttemptTimeout] and is retried like a dropped connection
+// (see [RetryPolicy]); when the caller's deadline passes the call ends with
+// an error matching [context.DeadlineExceeded].
 func WithTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		if d <= 3*time.Second {
@@ -154,9 +161,22 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithLogger logs one record per request: the command, the duration and the
-// outcome (Debug on success, Warn on failure). Records never hold the URL's
-// query, a body, the secret key or a UserSig. Without it nothing is logged.
+// WithLogger logs one record per attempt (every request sent, retries
+// included), with the message "tim request" and these attributes:
+//
+//	command      the REST command, e.g. "get_role_in_group"
+//	attempt      1 for the first request of a call, 2 for its first retry, ...
+//	duration     how long the attempt took
+//	outcome      ok, api_error, http_error, decode_error or transport_error
+//	error_code   the service's code, for an api_error
+//	http_status  the status, for an http_error
+//	will_retry   whether the client sends the request again (on failures)
+//	retry_reason transient, rate_limited or new_signature (when it will retry)
+//	retry_in     the backoff before the next attempt (when it will retry)
+//
+// Levels: Debug on success, Info for a failure that will be retried, Warn
+// for the failure a call returns. Records never hold the URL's query, a
+// body, the secret key or a UserSig. Without it nothing is logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {
@@ -200,7 +220,9 @@ func WithMaxConcurrency(n int) Option {
 //		tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY")))
 //
 // Each attempt is bounded by [DefaultTimeout]; pass a context with a deadline
-// to bound a whole call.
+// to bound a whole call. Failed requests are retried as [DefaultRetryPolicy]
+// says, and calls of each command are paced to the service's limit of 200 a
+// second ([DefaultRateLimit], [DefaultRateBurst], [WithRateLimit]).
 func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, error) {
 	if sdkAppID == 0 {
 		return nil, errors.New("tim: NewClient: SDKAppID is zero")
@@ -224,6 +246,11 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 		timeout:     orDefault(s.timeout, DefaultTimeout),
 		logger:      s.logger,
 		concurrency: orDefault(s.concurrency, DefaultMaxConcurrency),
+		retry:       s.retry.withDefaults(),
+		limiter:     s.limiter,
+	}
+	if c.limiter == nil {
+		c.limiter, _ = NewRateLimiter(DefaultRateLimit, DefaultRateBurst)
 	}
 
 	switch {
@@ -330,47 +357,101 @@ func (e *envelope) head() *envelope { return e }
 // response is a decoded response body; every one embeds envelope.
 type response interface{ head() *envelope }
 
-// call sends one command and decodes its answer into out. When the service
-// rejects the UserSig as expired or invalidated (70001, 70052) and the signer
-// can drop it ([Invalidator]), call sends once more with a new one: the
-// service refused the request before acting on it, so that is safe for any
-// command.
+// call sends one command and decodes its answer into out, retrying as the
+// client's RetryPolicy says (see [RetryPolicy] for what is retried and why).
+// Every attempt waits for the rate limiter, asks the signer for a UserSig
+// and builds a new URL with a fresh random; out is reset before each retry so
+// nothing of a failed attempt's answer survives.
 func (c *Client) call(ctx context.Context, command string, in any, out response) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("tim: %s: encode request: %w", command, err)
 	}
-	for attempt := 1; ; attempt++ {
+	var (
+		last     error // the previous attempt's failure
+		budget   = c.retry.MaxAttempts
+		retries  int  // backoff retries so far
+		renewed  bool // the one resend with a new UserSig was made
+		attempts int
+	)
+	for {
+		if err := c.limiter.Wait(ctx, command); err != nil {
+			if last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+				// The deadline comes before the limiter's turn: the last
+				// failure is the news, not a deadline that has not passed.
+				setAttempts(last, attempts)
+				return last
+			}
+			return stopped(command, "waiting for the rate limiter", err, attempts, last)
+		}
+		if last != nil {
+			reflect.ValueOf(out).Elem().SetZero() // decode the retry into a clean value
+		}
 		sig, err := c.signer.UserSig(ctx)
 		if err != nil {
 			return fmt.Errorf("tim: %s: get UserSig: %w", command, err)
 		}
+		attempts++
 		start := time.Now()
 		err = c.send(ctx, command, sig, body, out)
-		c.logRequest(ctx, command, attempt, time.Since(start), err)
+		took := time.Since(start)
+		if err == nil {
+			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
+			return nil
+		}
 
-		var apiErr *APIError
-		inv, canInvalidate := c.signer.(Invalidator)
-		if attempt > 1 || !canInvalidate || !errors.As(err, &apiErr) || !apiErr.Code.NeedsNewUserSig() {
+		why := retryReasonFor(command, err, c.retry.RetryNonIdempotent)
+		var wait time.Duration
+		switch why {
+		case retryNewUserSig:
+			inv, ok := c.signer.(Invalidator)
+			if !ok || renewed {
+				why = noRetry
+				break
+			}
+			renewed = true
+			budget++ // the resend with a new UserSig is not a retry of a failure
+			inv.Invalidate(sig)
+		case retryTransient, retryRateLimited:
+			if attempts >= budget {
+				why = noRetry
+				break
+			}
+			wait = c.retry.backoff(why, retries+1)
+			if !fitsDeadline(ctx, wait) {
+				why = noRetry // the deadline would pass during the backoff
+			}
+		}
+		if ctx.Err() != nil {
+			why = noRetry
+		}
+		c.logAttempt(ctx, command, attempts, took, err, why, wait)
+		if why == noRetry {
+			setAttempts(err, attempts)
 			return err
 		}
-		inv.Invalidate(sig)
-		reflect.ValueOf(out).Elem().SetZero() // decode the retry into a clean value
+		if why != retryNewUserSig {
+			retries++
+		}
+		last = err
+		if !sleep(ctx, wait) {
+			return stopped(command, "waiting to retry", ctx.Err(), attempts, last)
+		}
 	}
 }
 
 // send makes one HTTP attempt signed with sig: POST, read, decode.
 func (c *Client) send(ctx context.Context, command, sig string, body []byte, out response) error {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
 	resp, err := c.http.R().
-		SetContext(ctx).
+		SetContext(attemptCtx).
 		SetBody(body).
 		SetDoNotParseResponse(true).
 		Post(c.requestURL(command, sig))
 	if err != nil {
-		return transportError(command, sig, err)
+		return c.exchangeError(ctx, attemptCtx, command, sig, err)
 	}
 	raw := resp.RawBody()
 	defer raw.Close()
@@ -381,7 +462,7 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 	}
 	data, err := io.ReadAll(io.LimitReader(raw, MaxResponseBytes+1))
 	if err != nil {
-		return transportError(command, sig, err)
+		return c.exchangeError(ctx, attemptCtx, command, sig, err)
 	}
 	if len(data) > MaxResponseBytes {
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
@@ -461,19 +542,39 @@ func writeQueryEscaped(b *strings.Builder, s string) {
 	}
 }
 
+// exchangeError types a failure to send a request or read its answer. ctx is
+// the caller's context and attemptCtx the attempt's (ctx with the
+// per-attempt timeout). When ctx is done the error matches ctx.Err(), even
+// if net/http reported a cause set on ctx; when only the attempt's timeout
+// passed it matches ErrAttemptTimeout and not context.DeadlineExceeded, so
+// it can be told apart (and retried).
+func (c *Client) exchangeError(ctx, attemptCtx context.Context, command, sig string, err error) error {
+	te := transportError(command, sig, err)
+	switch {
+	case ctx.Err() != nil:
+		if !errors.Is(te.Err, ctx.Err()) {
+			te.Err = fmt.Errorf("%w (%w)", ctx.Err(), te.Err)
+		}
+	case attemptCtx.Err() != nil:
+		te.Err = fmt.Errorf("%w (%s)", ErrAttemptTimeout, c.timeout)
+	}
+	return te
+}
+
 // transportError wraps a failure to exchange a request, without the request
 // URL: net/http's *url.Error prints it, query and UserSig included. A
 // transport of the caller's (WithHTTPClient) might still quote the URL or the
 // signature in its own error; such a message is withheld.
-func transportError(command, sig string, err error) error {
+func transportError(command, sig string, err error) *TransportError {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
+	unsent := notSent(err)
 	if msg := err.Error(); strings.Contains(msg, "usersig=") || strings.Contains(msg, sig) || strings.Contains(msg, url.QueryEscape(sig)) {
 		err = &withheldError{err}
 	}
-	return &TransportError{Command: command, Err: err}
+	return &TransportError{Command: command, Err: err, notSent: unsent}
 }
 
 // withheldError hides the text of an error that quoted a secret, and keeps
@@ -489,34 +590,44 @@ func (w *withheldError) Is(target error) bool {
 		target == context.DeadlineExceeded && errors.Is(w.err, context.DeadlineExceeded)
 }
 
-func (c *Client) logRequest(ctx context.Context, command string, attempt int, d time.Duration, err error) {
+// logAttempt writes the one record of an attempt: see WithLogger.
+func (c *Client) logAttempt(ctx context.Context, command string, attempt int, d time.Duration, err error, why retryReason, wait time.Duration) {
 	if c.logger == nil {
 		return
 	}
 	level := slog.LevelDebug
-	if err != nil {
+	switch {
+	case err != nil && why != noRetry:
+		level = slog.LevelInfo
+	case err != nil:
 		level = slog.LevelWarn
 	}
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	attrs := []slog.Attr{
+	attrs := make([]slog.Attr, 0, 9)
+	attrs = append(attrs,
 		slog.String("command", command),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", d),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("outcome", outcomeOf(err)))
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			attrs = append(attrs, slog.Int("error_code", int(apiErr.Code)))
-		}
-		var httpErr *HTTPError
-		if errors.As(err, &httpErr) {
-			attrs = append(attrs, slog.Int("http_status", httpErr.StatusCode))
-		}
-	} else {
+	)
+	if err == nil {
 		attrs = append(attrs, slog.String("outcome", "ok"))
+		c.logger.LogAttrs(ctx, level, "tim request", attrs...)
+		return
+	}
+	attrs = append(attrs, slog.String("outcome", outcomeOf(err)))
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		attrs = append(attrs, slog.Int("error_code", int(apiErr.Code)))
+	}
+	var httpErr *HTTPError
+	if errors.As(err, &httpErr) {
+		attrs = append(attrs, slog.Int("http_status", httpErr.StatusCode))
+	}
+	attrs = append(attrs, slog.Bool("will_retry", why != noRetry))
+	if why != noRetry {
+		attrs = append(attrs, slog.String("retry_reason", why.String()), slog.Duration("retry_in", wait))
 	}
 	c.logger.LogAttrs(ctx, level, "tim request", attrs...)
 }

@@ -65,6 +65,15 @@ type mock struct {
 	sent   []sent
 }
 
+// fastRetries is the default retry policy with backoffs of a few
+// milliseconds, so tests of retried failures stay fast.
+var fastRetries = RetryPolicy{BaseDelay: time.Millisecond, RateLimitDelay: 2 * time.Millisecond, MaxDelay: 4 * time.Millisecond}
+
+// noRetries sends every request once.
+var noRetries = RetryPolicy{MaxAttempts: 1}
+
+// newMock returns a client on an httpmock transport, with fastRetries;
+// opts come after, so they may change it.
 func newMock(t *testing.T, opts ...Option) *mock {
 	t.Helper()
 	m := &mock{mt: httpmock.NewMockTransport()}
@@ -72,6 +81,7 @@ func newMock(t *testing.T, opts ...Option) *mock {
 		WithRegion(RegionSingapore),
 		WithSecretKey(testKey),
 		WithHTTPClient(&http.Client{Transport: m.mt}),
+		WithRetryPolicy(fastRetries),
 	}, opts...)
 	c, err := NewClient(testAppID, testAdmin, all...)
 	require.NoError(t, err)
@@ -267,7 +277,7 @@ func TestGetRoleInGroupSplitStopsAtFirstFailure(t *testing.T) {
 		}
 		calls++ // concurrency 1: no race
 		if calls == 2 {
-			return httpmock.NewStringResponse(200, `{"ActionStatus":"FAIL","ErrorCode":10002,"ErrorInfo":"internal"}`), nil
+			return httpmock.NewStringResponse(200, `{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}`), nil
 		}
 		resp := getRoleInGroupResponse{envelope: envelope{ActionStatus: "OK"}}
 		for _, a := range body.Accounts {
@@ -280,7 +290,7 @@ func TestGetRoleInGroupSplitStopsAtFirstFailure(t *testing.T) {
 		accounts[i] = "u" + strconv.Itoa(i)
 	}
 	roles, err := m.client.GetRoleInGroup(context.Background(), "g", accounts)
-	require.ErrorIs(t, err, ErrInternal)
+	require.ErrorIs(t, err, ErrGroupNotFound)
 	assert.Nil(t, roles, "no partial result")
 	assert.Equal(t, 2, calls, "the calls after the failure are not sent")
 }
@@ -359,7 +369,15 @@ func TestDocumentedErrorCodes(t *testing.T) {
 				require.ErrorIs(t, err, code)
 				var apiErr *APIError
 				require.ErrorAs(t, err, &apiErr)
-				assert.Equal(t, APIError{Command: c.command, ActionStatus: "FAIL", Code: code, Info: "server says no", Display: "shown", RequestID: "req-1"}, *apiErr)
+				attempts := 1 // a read is retried on every retryable code; 70001 once, with a new UserSig
+				switch {
+				case code.NeedsNewUserSig():
+					attempts = 2
+				case code.Retryable():
+					attempts = DefaultMaxAttempts
+				}
+				assert.Equal(t, APIError{Command: c.command, ActionStatus: "FAIL", Code: code, Info: "server says no", Display: "shown", RequestID: "req-1", Attempts: attempts}, *apiErr)
+				assert.Len(t, m.requests(), attempts)
 				assert.Equal(t, code.Retryable(), apiErr.Retryable())
 				if code == ErrRateLimitExceeded {
 					assert.ErrorIs(t, err, ErrRateLimited)
@@ -431,6 +449,11 @@ func TestFailureKinds(t *testing.T) {
 			require.Error(t, err)
 			tc.check(t, err)
 			assert.NotContains(t, err.Error(), "usersig")
+			want := 1 // a 502 is retried, the rest are not
+			if tc.status == 502 {
+				want = DefaultMaxAttempts
+			}
+			assert.Len(t, m.requests(), want)
 		})
 	}
 }
@@ -442,17 +465,20 @@ func TestTransportFailures(t *testing.T) {
 		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
+		assert.Equal(t, DefaultMaxAttempts, te.Attempts, "a read is retried after a reset")
+		assert.Equal(t, DefaultMaxAttempts, m.mt.GetTotalCallCount())
 		assert.Equal(t, "get_role_in_group", te.Command)
 		assert.Contains(t, err.Error(), "connection reset by peer")
 		assert.NotContains(t, err.Error(), "usersig")
 		assert.NotContains(t, err.Error(), "adminapisgp", "the URL is not in the error")
 	})
 	t.Run("refused connection on loopback", func(t *testing.T) {
-		c, err := NewClient(testAppID, testAdmin, WithBaseURL("http://127.0.0.1:1"), WithSecretKey(testKey))
+		c, err := NewClient(testAppID, testAdmin, WithBaseURL("http://127.0.0.1:1"), WithSecretKey(testKey), WithRetryPolicy(fastRetries))
 		require.NoError(t, err)
 		_, err = c.GetRoleInGroup(context.Background(), "g", []string{"a"})
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
+		assert.Equal(t, DefaultMaxAttempts, te.Attempts, "nothing was sent: retried")
 		assert.NotContains(t, err.Error(), "usersig")
 		assert.NotContains(t, err.Error(), "sdkappid")
 	})
@@ -701,7 +727,9 @@ func TestNoSecretsLeak(t *testing.T) {
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", *static, *static, static), "STATIC-SECRET-SIG")
 
 	records := strings.Count(logs.String(), "\n")
-	assert.Equal(t, 6, records, "one record per request: 70001 is sent again with a new UserSig")
+	// One record per request: the reset and the 502 are sent three times,
+	// the 70001 twice (with a new UserSig), the bad body and the success once.
+	assert.Equal(t, 3+3+1+2+1, records)
 	assert.Contains(t, logs.String(), `"attempt":2`)
 	assert.Contains(t, logs.String(), `"error_code":70001`)
 	assert.Contains(t, logs.String(), `"http_status":502`)
@@ -822,7 +850,7 @@ func (l leakyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestTransportErrorsThatQuoteTheURLAreWithheld(t *testing.T) {
 	for _, quoteSig := range []bool{false, true} {
-		c, err := NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithSecretKey(testKey), WithHTTPClient(&http.Client{Transport: leakyTransport{quoteSig}}))
+		c, err := NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithSecretKey(testKey), WithHTTPClient(&http.Client{Transport: leakyTransport{quoteSig}}), WithRetryPolicy(fastRetries))
 		require.NoError(t, err)
 		sig, err := c.signer.UserSig(context.Background())
 		require.NoError(t, err)

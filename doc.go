@@ -32,8 +32,21 @@
 // item's Err method. No error, log record or printed value holds the secret
 // key, a UserSig or the signed URL.
 //
+// # Retries, rate limits and timeouts
+//
+// A call retries what is safe to send again ([RetryPolicy]; 3 attempts by
+// default, with jittered exponential backoff and a longer one after a rate
+// limit), renews an expired UserSig once, and does not repeat a write that
+// is not idempotent once the service may have applied it. Before every
+// attempt it waits for a per-command rate limiter ([WithRateLimit], 200
+// calls a second by default, or your own [RateLimiter]). Each attempt is
+// bounded by [WithTimeout]; the deadline of the call's context always wins,
+// backoffs included.
+//
 // # Testing
 //
 // Package github.com/timkit/tim/timtest runs an in-memory fake of the
-// service on loopback, for the SDK's own tests, its examples and yours.
+// service on loopback, for the SDK's own tests, its examples and yours. It
+// can enforce the rate limit and fail on purpose (error codes, 502 pages,
+// delays, truncated or non-JSON bodies, dropped connections).
 package tim

@@ -95,6 +95,13 @@ var ErrInvalidRequest = errors.New("tim: invalid request")
 // client accepts.
 var ErrBodyTooLarge = errors.New("tim: response body too large")
 
+// ErrAttemptTimeout matches a [TransportError] for an attempt that got no
+// answer within the client's per-attempt timeout ([WithTimeout]) while the
+// caller's context was still live. Such an attempt is retried (unless the
+// command is not idempotent, see [RetryPolicy]); it does not match
+// [context.DeadlineExceeded], which is kept for the caller's own deadline.
+var ErrAttemptTimeout = errors.New("tim: no answer within the per-attempt timeout")
+
 // ErrNoMorePages is returned by [Paginator.NextPage] called after the last page.
 var ErrNoMorePages = errors.New("tim: no more pages")
 
@@ -209,9 +216,10 @@ func (c ErrorCode) Is(target error) bool {
 }
 
 // Retryable reports whether a request that failed with c may succeed if sent
-// again: internal errors and timeouts at once, rate limits after a backoff,
-// and 70001 and 70052 with a new UserSig (the client does that itself, once,
-// when its signer is an [Invalidator]).
+// again: internal errors and timeouts after a short backoff, rate limits
+// after a longer one, and 70001 and 70052 with a new UserSig. The client
+// does all of that itself (see [RetryPolicy]); the answer here is for code
+// that retries on its own.
 // 70050 (too many failed checks) asks for a 60 s wait, which no caller should
 // sleep through unawares, so it is not. Codes that are not documented are not
 // retryable.
@@ -242,9 +250,13 @@ type APIError struct {
 	Display string
 	// RequestID is the envelope's RequestId, when the server sends one.
 	RequestID string
+	// Attempts is how many requests the call sent, retries included (see
+	// [RetryPolicy]); 0 for a per-item result in a list.
+	Attempts int
 }
 
-// Error returns "tim: {command}: error {code}: {meaning} ({server info})".
+// Error returns "tim: {command}: error {code}: {meaning} ({server info})",
+// followed by ", after {n} attempts" when the call was retried.
 func (e *APIError) Error() string {
 	msg := "tim: "
 	if e.Command != "" {
@@ -254,7 +266,16 @@ func (e *APIError) Error() string {
 	if e.Info != "" {
 		msg += " (" + e.Info + ")"
 	}
-	return msg
+	return msg + afterAttempts(e.Attempts)
+}
+
+// afterAttempts is the suffix an error's text gets when its call sent more
+// than one request.
+func afterAttempts(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return ", after " + strconv.Itoa(n) + " attempts"
 }
 
 // Unwrap returns the error code, which makes the code's sentinel match.
@@ -273,25 +294,34 @@ func itemError(command string, code ErrorCode, info string) error {
 }
 
 // TransportError is a failure to reach the service or to read its answer: a
-// refused connection, a TLS failure, a timeout, a cancelled context. The
-// request URL is never part of it (it carries the UserSig). It unwraps to the
-// underlying error, so errors.Is(err, context.DeadlineExceeded) works.
+// refused connection, a TLS failure, a dropped connection, an attempt that
+// timed out ([ErrAttemptTimeout]), the caller's context ending. The request
+// URL is never part of it (it carries the UserSig). It unwraps to the
+// underlying error, so errors.Is(err, context.DeadlineExceeded) works when
+// the caller's deadline passed.
 type TransportError struct {
-	Command string // the REST command, e.g. "get_role_in_group"
-	Err     error  // the cause, with any quoted URL removed
+	Command  string // the REST command, e.g. "get_role_in_group"
+	Err      error  // the cause, with any quoted URL removed
+	Attempts int    // how many requests the call sent, retries included
+
+	// notSent is set when the request certainly never left: the connection
+	// could not be made (dial, DNS, proxy connect). Only then may a command
+	// that is not idempotent be sent again without the caller's consent.
+	notSent bool
 }
 
-// Error returns "tim: {command}: transport: {cause}".
+// Error returns "tim: {command}: transport: {cause}", followed by
+// ", after {n} attempts" when the call was retried.
 func (e *TransportError) Error() string {
-	return "tim: " + e.Command + ": transport: " + e.Err.Error()
+	return "tim: " + e.Command + ": transport: " + e.Err.Error() + afterAttempts(e.Attempts)
 }
 
 // Unwrap returns the underlying error.
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // Retryable reports whether sending again may help: true unless the
-// context was cancelled or ran out of time. A request that failed in
-// transport may still have reached the service.
+// caller's context was cancelled or ran out of time. A request that failed
+// in transport may still have reached the service.
 func (e *TransportError) Retryable() bool {
 	return !errors.Is(e.Err, context.Canceled) && !errors.Is(e.Err, context.DeadlineExceeded)
 }
@@ -303,11 +333,13 @@ type HTTPError struct {
 	Command     string // the REST command
 	StatusCode  int    // the HTTP status, e.g. 502
 	ContentType string // the answer's Content-Type, e.g. "text/html"
+	Attempts    int    // how many requests the call sent, retries included
 }
 
-// Error returns "tim: {command}: unexpected HTTP status {code}".
+// Error returns "tim: {command}: unexpected HTTP status {code}", followed by
+// ", after {n} attempts" when the call was retried.
 func (e *HTTPError) Error() string {
-	return fmt.Sprintf("tim: %s: unexpected HTTP status %d", e.Command, e.StatusCode)
+	return fmt.Sprintf("tim: %s: unexpected HTTP status %d", e.Command, e.StatusCode) + afterAttempts(e.Attempts)
 }
 
 // Retryable reports whether the status is a server-side or gateway failure (5xx)
@@ -325,13 +357,15 @@ func (e *HTTPError) Is(target error) bool {
 // not JSON, truncated, missing ActionStatus, or larger than the client
 // accepts ([ErrBodyTooLarge]).
 type DecodeError struct {
-	Command string // the REST command
-	Err     error  // what was wrong with the body
+	Command  string // the REST command
+	Err      error  // what was wrong with the body
+	Attempts int    // how many requests the call sent, retries included
 }
 
-// Error returns "tim: {command}: malformed response: {cause}".
+// Error returns "tim: {command}: malformed response: {cause}", followed by
+// ", after {n} attempts" when the call was retried.
 func (e *DecodeError) Error() string {
-	return "tim: " + e.Command + ": malformed response: " + e.Err.Error()
+	return "tim: " + e.Command + ": malformed response: " + e.Err.Error() + afterAttempts(e.Attempts)
 }
 
 // Unwrap returns the underlying error.

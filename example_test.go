@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/timkit/tim"
@@ -258,4 +259,110 @@ func ExampleGroupPermission() {
 func ExampleRole() {
 	fmt.Println(tim.RoleAdmin.IsMember(), tim.RoleNotMember.IsMember(), tim.Role("SuperAdmin").Known())
 	// Output: true false false
+}
+
+// Retries with the default policy (3 attempts) after an internal error, and
+// a policy of your own: more attempts, or none.
+func ExampleWithRetryPolicy() {
+	srv, _ := exampleFake() // a seeded fake service; see exampleFake
+	defer srv.Close()
+
+	client, err := tim.NewClient(srv.SDKAppID(), srv.Admin(),
+		tim.WithBaseURL(srv.URL()),
+		tim.WithSecretKey(srv.SecretKey()),
+		tim.WithRetryPolicy(tim.RetryPolicy{
+			MaxAttempts: 5,                     // the first request and up to 4 retries
+			BaseDelay:   10 * time.Millisecond, // then 20, 40, ... ms, with jitter
+			// Zero fields take DefaultRetryPolicy's values.
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.FailNext("get_role_in_group", 2, timtest.Fault{Code: tim.ErrInternal}) // 10002 twice
+	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
+	fmt.Println(roles, err, len(srv.RequestsFor("get_role_in_group")))
+
+	// No retries at all: the error carries the number of requests sent.
+	once, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
+	_, err = once.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
+	var apiErr *tim.APIError
+	fmt.Println(errors.As(err, &apiErr), apiErr.Code == tim.ErrInternal, apiErr.Attempts)
+	// Output:
+	// [{amy Admin}] <nil> 3
+	// true true 1
+}
+
+func ExampleWithRateLimit() {
+	// Start at most 50 calls of each command per second, 5 at once at most.
+	client, err := tim.NewClient(1400000000, "administrator",
+		tim.WithRegion(tim.RegionSingapore),
+		tim.WithSecretKey("my-secret-key"),
+		tim.WithRateLimit(50, 5))
+	fmt.Println(client.BaseURL(), err)
+	// Output: https://adminapisgp.im.qcloud.com <nil>
+}
+
+// Clients of one app in one process can share a limiter, so that together
+// they stay under the service's limit.
+func ExampleNewRateLimiter() {
+	shared, err := tim.NewRateLimiter(tim.DefaultRateLimit, tim.DefaultRateBurst)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var clients []*tim.Client
+	for _, admin := range []string{"administrator", "ops-bot"} {
+		c, err := tim.NewClient(1400000000, admin,
+			tim.WithRegion(tim.RegionSingapore),
+			tim.WithSecretKey("my-secret-key"),
+			tim.WithRateLimiter(shared))
+		if err != nil {
+			log.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	fmt.Println(len(clients))
+	// Output: 2
+}
+
+// fleetLimiter stands for a limiter shared between processes, such as one
+// backed by Redis: it must make each call wait its turn under ctx.
+type fleetLimiter struct {
+	local *tim.CommandRateLimiter // stands in for the shared store
+	waits atomic.Int64            // Wait is called from many goroutines
+}
+
+func (l *fleetLimiter) Wait(ctx context.Context, command string) error {
+	l.waits.Add(1)
+	return l.local.Wait(ctx, command)
+}
+
+func ExampleWithRateLimiter() {
+	srv, _ := exampleFake() // a seeded fake service; see exampleFake
+	defer srv.Close()
+
+	local, err := tim.NewRateLimiter(100, 10)
+	if err != nil {
+		log.Fatal(err)
+	}
+	limiter := &fleetLimiter{local: local}
+	client, err := srv.NewClient(tim.WithRateLimiter(limiter))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
+	fmt.Println(err, limiter.waits.Load())
+	// Output: <nil> 1
+}
+
+func ExampleWithoutRateLimit() {
+	client, err := tim.NewClient(1400000000, "administrator",
+		tim.WithRegion(tim.RegionSingapore),
+		tim.WithSecretKey("my-secret-key"),
+		tim.WithoutRateLimit()) // e.g. when a proxy in front of the service already paces calls
+	fmt.Println(client.BaseURL(), err)
+	// Output: https://adminapisgp.im.qcloud.com <nil>
 }

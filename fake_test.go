@@ -297,19 +297,23 @@ func signedWith(t *testing.T, srv *timtest.Server, sig string) *tim.Client {
 
 func TestFakeRateLimit(t *testing.T) {
 	now := time.Now()
-	srv, client := seeded(t, timtest.WithRateLimit(3), timtest.WithClock(func() time.Time { return now }))
+	srv, _ := seeded(t, timtest.WithRateLimit(3), timtest.WithClock(func() time.Time { return now }))
+	client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{MaxAttempts: 1})) // the clock stands still: a retry would fail too
+	require.NoError(t, err)
 	for i := range 3 {
 		_, err := client.GetRoleInGroup(context.Background(), community, []string{"amy"})
 		require.NoError(t, err, "call %d", i)
 	}
-	_, err := client.GetRoleInGroup(context.Background(), community, []string{"amy"})
+	_, err = client.GetRoleInGroup(context.Background(), community, []string{"amy"})
 	require.ErrorIs(t, err, tim.ErrRateLimitExceeded)
 	assert.ErrorIs(t, err, tim.ErrRateLimited)
 	assert.Equal(t, tim.ErrRateLimitExceeded, srv.RequestsFor("get_role_in_group")[3].ErrorCode)
 }
 
 func TestFakeConcurrentClients(t *testing.T) {
-	srv, client := seeded(t)
+	srv, _ := seeded(t)
+	client, err := srv.NewClient(tim.WithoutRateLimit()) // some 250 calls: not paced to 200/s
+	require.NoError(t, err)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for i := range 32 {
@@ -366,7 +370,9 @@ func TestFakeEveryDocumentedCode(t *testing.T) {
 			return err
 		}},
 	}
-	srv, client := seeded(t)
+	srv, _ := seeded(t)
+	client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{MaxAttempts: 1})) // one request per call, retryable codes included
+	require.NoError(t, err)
 	for command, m := range methods {
 		for _, code := range m.codes {
 			t.Run(fmt.Sprintf("%s/%d", command, code), func(t *testing.T) {
@@ -375,7 +381,7 @@ func TestFakeEveryDocumentedCode(t *testing.T) {
 				require.ErrorIs(t, err, code)
 				var apiErr *tim.APIError
 				require.ErrorAs(t, err, &apiErr)
-				assert.Equal(t, tim.APIError{Command: command, ActionStatus: "FAIL", Code: code, Info: "injected"}, *apiErr)
+				assert.Equal(t, tim.APIError{Command: command, ActionStatus: "FAIL", Code: code, Info: "injected", Attempts: 1}, *apiErr)
 				require.NoError(t, m.call(client), "one call only")
 			})
 		}

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -580,4 +582,70 @@ func (m model) check(t *testing.T, client *tim.Client, step int) {
 			require.Equal(t, want.members, members, "step %d: members of %s", step, id)
 		}
 	}
+}
+
+// fastRetries is a retry policy with millisecond backoffs, for tests.
+var fastRetries = tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, RateLimitDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond})
+
+// TestFakeLostWriteResponsesAreNotSentAgain checks the retry rule for writes
+// that are not idempotent against the fake's state: when the service applied
+// a request and the answer was lost, the client does not send it again, so
+// nothing is done twice; an idempotent write is sent again.
+func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
+	ctx := context.Background()
+	lost := map[string]timtest.Fault{
+		"dropped connection": {Drop: true, AfterApply: true},
+		"502 page":           {Status: http.StatusBadGateway, AfterApply: true},
+		"10002":              {Code: tim.ErrInternal, AfterApply: true},
+	}
+	for name, fault := range lost {
+		t.Run(name+" after applying", func(t *testing.T) {
+			srv, _ := seeded(t)
+			client, err := srv.NewClient(fastRetries)
+			require.NoError(t, err)
+
+			srv.FailNext("create_permission_group", 1, fault)
+			_, err = client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "once"})
+			require.Error(t, err)
+			assert.Len(t, srv.RequestsFor("create_permission_group"), 1, "a create that may have been applied is not sent again")
+			page, err := client.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: community})
+			require.NoError(t, err)
+			assert.Len(t, page.PermissionGroups, 2, "@PMG#_mods and the one create, applied once")
+
+			srv.FailNext("add_permission_group_member", 1, fault)
+			_, err = client.AddPermissionGroupMembers(ctx, community, "@PMG#_mods", []string{"leckie"})
+			require.Error(t, err)
+			assert.Len(t, srv.RequestsFor("add_permission_group_member"), 1)
+			assert.Equal(t, []string{"amy", "peter", "leckie"}, readMembers(t, client, "@PMG#_mods", 0), "applied once")
+
+			// modify_permission_group is idempotent: sent again, and the answer arrives.
+			srv.FailNext("modify_permission_group", 1, fault)
+			require.NoError(t, client.ModifyPermissionGroup(ctx, &tim.ModifyPermissionGroupRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Name: tim.Ptr("m2")}))
+			assert.Len(t, srv.RequestsFor("modify_permission_group"), 2)
+			assert.Equal(t, "m2", readGroup(t, client, "@PMG#_mods").Name)
+		})
+	}
+
+	t.Run("opted in", func(t *testing.T) {
+		srv, _ := seeded(t)
+		client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, RetryNonIdempotent: true}))
+		require.NoError(t, err)
+		srv.FailNext("add_permission_group_member", 1, timtest.Fault{Drop: true, AfterApply: true})
+		res, err := client.AddPermissionGroupMembers(ctx, community, "@PMG#_mods", []string{"leckie"})
+		require.NoError(t, err)
+		assert.Len(t, srv.RequestsFor("add_permission_group_member"), 2)
+		assert.ErrorIs(t, res[0].Err(), tim.ErrAlreadyMember, "the resend finds the first one's work done")
+	})
+
+	t.Run("refused before acting: retried for every command", func(t *testing.T) {
+		srv, _ := seeded(t)
+		client, err := srv.NewClient(fastRetries)
+		require.NoError(t, err)
+		srv.FailNext("create_permission_group", 1, timtest.Fault{Code: tim.ErrRateLimitExceeded})
+		srv.FailNext("create_permission_group", 1, timtest.Fault{Drop: true}) // dropped before applying: still unknown to the client
+		_, err = client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "n"})
+		var te *tim.TransportError
+		require.ErrorAs(t, err, &te, "a dropped connection may have been applied, so the create stops there")
+		assert.Equal(t, 2, te.Attempts, "the 60007 was retried, the drop was not")
+	})
 }

@@ -7,6 +7,7 @@ require (
 	github.com/jarcoal/httpmock v1.4.2
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/sync v0.16.0
+	golang.org/x/time v0.12.0
 )
 
 require (

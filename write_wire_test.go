@@ -39,7 +39,7 @@ const (
 	wwTommy         = `{"Member_Account":"tommy","Role":"Member","JoinTime":1700000000,"NameCard":"Tommy","MsgFlag":"AcceptAndNotify","AppMemberDefinedData":[{"Key":"level","Value":"3"}]}`
 	wwJared         = `{"Member_Account":"jared","Role":"Admin","JoinTime":"1700000100"}`
 	wwMemberPage    = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"Next":"TGSMTQ0MTE1MjM1MTUyNDI0MzY1","MemberList":[` + wwTommy + `,` + wwJared + `]}`
-	wwFail          = `{"ActionStatus":"FAIL","ErrorCode":10002,"ErrorInfo":"internal","RequestId":"req-9"}`
+	wwFail          = `{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"invalid","RequestId":"req-9"}`
 )
 
 // answerBy answers every POST to command with what answer returns for the
@@ -315,7 +315,7 @@ func TestCreatePermissionGroupWire(t *testing.T) {
 		require.ErrorIs(t, err, ErrInvalidPermissionGroupID)
 		var apiErr *APIError
 		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, APIError{Command: "create_permission_group", ActionStatus: "FAIL", Code: 110008, Info: "bad id"}, *apiErr)
+		assert.Equal(t, APIError{Command: "create_permission_group", ActionStatus: "FAIL", Code: 110008, Info: "bad id", Attempts: 1}, *apiErr)
 		assert.Empty(t, id)
 	})
 }
@@ -651,7 +651,7 @@ func TestWriteItemResults(t *testing.T) {
 				require.ErrorIs(t, err, ErrGroupNotFound)
 				var apiErr *APIError
 				require.ErrorAs(t, err, &apiErr)
-				assert.Equal(t, APIError{Command: w.command, ActionStatus: "FAIL", Code: ErrGroupNotFound, Info: "gone", RequestID: "req-1"}, *apiErr)
+				assert.Equal(t, APIError{Command: w.command, ActionStatus: "FAIL", Code: ErrGroupNotFound, Info: "gone", RequestID: "req-1", Attempts: 1}, *apiErr)
 				assert.Empty(t, res)
 				assert.Len(t, m.requests(), 1)
 			})
@@ -706,7 +706,7 @@ func TestWriteSplitsLongLists(t *testing.T) {
 					return wwAnswer(w.command, wwNamed(body), nil)
 				})
 				res, err := w.call(m.client, ids)
-				require.ErrorIs(t, err, ErrInternal)
+				require.ErrorIs(t, err, ErrInvalidParameter)
 				var apiErr *APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, w.command, apiErr.Command)
@@ -964,7 +964,7 @@ func TestAllPermissionGroupMembersWire(t *testing.T) {
 		accounts, errs := wwMembers(m.client.AllPermissionGroupMembers(ctx, &GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup}))
 		assert.Equal(t, []string{"a", "b"}, accounts)
 		require.Len(t, errs, 1)
-		assert.ErrorIs(t, errs[0], ErrInternal)
+		assert.ErrorIs(t, errs[0], ErrInvalidParameter)
 		assert.Len(t, m.requests(), 2)
 	})
 	t.Run("paginator page by page", func(t *testing.T) {
@@ -1006,7 +1006,7 @@ func TestAllPermissionGroupMembersWire(t *testing.T) {
 		_, err := p.NextPage(ctx)
 		require.NoError(t, err)
 		_, err = p.NextPage(ctx)
-		require.ErrorIs(t, err, ErrInternal)
+		require.ErrorIs(t, err, ErrInvalidParameter)
 		assert.True(t, p.HasMorePages())
 		page, err := p.NextPage(ctx)
 		require.NoError(t, err)

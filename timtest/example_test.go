@@ -2,8 +2,11 @@ package timtest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"net/http"
+	"time"
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
@@ -63,6 +66,50 @@ func ExampleWithRateLimit() {
 	defer srv.Close()
 	fmt.Println(srv.URL() != "")
 	// Output: true
+}
+
+// Make the fake fail on purpose, to test your own handling of failures: here
+// a client's retries get through a 502 page and an internal error, and give
+// up on a connection that drops three times.
+func ExampleServer_FailNext() {
+	srv := timtest.NewServer()
+	defer srv.Close()
+	const group = "@TGS#_@TGS#demo"
+	if err := srv.CreateCommunity(group, "owner"); err != nil {
+		log.Fatal(err)
+	}
+	// Short backoffs, for the example; the defaults start at 100 ms.
+	client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	srv.FailNext("get_role_in_group", 1, timtest.Fault{Status: http.StatusBadGateway})
+	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
+	roles, err := client.GetRoleInGroup(ctx, group, []string{"owner"})
+	fmt.Println(roles, err)
+	for _, r := range srv.RequestsFor("get_role_in_group") {
+		switch {
+		case r.Fault == nil:
+			fmt.Println("answered", int(r.ErrorCode))
+		case r.Fault.Status != 0:
+			fmt.Println("fault: HTTP", r.Fault.Status)
+		default:
+			fmt.Println("fault: code", int(r.Fault.Code))
+		}
+	}
+
+	srv.FailNext("get_role_in_group", 3, timtest.Fault{Drop: true})
+	_, err = client.GetRoleInGroup(ctx, group, []string{"owner"})
+	var te *tim.TransportError
+	fmt.Println(errors.As(err, &te), te.Attempts)
+	// Output:
+	// [{owner Owner}] <nil>
+	// fault: HTTP 502
+	// fault: code 10002
+	// answered 0
+	// true 3
 }
 
 func ExampleWithPermissionGroupMemberLimit() {

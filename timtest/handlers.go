@@ -2,6 +2,7 @@ package timtest
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -58,21 +59,18 @@ func communityOnly(h handler) handler {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
-	if s.latency > 0 {
-		select {
-		case <-time.After(s.latency):
-		case <-r.Context().Done():
-			return
-		}
+	if s.latency > 0 && !wait(r.Context(), s.latency) {
+		return
 	}
-	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body}
+	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Time: s.now()}
 	if rec.Query.Has("usersig") {
 		rec.Query.Set("usersig", "[redacted]")
 	}
 
-	res, f := s.answer(r, body, &rec)
+	res, f, fault, live := s.answer(r, body, &rec)
 
 	s.mu.Lock()
+	rec.Fault = fault
 	if f != nil {
 		rec.ErrorCode = f.code
 	}
@@ -80,7 +78,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.requests = append(s.requests, rec)
 	}
 	s.mu.Unlock()
+	if !live {
+		return // the client went away during a fault's delay
+	}
 
+	switch {
+	case fault == nil:
+	case fault.Drop:
+		dropConnection(w)
+		return
+	case fault.Status != 0:
+		writePage(w, fault.Status)
+		return
+	case fault.NotJSON:
+		writePage(w, http.StatusOK)
+		return
+	}
 	out := result{}
 	maps.Copy(out, res)
 	if f != nil {
@@ -88,19 +101,64 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		out["ActionStatus"], out["ErrorCode"], out["ErrorInfo"] = "OK", 0, ""
 	}
+	data, _ := json.Marshal(out)
+	data = append(data, '\n')
+	if fault != nil && fault.Truncate {
+		data = data[:len(data)/2]
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
 }
 
-// answer checks a request as the service does and runs its command.
-func (s *Server) answer(r *http.Request, body []byte, rec *Request) (result, *fail) {
+// answer checks a request, takes the command's next fault, if any, and runs
+// the command unless the fault replaces it. live is false when the client
+// went away during the fault's delay: there is no one to answer.
+func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result, f *fail, fault *Fault, live bool) {
+	command, h, f := s.admit(r, body, rec)
+	if f != nil {
+		return nil, f, nil, true
+	}
+
+	s.mu.Lock()
+	if !s.allow(command, s.now()) {
+		s.mu.Unlock()
+		return nil, failf(tim.ErrRateLimitExceeded, "more than %d calls of %s in a second", s.ratePerSec, command), nil, true
+	}
+	fault = s.takeFault(command)
+	s.mu.Unlock()
+
+	if fault != nil {
+		if fault.Delay > 0 && !wait(r.Context(), fault.Delay) {
+			return nil, nil, fault, false
+		}
+		if !fault.AfterApply && fault.kinds() > 0 {
+			if fault.Code != 0 {
+				return nil, &fail{code: fault.Code, info: fault.Info}, fault, true
+			}
+			return nil, nil, fault, true
+		}
+	}
+
+	s.mu.Lock()
+	res, f = h(s, body)
+	s.mu.Unlock()
+	if fault != nil && fault.Code != 0 { // AfterApply: applied, and answered with the code
+		return nil, &fail{code: fault.Code, info: fault.Info}, fault, true
+	}
+	return res, f, fault, true
+}
+
+// admit checks a request as the service does before it acts, and returns
+// the command and its handler.
+func (s *Server) admit(r *http.Request, body []byte, rec *Request) (string, handler, *fail) {
 	command, ok := strings.CutPrefix(r.URL.Path, servicePath)
 	if !ok || command == "" || strings.Contains(command, "/") {
-		return nil, failf(tim.ErrBadURL, "unknown path %s", r.URL.Path)
+		return "", nil, failf(tim.ErrBadURL, "unknown path %s", r.URL.Path)
 	}
 	rec.Command = command
 	if r.Method != http.MethodPost {
-		return nil, failf(tim.ErrBadURL, "use POST")
+		return "", nil, failf(tim.ErrBadURL, "use POST")
 	}
 
 	q := r.URL.Query()
@@ -109,52 +167,78 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (result, *fa
 	sig := q.Get("usersig")
 	switch {
 	case appID == "":
-		return nil, failf(tim.ErrSDKAppIDMissing, "sdkappid is missing")
+		return "", nil, failf(tim.ErrSDKAppIDMissing, "sdkappid is missing")
 	case identifier == "":
-		return nil, failf(tim.ErrBadURLParameters, "identifier is missing")
+		return "", nil, failf(tim.ErrBadURLParameters, "identifier is missing")
 	case sig == "":
-		return nil, failf(tim.ErrUserSigEmpty, "usersig is missing")
+		return "", nil, failf(tim.ErrUserSigEmpty, "usersig is missing")
 	case q.Get("contenttype") != "json":
-		return nil, failf(tim.ErrBadURLParameters, "contenttype must be json")
+		return "", nil, failf(tim.ErrBadURLParameters, "contenttype must be json")
 	}
 	id, err := strconv.ParseUint(appID, 10, 64)
 	if err != nil {
-		return nil, failf(tim.ErrBadURLParameters, "sdkappid is not a number")
+		return "", nil, failf(tim.ErrBadURLParameters, "sdkappid is not a number")
 	}
 	if id != s.sdkAppID {
-		return nil, failf(tim.ErrSDKAppIDNotFound, "sdkappid %d is not this app", id)
+		return "", nil, failf(tim.ErrSDKAppIDNotFound, "sdkappid %d is not this app", id)
 	}
 	if _, err := strconv.ParseUint(q.Get("random"), 10, 32); err != nil {
-		return nil, failf(tim.ErrBadURLParameters, "random must be an unsigned 32-bit integer")
+		return "", nil, failf(tim.ErrBadURLParameters, "random must be an unsigned 32-bit integer")
 	}
 	if f := s.checkUserSig(sig, identifier); f != nil {
-		return nil, f
+		return "", nil, f
 	}
 	rec.UserSigValid = true
 	if !slices.Contains(s.admins, identifier) {
-		return nil, failf(tim.ErrAdminRequired, "%s is not an app admin", identifier)
+		return "", nil, failf(tim.ErrAdminRequired, "%s is not an app admin", identifier)
 	}
 
 	h, ok := handlers[command]
 	if !ok {
-		return nil, failf(tim.ErrInvalidCommand, "unknown command %s", command)
+		return "", nil, failf(tim.ErrInvalidCommand, "unknown command %s", command)
 	}
 	if len(body) == 0 {
-		return nil, failf(tim.ErrBadJSON, "empty body")
+		return "", nil, failf(tim.ErrBadJSON, "empty body")
 	}
 	if len(body) > maxRequestBytes {
-		return nil, failf(tim.ErrInvalidParameter, "body too large")
+		return "", nil, failf(tim.ErrInvalidParameter, "body too large")
 	}
+	return command, h, nil
+}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.allow(command, s.now()) {
-		return nil, failf(tim.ErrRateLimitExceeded, "more than %d calls of %s in a second", s.ratePerSec, command)
+// wait waits for d, or until ctx ends; it reports whether d passed.
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
-	if f, ok := s.takeFault(command); ok {
-		return nil, &fail{code: f.Code, info: f.Info}
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
 	}
-	return h(s, body)
+	panic(http.ErrAbortHandler) // the server closes the connection (or resets the stream)
+}
+
+// writePage answers status with a small HTML page, as a proxy or a load
+// balancer in front of the service does.
+func writePage(w http.ResponseWriter, status int) {
+	title := "503 Service Temporarily Unavailable" // what a 200 page of a captive portal or CDN might say
+	if status != http.StatusOK {
+		title = strconv.Itoa(status) + " " + http.StatusText(status)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, "<html>\r\n<head><title>"+title+"</title></head>\r\n<body>\r\n<center><h1>"+title+"</h1></center>\r\n<hr><center>timtest</center>\r\n</body>\r\n</html>\r\n")
 }
 
 func (s *Server) checkUserSig(sig, identifier string) *fail {

@@ -8,7 +8,10 @@
 // contenttype=json), that the identifier is an app admin, the JSON body and
 // the documented limits, and answers with the service's envelope and error
 // codes, per-item codes inside lists, and stable pagination cursors. It
-// records every request for assertions. It is safe for concurrent use.
+// records every request for assertions, can enforce the service's rate limit
+// ([WithRateLimit]) and fail on purpose ([Server.FailNext]: error codes, 502
+// pages, delays, truncated or non-JSON bodies, dropped connections). It is
+// safe for concurrent use.
 //
 // It serves every command of the permission-group family: the reads
 // (get_permission_group, get_role_in_group, get_topic_permission_group,
@@ -181,8 +184,15 @@ type Request struct {
 	Header http.Header
 	// Body is the request body.
 	Body []byte
-	// ErrorCode is the code the fake answered (0 for success).
+	// ErrorCode is the code of the envelope the fake answered (0 for
+	// success). For a fault that answers no envelope (Status, NotJSON,
+	// Drop) it is the code the command produced when AfterApply ran it, and
+	// 0 when the command did not run.
 	ErrorCode tim.ErrorCode
+	// Fault is the fault served instead of the normal answer, or nil.
+	Fault *Fault
+	// Time is when the fake received the request, by its clock ([WithClock]).
+	Time time.Time
 }
 
 // Requests returns the requests received so far, oldest first.
@@ -236,20 +246,84 @@ func (s *Server) allow(command string, now time.Time) bool {
 	return w.calls <= s.ratePerSec
 }
 
-// Fault is an answer the fake gives instead of serving a call, to test how
-// code handles the service's failures.
+// Fault is a failure the fake serves instead of a normal answer, to test
+// how code handles the service's and the network's failures. Set one kind
+// (Code, Status, Truncate, NotJSON or Drop), a Delay, or a Delay and one
+// kind; [Server.FailNext] panics on a Fault that sets none or several.
+//
+// Unless AfterApply is set the command is not run: the fault replaces it,
+// and the fake's state does not change.
 type Fault struct {
-	// Code and Info are the envelope's ErrorCode and ErrorInfo; the
-	// ActionStatus is "FAIL".
+	// Code and Info answer HTTP 200 with the envelope ActionStatus "FAIL",
+	// ErrorCode Code and ErrorInfo Info (default "injected by timtest").
 	Code tim.ErrorCode
 	Info string
+
+	// Status answers with this HTTP status (300 to 599, e.g.
+	// http.StatusBadGateway) and a small HTML page, as a proxy or load
+	// balancer in front of the service does.
+	Status int
+
+	// Delay waits this long before answering (or before the fault). If the
+	// client gives up first (it closes the connection or its context ends),
+	// the fake stops waiting and answers nothing. A Delay alone delays a
+	// normal answer.
+	Delay time.Duration
+
+	// Truncate answers HTTP 200 with the first half of the JSON answer: a
+	// body that ends in the middle, with a Content-Length that matches it.
+	Truncate bool
+
+	// NotJSON answers HTTP 200 with an HTML page instead of JSON.
+	NotJSON bool
+
+	// Drop closes the connection without answering, as a crashed server or
+	// a cut network path does. The client sees the connection end.
+	Drop bool
+
+	// AfterApply runs the command first, keeping its effect on the fake's
+	// state, and then serves the fault instead of its answer: the request
+	// was applied but the caller cannot know. With Drop it models a lost
+	// response, the case where sending a create again would create twice.
+	AfterApply bool
 }
 
-// FailNext answers the next n calls of command with f instead of serving
-// them. Calls are counted once their signature and admin checks pass, as the
-// service checks those first. Faults queue up behind earlier ones.
+// kinds counts the kinds of failure f sets.
+func (f *Fault) kinds() int {
+	n := 0
+	for _, set := range []bool{f.Code != 0, f.Status != 0, f.Truncate, f.NotJSON, f.Drop} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+// FailNext serves f instead of the normal answer to the next n calls of
+// command. A call takes a fault once it has passed the checks the service
+// makes before acting: the URL, the signature, the admin identifier, the
+// command's name, a non-empty body, and the rate limit ([WithRateLimit]).
+// So a call refused with 60007, 70001 or 60010 does not use up a fault.
+// Faults queue up behind earlier ones, for one command at a time:
+//
+//	srv.FailNext("get_role_in_group", 1, timtest.Fault{Status: http.StatusBadGateway})
+//	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
+//	// the next call gets a 502 page, the one after it 10002, then normal answers
+//
+// FailNext panics on a Fault that sets no kind and no Delay, sets more than
+// one kind, or has a Status outside 300..599 or a negative Delay.
 func (s *Server) FailNext(command string, n int, f Fault) {
-	if f.Info == "" {
+	switch {
+	case f.kinds() > 1:
+		panic("timtest: FailNext: a Fault sets more than one of Code, Status, Truncate, NotJSON and Drop")
+	case f.kinds() == 0 && f.Delay == 0:
+		panic("timtest: FailNext: the Fault sets nothing")
+	case f.Status != 0 && (f.Status < 300 || f.Status > 599):
+		panic(fmt.Sprintf("timtest: FailNext: Status %d is not between 300 and 599", f.Status))
+	case f.Delay < 0:
+		panic("timtest: FailNext: negative Delay")
+	}
+	if f.Code != 0 && f.Info == "" {
 		f.Info = "injected by timtest"
 	}
 	s.mu.Lock()
@@ -259,12 +333,14 @@ func (s *Server) FailNext(command string, n int, f Fault) {
 	}
 }
 
-// takeFault removes and returns the next fault for command. The caller holds s.mu.
-func (s *Server) takeFault(command string) (Fault, bool) {
+// takeFault removes and returns the next fault for command, or nil. The
+// caller holds s.mu.
+func (s *Server) takeFault(command string) *Fault {
 	q := s.faults[command]
 	if len(q) == 0 {
-		return Fault{}, false
+		return nil
 	}
 	s.faults[command] = q[1:]
-	return q[0], true
+	f := q[0]
+	return &f
 }

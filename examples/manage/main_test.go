@@ -102,7 +102,7 @@ func TestFailedStepDestroysTheGroup(t *testing.T) {
 	if err := srv.CreateTopic(community, topic); err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext("set_topic_permission_group", 1, timtest.Fault{Code: tim.ErrInternal})
+	srv.FailNext("set_topic_permission_group", 1, timtest.Fault{Code: tim.ErrCallbackDenied})
 	client, err := srv.NewClient()
 	if err != nil {
 		t.Fatal(err)
@@ -115,8 +115,8 @@ func TestFailedStepDestroysTheGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = m.manage(ctx)
-	if !errors.Is(err, tim.ErrInternal) {
-		t.Fatalf("manage: got %v, want the injected 10002", err)
+	if !errors.Is(err, tim.ErrCallbackDenied) {
+		t.Fatalf("manage: got %v, want the injected 10016", err)
 	}
 	m.destroyAfterFailure(ctx)
 	if !strings.Contains(out.String(), "Destroyed "+m.pgID+" after the failure.") {

@@ -1,0 +1,186 @@
+package timtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+)
+
+// Raw-HTTP tests of the faults FailNext injects.
+
+func TestFaultKinds(t *testing.T) {
+	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	roleBody, err := rawBody(map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}})
+	require.NoError(t, err)
+	target := commandURL(srv, cmdRole, q)
+
+	t.Run("error code", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal})
+		rep, err := send(http.MethodPost, target, roleBody)
+		require.NoError(t, err)
+		var env envelope
+		require.NoError(t, decodeReply(rep, &env))
+		assert.Equal(t, envelope{ActionStatus: "FAIL", ErrorCode: int(tim.ErrInternal), ErrorInfo: "injected by timtest"}, env)
+	})
+	t.Run("HTTP status with an HTML page", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{Status: http.StatusBadGateway})
+		rep, err := send(http.MethodPost, target, roleBody)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusBadGateway, rep.status)
+		assert.Equal(t, "text/html; charset=utf-8", rep.contentType)
+		assert.Contains(t, string(rep.body), "<title>502 Bad Gateway</title>")
+	})
+	t.Run("not JSON", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{NotJSON: true})
+		rep, err := send(http.MethodPost, target, roleBody)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, rep.status)
+		assert.True(t, strings.HasPrefix(string(rep.body), "<html>"))
+		assert.False(t, json.Valid(rep.body))
+	})
+	t.Run("truncated JSON", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{Truncate: true})
+		rep, err := send(http.MethodPost, target, roleBody)
+		require.NoError(t, err, "the HTTP message itself is whole")
+		assert.Equal(t, http.StatusOK, rep.status)
+		assert.Equal(t, "application/json", rep.contentType)
+		require.NotEmpty(t, rep.body)
+		var v map[string]any
+		var syntaxErr *json.SyntaxError
+		require.ErrorAs(t, json.Unmarshal(rep.body, &v), &syntaxErr)
+		assert.Contains(t, syntaxErr.Error(), "unexpected end")
+		assert.True(t, bytes.HasPrefix(rep.body, []byte(`{"ActionStatus":"OK"`)), "the first half of a success: %s", rep.body)
+	})
+	t.Run("dropped connection", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{Drop: true})
+		_, err := send(http.MethodPost, target, roleBody)
+		require.Error(t, err)
+		assert.ErrorIs(t, err, io.EOF)
+	})
+	t.Run("a delay alone delays a normal answer", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{Delay: 10 * time.Millisecond})
+		assertCode(t, 0, postEnv(t, srv, cmdRole, q, roleBody))
+	})
+	t.Run("a delay before a fault", func(t *testing.T) {
+		srv.FailNext(cmdRole, 1, Fault{Delay: 10 * time.Millisecond, Status: http.StatusServiceUnavailable})
+		rep, err := send(http.MethodPost, target, roleBody)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusServiceUnavailable, rep.status)
+	})
+	t.Run("then normal answers again", func(t *testing.T) {
+		assertCode(t, 0, postEnv(t, srv, cmdRole, q, roleBody))
+	})
+	t.Run("recorded", func(t *testing.T) {
+		reqs := srv.RequestsFor(cmdRole)
+		want := []*Fault{
+			{Code: tim.ErrInternal, Info: "injected by timtest"},
+			{Status: http.StatusBadGateway},
+			{NotJSON: true},
+			{Truncate: true},
+			{Drop: true},
+			{Delay: 10 * time.Millisecond},
+			{Delay: 10 * time.Millisecond, Status: http.StatusServiceUnavailable},
+			nil,
+		}
+		require.Equal(t, len(want), len(reqs))
+		for i, r := range reqs {
+			assert.Equal(t, want[i], r.Fault, "request %d", i)
+			assert.False(t, r.Time.IsZero())
+		}
+		assert.Equal(t, tim.ErrInternal, reqs[0].ErrorCode)
+		assert.Equal(t, tim.ErrorCode(0), reqs[1].ErrorCode, "the command did not run")
+	})
+}
+
+func TestFaultDelayEndsWhenTheClientGivesUp(t *testing.T) {
+	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	srv.FailNext(cmdRole, 1, Fault{Delay: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, cmdRole, q), strings.NewReader(`{"GroupId":"`+tComm+`","User_Account":["`+tOwner+`"]}`))
+	require.NoError(t, err)
+	_, err = testHTTPClient.Do(req)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+
+	// The fake records the request when it stops waiting: at once, not in
+	// an hour (srv.Close in the cleanup would hang too).
+	require.Eventually(t, func() bool { return len(srv.RequestsFor(cmdRole)) == 1 }, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, &Fault{Delay: time.Hour}, srv.RequestsFor(cmdRole)[0].Fault)
+}
+
+func TestFaultAfterApply(t *testing.T) {
+	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	missing := map[string]any{"GroupId": "@TGS#_missing", "User_Account": []string{tOwner}}
+	present := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
+
+	// The command runs (its answer would have been 10010) and the
+	// connection is dropped: the client cannot know.
+	srv.FailNext(cmdRole, 1, Fault{Drop: true, AfterApply: true})
+	b, err := rawBody(missing)
+	require.NoError(t, err)
+	_, err = send(http.MethodPost, commandURL(srv, cmdRole, q), b)
+	require.Error(t, err)
+	// Without AfterApply the command does not run.
+	srv.FailNext(cmdRole, 1, Fault{Drop: true})
+	_, err = send(http.MethodPost, commandURL(srv, cmdRole, q), b)
+	require.Error(t, err)
+	// A code after applying answers the code.
+	srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal, AfterApply: true})
+	assertCode(t, tim.ErrInternal, postEnv(t, srv, cmdRole, q, present))
+
+	reqs := srv.RequestsFor(cmdRole)
+	require.Len(t, reqs, 3)
+	assert.Equal(t, tim.ErrGroupNotFound, reqs[0].ErrorCode, "the command ran")
+	assert.Equal(t, tim.ErrorCode(0), reqs[1].ErrorCode, "the command did not run")
+	assert.Equal(t, tim.ErrInternal, reqs[2].ErrorCode)
+}
+
+func TestFaultsWaitForTheChecksAndTheRateLimit(t *testing.T) {
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	srv := newTestServer(t, WithRateLimit(1), WithClock(func() time.Time { return time.Unix(0, clock.Load()) }))
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	body := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
+	assertCode(t, 0, postEnv(t, srv, cmdRole, q, body)) // uses up the second
+	srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal})
+	assertCode(t, tim.ErrRateLimitExceeded, postEnv(t, srv, cmdRole, q, body))
+	clock.Add(int64(time.Second))
+	assertCode(t, tim.ErrInternal, postEnv(t, srv, cmdRole, q, body)) // the fault was still there
+}
+
+func TestFailNextRefusesBadFaults(t *testing.T) {
+	srv := newTestServer(t)
+	for name, f := range map[string]Fault{
+		"nothing":     {},
+		"only Info":   {Info: "x"},
+		"two kinds":   {Code: tim.ErrInternal, Drop: true},
+		"three kinds": {Status: 502, Truncate: true, NotJSON: true},
+		"status 200":  {Status: http.StatusOK},
+		"status 600":  {Status: 600},
+		"negative":    {Delay: -time.Second},
+	} {
+		assert.Panics(t, func() { srv.FailNext(cmdRole, 1, f) }, name)
+	}
+	for _, status := range []int{300, 429, 502, 599} {
+		assert.NotPanics(t, func() { srv.FailNext(cmdRole, 1, Fault{Status: status}) }, strconv.Itoa(status))
+	}
+}
