@@ -77,6 +77,23 @@ func inOrder(command string, ids []string, got []ItemResult) ([]ItemResult, erro
 	return out, nil
 }
 
+// itemResults turns the per-item list of an answer into results, in the
+// answer's order. A list the answer did not hold (nil) stays nil, which
+// [inOrder] reads as "every item succeeded"; a null item is a *DecodeError.
+func itemResults[T any](command string, list []*T, result func(*T) ItemResult) ([]ItemResult, error) {
+	if list == nil {
+		return nil, nil
+	}
+	out := make([]ItemResult, len(list))
+	for i, it := range list {
+		if it == nil {
+			return nil, nullItem(command, i)
+		}
+		out[i] = result(it)
+	}
+	return out, nil
+}
+
 // checkIDs validates a list of IDs a write names: not empty, no empty or
 // repeated entry (a repeated ID would make the per-item results ambiguous).
 func checkIDs(command, field string, ids []string) error {

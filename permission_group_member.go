@@ -117,17 +117,15 @@ func (c *Client) writeMembers(ctx context.Context, cmd, groupID, permissionGroup
 		if err := c.call(ctx, cmd, &body, &resp); err != nil {
 			return nil, err
 		}
-		var got []ItemResult
-		if resp.MemberList != nil && (len(resp.MemberList) > 0 || cmd != cmdDeletePermissionGroupMember) {
+		list := resp.MemberList
+		if len(list) == 0 && cmd == cmdDeletePermissionGroupMember {
 			// A delete answer with an empty list is read like one without:
 			// deleting succeeds for every account, so it names no failure.
-			got = make([]ItemResult, len(resp.MemberList))
+			list = nil
 		}
-		for i, it := range resp.MemberList {
-			if it == nil {
-				return nil, nullItem(cmd, i)
-			}
-			got[i] = it.result()
+		got, err := itemResults(cmd, list, (*memberResultItem).result)
+		if err != nil {
+			return nil, err
 		}
 		return inOrder(cmd, batch, got)
 	})

@@ -253,11 +253,17 @@ type destroyPermissionGroupBody struct {
 
 type destroyPermissionGroupResponse struct {
 	envelope
-	PermissionGroupResultList []*struct {
-		ErrorCode         ErrorCode `json:"ErrorCode"`
-		ErrorInfo         string    `json:"ErrorInfo"`
-		PermissionGroupID string    `json:"PermissionGroupId"`
-	} `json:"PermissionGroupResultList"`
+	PermissionGroupResultList []*destroyResultItem `json:"PermissionGroupResultList"`
+}
+
+type destroyResultItem struct {
+	ErrorCode         ErrorCode `json:"ErrorCode"`
+	ErrorInfo         string    `json:"ErrorInfo"`
+	PermissionGroupID string    `json:"PermissionGroupId"`
+}
+
+func (it *destroyResultItem) result() ItemResult {
+	return ItemResult{ID: it.PermissionGroupID, ErrorCode: it.ErrorCode, ErrorInfo: it.ErrorInfo}
 }
 
 // DestroyPermissionGroups destroys permission groups of a community
@@ -286,15 +292,9 @@ func (c *Client) DestroyPermissionGroups(ctx context.Context, groupID string, id
 		if err := c.call(ctx, cmd, &destroyPermissionGroupBody{GroupID: groupID, PermissionGroupIDs: batch}, &resp); err != nil {
 			return nil, err
 		}
-		var got []ItemResult
-		if resp.PermissionGroupResultList != nil {
-			got = make([]ItemResult, len(resp.PermissionGroupResultList))
-		}
-		for i, it := range resp.PermissionGroupResultList {
-			if it == nil {
-				return nil, nullItem(cmd, i)
-			}
-			got[i] = ItemResult{ID: it.PermissionGroupID, ErrorCode: it.ErrorCode, ErrorInfo: it.ErrorInfo}
+		got, err := itemResults(cmd, resp.PermissionGroupResultList, (*destroyResultItem).result)
+		if err != nil {
+			return nil, err
 		}
 		return inOrder(cmd, batch, got)
 	})

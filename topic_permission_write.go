@@ -35,11 +35,17 @@ type topicPermissionWriteBody struct {
 // and an answer without the list means every topic succeeded.
 type topicWriteResponse struct {
 	envelope
-	TopicPermissionResultList []*struct {
-		ErrorCode ErrorCode `json:"ErrorCode"`
-		ErrorInfo string    `json:"ErrorInfo"`
-		TopicID   string    `json:"TopicId"`
-	} `json:"TopicPermissionResultList"`
+	TopicPermissionResultList []*topicResultItem `json:"TopicPermissionResultList"`
+}
+
+type topicResultItem struct {
+	ErrorCode ErrorCode `json:"ErrorCode"`
+	ErrorInfo string    `json:"ErrorInfo"`
+	TopicID   string    `json:"TopicId"`
+}
+
+func (it *topicResultItem) result() ItemResult {
+	return ItemResult{ID: it.TopicID, ErrorCode: it.ErrorCode, ErrorInfo: it.ErrorInfo}
 }
 
 // AddTopicPermissions gives a permission group permissions in topics it has
@@ -120,15 +126,9 @@ func (c *Client) writeTopics(ctx context.Context, cmd string, body *topicPermiss
 	if err := c.call(ctx, cmd, body, &resp); err != nil {
 		return nil, err
 	}
-	var got []ItemResult
-	if resp.TopicPermissionResultList != nil {
-		got = make([]ItemResult, len(resp.TopicPermissionResultList))
-	}
-	for i, it := range resp.TopicPermissionResultList {
-		if it == nil {
-			return nil, nullItem(cmd, i)
-		}
-		got[i] = ItemResult{ID: it.TopicID, ErrorCode: it.ErrorCode, ErrorInfo: it.ErrorInfo}
+	got, err := itemResults(cmd, resp.TopicPermissionResultList, (*topicResultItem).result)
+	if err != nil {
+		return nil, err
 	}
 	return inOrder(cmd, ids, got)
 }

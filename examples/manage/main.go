@@ -33,11 +33,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/exampleenv"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -394,54 +393,20 @@ func (m *manager) destroyAfterFailure(ctx context.Context) {
 // configure builds the target from TIM_* variables, or from a seeded fake
 // when none is set.
 func configure(w io.Writer) (*target, func(), error) {
-	names := []string{"TIM_SDKAPPID", "TIM_SECRET_KEY", "TIM_ADMIN", "TIM_GROUP_ID", "TIM_ACCOUNTS", "TIM_TOPIC_IDS"}
-	set := false
-	for _, n := range append(names, "TIM_REGION", "TIM_BASE_URL") {
-		if os.Getenv(n) != "" {
-			set = true
-		}
-	}
-	if !set {
+	client, err := exampleenv.Client("TIM_GROUP_ID", "TIM_ACCOUNTS", "TIM_TOPIC_IDS")
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case client == nil: // no TIM_* variable is set
 		return fakeTarget(w)
 	}
-	var missing []string
-	for _, n := range names {
-		if os.Getenv(n) == "" {
-			missing = append(missing, n)
-		}
-	}
-	if os.Getenv("TIM_REGION") == "" && os.Getenv("TIM_BASE_URL") == "" {
-		missing = append(missing, "TIM_REGION or TIM_BASE_URL")
-	}
-	if len(missing) > 0 {
-		return nil, nil, fmt.Errorf("some TIM_* variables are set but not %s (set all of them, or none to use the fake)", strings.Join(missing, ", "))
-	}
-
-	appID, err := strconv.ParseUint(os.Getenv("TIM_SDKAPPID"), 10, 64)
-	if err != nil {
-		return nil, nil, errors.New("TIM_SDKAPPID is not a number")
-	}
-	accounts := splitList(os.Getenv("TIM_ACCOUNTS"))
+	accounts := exampleenv.List("TIM_ACCOUNTS")
 	if len(accounts) == 0 {
 		return nil, nil, errors.New("TIM_ACCOUNTS names no account")
 	}
-	topicIDs := splitList(os.Getenv("TIM_TOPIC_IDS"))
+	topicIDs := exampleenv.List("TIM_TOPIC_IDS")
 	if len(topicIDs) == 0 {
 		return nil, nil, errors.New("TIM_TOPIC_IDS names no topic")
-	}
-	opts := []tim.Option{tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY"))}
-	if r := os.Getenv("TIM_REGION"); r != "" {
-		region, err := tim.ParseRegion(r)
-		if err != nil {
-			return nil, nil, err
-		}
-		opts = append(opts, tim.WithRegion(region))
-	} else {
-		opts = append(opts, tim.WithBaseURL(os.Getenv("TIM_BASE_URL")))
-	}
-	client, err := tim.NewClient(appID, os.Getenv("TIM_ADMIN"), opts...)
-	if err != nil {
-		return nil, nil, err
 	}
 	fmt.Fprintf(w, "Calling %s as %s.\n", client.BaseURL(), client.Identifier())
 	return &target{
@@ -450,17 +415,6 @@ func configure(w io.Writer) (*target, func(), error) {
 		accounts: accounts,
 		topicIDs: topicIDs,
 	}, func() {}, nil
-}
-
-// splitList splits a comma-separated list, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }
 
 // fakeTarget starts the fake and seeds a community with members and topics,

@@ -19,15 +19,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/exampleenv"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -95,59 +93,19 @@ func run(w io.Writer) error {
 // configure builds the target from TIM_* variables, or from a seeded fake
 // when none is set.
 func configure(w io.Writer) (*target, func(), error) {
-	names := []string{"TIM_SDKAPPID", "TIM_SECRET_KEY", "TIM_ADMIN", "TIM_GROUP_ID", "TIM_PERMISSION_GROUP_ID", "TIM_ACCOUNTS"}
-	var missing []string
-	set := false
-	for _, n := range append(names, "TIM_REGION", "TIM_BASE_URL") {
-		if os.Getenv(n) != "" {
-			set = true
-		}
-	}
-	if !set {
-		return fakeTarget(w)
-	}
-	for _, n := range names {
-		if os.Getenv(n) == "" {
-			missing = append(missing, n)
-		}
-	}
-	if os.Getenv("TIM_REGION") == "" && os.Getenv("TIM_BASE_URL") == "" {
-		missing = append(missing, "TIM_REGION or TIM_BASE_URL")
-	}
-	if len(missing) > 0 {
-		return nil, nil, fmt.Errorf("some TIM_* variables are set but not %s (set all of them, or none to use the fake)", strings.Join(missing, ", "))
-	}
-
-	appID, err := strconv.ParseUint(os.Getenv("TIM_SDKAPPID"), 10, 64)
-	if err != nil {
-		return nil, nil, errors.New("TIM_SDKAPPID is not a number")
-	}
-	opts := []tim.Option{tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY"))}
-	if r := os.Getenv("TIM_REGION"); r != "" {
-		region, err := tim.ParseRegion(r)
-		if err != nil {
-			return nil, nil, err
-		}
-		opts = append(opts, tim.WithRegion(region))
-	} else {
-		opts = append(opts, tim.WithBaseURL(os.Getenv("TIM_BASE_URL")))
-	}
-	client, err := tim.NewClient(appID, os.Getenv("TIM_ADMIN"), opts...)
-	if err != nil {
+	client, err := exampleenv.Client("TIM_GROUP_ID", "TIM_PERMISSION_GROUP_ID", "TIM_ACCOUNTS")
+	switch {
+	case err != nil:
 		return nil, nil, err
-	}
-	var accounts []string
-	for _, a := range strings.Split(os.Getenv("TIM_ACCOUNTS"), ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			accounts = append(accounts, a)
-		}
+	case client == nil: // no TIM_* variable is set
+		return fakeTarget(w)
 	}
 	fmt.Fprintf(w, "Calling %s as %s.\n", client.BaseURL(), client.Identifier())
 	return &target{
 		client:            client,
 		groupID:           os.Getenv("TIM_GROUP_ID"),
 		permissionGroupID: os.Getenv("TIM_PERMISSION_GROUP_ID"),
-		accounts:          accounts,
+		accounts:          exampleenv.List("TIM_ACCOUNTS"),
 		pageSize:          tim.MaxPermissionGroupsPerPage,
 	}, func() {}, nil
 }
