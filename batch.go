@@ -25,30 +25,84 @@ type ItemResult struct {
 //	if errors.Is(r.Err(), tim.ErrAlreadyMember) { ... }
 func (r ItemResult) Err() error { return itemError("", r.ErrorCode, r.ErrorInfo) }
 
-// inBatches sends items in runs of at most size, one request after another,
-// and gathers their results in the order of items. It stops at the first
-// failed request and returns the results of the requests before it with the
-// error, so every change the service confirmed is reported. Requests run in
-// sequence rather than in parallel for that reason: on failure the results
-// are always a prefix of items.
-func inBatches[T any](ctx context.Context, items []T, size int, send func(context.Context, []T) ([]ItemResult, error)) ([]ItemResult, error) {
+// BatchError is the error of a write on a list ([Client.DestroyPermissionGroups],
+// [Client.AddTopicPermissions], [Client.AddPermissionGroupMembers], ...) when
+// one of its requests failed. Long lists are sent in several requests, one
+// after another, and the first failure stops the call. The write's items then
+// fall in three parts, in order:
+//
+//   - the items of the requests that succeeded: their results are returned
+//     with the error;
+//   - Unconfirmed: the items of the request that failed. Whether the service
+//     applied them depends on Err: not if it refused the request (an
+//     *APIError such as [ErrGroupNotFound] or a rate limit); perhaps if the
+//     answer was lost or unreadable (a *TransportError, an *HTTPError, a
+//     *DecodeError, an internal error such as [ErrInternal]). Read them back
+//     to know.
+//   - NotSent: the items of the requests after it, never sent.
+//
+// It unwraps to Err, so errors.Is(err, tim.ErrGroupNotFound) and
+// errors.As(err, &apiErr) see the request's own error.
+type BatchError struct {
+	Command     string   // the REST command
+	Err         error    // the failed request's error
+	Unconfirmed []string // the IDs the failed request named
+	NotSent     []string // the IDs of the requests after it
+}
+
+// Error returns the failed request's error with how many items it left unconfirmed and unsent.
+func (e *BatchError) Error() string {
+	return "tim: " + e.Command + ": " + strconv.Itoa(len(e.Unconfirmed)) + " items unconfirmed, " +
+		strconv.Itoa(len(e.NotSent)) + " not sent: " + e.Err.Error()
+}
+
+// Unwrap returns the failed request's error.
+func (e *BatchError) Unwrap() error { return e.Err }
+
+// inBatches sends items, whose IDs are ids, in runs of at most size, one
+// request after another, and gathers their results in the order of items.
+// It stops at the first failed request and returns the results of the
+// requests before it with a *BatchError, so every change the service
+// confirmed is reported and every other item is accounted for. Requests run
+// in sequence rather than in parallel for that reason: on failure the
+// results are always a prefix of items.
+func inBatches[T any](ctx context.Context, command string, items []T, ids []string, size int, send func(ctx context.Context, batch []T, batchIDs []string) ([]ItemResult, error)) ([]ItemResult, error) {
 	out := make([]ItemResult, 0, len(items))
 	for start := 0; start < len(items); start += size {
 		end := min(start+size, len(items))
-		res, err := send(ctx, items[start:end])
+		res, err := send(ctx, items[start:end], ids[start:end])
 		if err != nil {
-			return out, err
+			return out, &BatchError{Command: command, Err: err, Unconfirmed: ids[start:end:end], NotSent: ids[end:len(ids):len(ids)]}
 		}
 		out = append(out, res...)
 	}
 	return out, nil
 }
 
-// inOrder returns the results of a response list in the order of ids. A
-// response without the list (nil) means every item succeeded. A response that
-// leaves out an item is a *DecodeError: what happened to it is unknown.
-func inOrder(command string, ids []string, got []ItemResult) ([]ItemResult, error) {
+// listShape says how [inOrder] reads an answer's per-item list.
+type listShape uint8
+
+const (
+	// listDocumented: the docs show the list; an answer without it is
+	// malformed.
+	listDocumented listShape = iota
+	// listInferred: no sample shows the list; an answer without it means
+	// every item succeeded.
+	listInferred
+	// listOfFailures: as listInferred, and an item the list leaves out
+	// succeeded too (deleting a permission-group member cannot fail for one
+	// account alone: deleting a non-member succeeds).
+	listOfFailures
+)
+
+// inOrder returns the results of a response list in the order of ids. An
+// item the list leaves out is a *DecodeError, unless shape says otherwise:
+// what happened to it is unknown.
+func inOrder(command string, ids []string, got []ItemResult, shape listShape) ([]ItemResult, error) {
 	if got == nil {
+		if shape == listDocumented {
+			return nil, &DecodeError{Command: command, Err: errors.New("the answer has no per-item result list")}
+		}
 		out := make([]ItemResult, len(ids))
 		for i, id := range ids {
 			out[i] = ItemResult{ID: id}
@@ -69,7 +123,10 @@ func inOrder(command string, ids []string, got []ItemResult) ([]ItemResult, erro
 	out := make([]ItemResult, len(ids))
 	for i, id := range ids {
 		r, ok := byID[id]
-		if !ok {
+		switch {
+		case !ok && shape == listOfFailures:
+			r = ItemResult{ID: id}
+		case !ok:
 			return nil, &DecodeError{Command: command, Err: errors.New("no result for " + strconv.Quote(id) + " in the answer")}
 		}
 		out[i] = r

@@ -131,7 +131,9 @@ func WithUserSigner(signer UserSigner) Option {
 // WithHTTPClient sends requests through hc (its transport, proxy and TLS
 // settings). The client works on a copy: it never follows redirects, so a
 // signed URL is never sent anywhere but the configured host. A transport
-// that skips TLS verification is refused.
+// that skips TLS verification is refused. A Timeout on hc bounds each
+// attempt like [WithTimeout] (the shorter of the two applies), so an attempt
+// that runs out of it is retried as [ErrAttemptTimeout].
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
@@ -282,6 +284,11 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 		return nil, errors.New("tim: NewClient: no credentials: use WithSecretKey or WithUserSigner")
 	}
 
+	if s.httpClient != nil && s.httpClient.Timeout > 0 {
+		// Enforced per attempt, so that running out of it is told apart
+		// from the caller's own deadline.
+		c.timeout = min(c.timeout, s.httpClient.Timeout)
+	}
 	c.http = resty.NewWithClient(httpClientFrom(s.httpClient)).
 		SetLogger(silentLogger{}).
 		SetDisableWarn(true).
@@ -315,6 +322,7 @@ func httpClientFrom(user *http.Client) *http.Client {
 		hc.Transport = t
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc.Timeout = 0 // NewClient folds it into the per-attempt timeout
 	return &hc
 }
 
@@ -389,7 +397,7 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 		}
 		sig, err := c.signer.UserSig(ctx)
 		if err != nil {
-			return fmt.Errorf("tim: %s: get UserSig: %w", command, err)
+			return stopped(command, "getting a UserSig", err, attempts, last)
 		}
 		attempts++
 		start := time.Now()

@@ -219,7 +219,9 @@ func (c ErrorCode) Is(target error) bool {
 // again: internal errors and timeouts after a short backoff, rate limits
 // after a longer one, and 70001 and 70052 with a new UserSig. The client
 // does all of that itself (see [RetryPolicy]); the answer here is for code
-// that retries on its own.
+// that retries on its own. Such code must mind what the client minds: after
+// an internal error (10002, 60008, 70169, 70202, 70500) the service may have
+// acted, so sending a create or an add again may do it twice.
 // 70050 (too many failed checks) asks for a 60 s wait, which no caller should
 // sleep through unawares, so it is not. Codes that are not documented are not
 // retryable.

@@ -649,3 +649,40 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 		assert.Equal(t, 2, te.Attempts, "the 60007 was retried, the drop was not")
 	})
 }
+
+// TestFakeSplitWriteFailureAccountsForEveryItem destroys 25 groups when the
+// second request is applied but its answer is unreadable: the first 20 come
+// back confirmed, the other 5 as unconfirmed, and reading back shows what
+// the service did.
+func TestFakeSplitWriteFailureAccountsForEveryItem(t *testing.T) {
+	ctx := context.Background()
+	srv, client := seeded(t)
+	var ids []string
+	for i := range 25 {
+		id, err := srv.CreatePermissionGroup(community, timtest.PermissionGroup{Name: "g" + strconv.Itoa(i)})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	srv.FailNext("destroy_permission_group", 1, timtest.Fault{Delay: time.Nanosecond})           // the first request is answered
+	srv.FailNext("destroy_permission_group", 1, timtest.Fault{Truncate: true, AfterApply: true}) // the second is applied, its answer cut
+
+	res, err := client.DestroyPermissionGroups(ctx, community, ids)
+	var be *tim.BatchError
+	require.ErrorAs(t, err, &be)
+	var de *tim.DecodeError
+	assert.ErrorAs(t, err, &de, "the cause is still reachable")
+	require.Len(t, res, 20)
+	for i, r := range res {
+		assert.Equal(t, tim.ItemResult{ID: ids[i]}, r)
+	}
+	assert.Equal(t, ids[20:], be.Unconfirmed)
+	assert.Empty(t, be.NotSent)
+	assert.Len(t, srv.RequestsFor("destroy_permission_group"), 2, "a destroy that may have been applied is not sent again")
+
+	// Reading back settles the unconfirmed ones: the service did destroy them.
+	page, err := client.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: be.Unconfirmed})
+	require.NoError(t, err)
+	for _, g := range page.PermissionGroups {
+		assert.ErrorIs(t, g.Err(), tim.ErrPermissionGroupNotFound, g.ID)
+	}
+}

@@ -525,3 +525,23 @@ func TestConcurrentCallsThroughFaults(t *testing.T) {
 	}
 	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines left behind")
 }
+
+// A Timeout on the caller's http.Client bounds each attempt like WithTimeout:
+// running out of it is an attempt timeout, retried, not the caller's deadline.
+func TestHTTPClientTimeoutIsAnAttemptTimeout(t *testing.T) {
+	srv := timtest.NewServer()
+	t.Cleanup(srv.Close)
+	require.NoError(t, srv.CreateCommunity("@TGS#_c", "owner"))
+	client, err := srv.NewClient(tim.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}), tim.WithRetryPolicy(matrixPolicy))
+	require.NoError(t, err)
+	srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour})
+	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_c", []string{"owner"})
+	require.NoError(t, err, "the slow attempt is retried")
+	assert.Equal(t, tim.RoleOwner, roles[0].Role)
+	assert.Len(t, srv.RequestsFor(cmdRole), 2)
+
+	srv.FailNext(cmdRole, 3, timtest.Fault{Delay: time.Hour})
+	_, err = client.GetRoleInGroup(context.Background(), "@TGS#_c", []string{"owner"})
+	require.ErrorIs(t, err, tim.ErrAttemptTimeout)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context had no deadline")
+}

@@ -78,9 +78,9 @@ func (it *memberResultItem) result() ItemResult {
 //	}
 //
 // More than [MaxMembersPerCall] accounts are sent in several requests, one
-// after another; if one fails, the call returns its error with the results of
-// the requests before it. Empty or repeated accounts are rejected before
-// anything is sent.
+// after another; if one fails, the call returns the results of the requests
+// before it with a *[BatchError] accounting for the other accounts. Empty or
+// repeated accounts are rejected before anything is sent.
 //
 // The per-member Result is not documented beyond its name: it is read as an
 // error code (0 success); see the package's README for the shapes accepted.
@@ -108,7 +108,7 @@ func (c *Client) writeMembers(ctx context.Context, cmd, groupID, permissionGroup
 	if err := checkIDs(cmd, "MemberList", accounts); err != nil {
 		return nil, err
 	}
-	return inBatches(ctx, accounts, MaxMembersPerCall, func(ctx context.Context, batch []string) ([]ItemResult, error) {
+	return inBatches(ctx, cmd, accounts, accounts, MaxMembersPerCall, func(ctx context.Context, batch, _ []string) ([]ItemResult, error) {
 		body := permissionGroupMemberBody{GroupID: groupID, PermissionGroupID: permissionGroupID, MemberList: make([]memberAccount, len(batch))}
 		for i, a := range batch {
 			body.MemberList[i].Account = a
@@ -117,17 +117,18 @@ func (c *Client) writeMembers(ctx context.Context, cmd, groupID, permissionGroup
 		if err := c.call(ctx, cmd, &body, &resp); err != nil {
 			return nil, err
 		}
-		list := resp.MemberList
-		if len(list) == 0 && cmd == cmdDeletePermissionGroupMember {
-			// A delete answer with an empty list is read like one without:
-			// deleting succeeds for every account, so it names no failure.
-			list = nil
-		}
-		got, err := itemResults(cmd, list, (*memberResultItem).result)
+		got, err := itemResults(cmd, resp.MemberList, (*memberResultItem).result)
 		if err != nil {
 			return nil, err
 		}
-		return inOrder(cmd, batch, got)
+		shape := listInferred
+		if cmd == cmdDeletePermissionGroupMember {
+			// Deleting succeeds for every account, members or not, so a
+			// delete answer names failures only: an account it leaves out
+			// (or an empty list) succeeded.
+			shape = listOfFailures
+		}
+		return inOrder(cmd, batch, got, shape)
 	})
 }
 

@@ -272,11 +272,10 @@ func (it *destroyResultItem) result() ItemResult {
 // with [ErrPermissionGroupNotFound] in its [ItemResult].
 //
 // More than [MaxPermissionGroupsPerDestroy] IDs are sent in several requests,
-// one after another. If one fails, the call returns its error together with
-// the results of the requests before it, so the groups already destroyed are
-// always reported; the IDs after them were not (or, after a transport
-// failure, not knowingly) destroyed. Empty or repeated IDs are rejected
-// before anything is sent.
+// one after another. If one fails, the call returns the results of the
+// requests before it with a *[BatchError] that lists the failed request's IDs
+// (Unconfirmed: destroyed or not, as its Err tells) and the IDs never sent.
+// Empty or repeated IDs are rejected before anything is sent.
 //
 // Docs: https://trtc.io/document/61233
 func (c *Client) DestroyPermissionGroups(ctx context.Context, groupID string, ids []string) ([]ItemResult, error) {
@@ -287,7 +286,7 @@ func (c *Client) DestroyPermissionGroups(ctx context.Context, groupID string, id
 	if err := checkIDs(cmd, "PermissionGroupIdList", ids); err != nil {
 		return nil, err
 	}
-	return inBatches(ctx, ids, MaxPermissionGroupsPerDestroy, func(ctx context.Context, batch []string) ([]ItemResult, error) {
+	return inBatches(ctx, cmd, ids, ids, MaxPermissionGroupsPerDestroy, func(ctx context.Context, batch, _ []string) ([]ItemResult, error) {
 		var resp destroyPermissionGroupResponse
 		if err := c.call(ctx, cmd, &destroyPermissionGroupBody{GroupID: groupID, PermissionGroupIDs: batch}, &resp); err != nil {
 			return nil, err
@@ -296,6 +295,6 @@ func (c *Client) DestroyPermissionGroups(ctx context.Context, groupID string, id
 		if err != nil {
 			return nil, err
 		}
-		return inOrder(cmd, batch, got)
+		return inOrder(cmd, batch, got, listDocumented)
 	})
 }

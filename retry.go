@@ -22,6 +22,8 @@ import (
 //   - a connection that could not be made (refused, DNS, proxy): nothing was
 //     sent;
 //   - 60014 (account check timed out): the service refused before acting;
+//   - 110007 (permission-group deletion failed): the deletion was not made,
+//     and the service asks for a retry;
 //   - 70001 (UserSig expired) and 70052 (invalidated): the client drops the
 //     signature and sends once more, at once, with a new one, when its signer
 //     is an [Invalidator] ([KeySigner] is; [StaticUserSig] is not). That one
@@ -36,7 +38,7 @@ import (
 //     cut short), and an attempt that got no answer within the per-attempt
 //     timeout ([WithTimeout], [ErrAttemptTimeout]);
 //   - an HTTP 5xx status (a 502 page from a proxy, say);
-//   - the internal-error codes 10002, 60008, 70169, 70202, 70500 and 110007.
+//   - the internal-error codes 10002, 60008, 70169, 70202 and 70500.
 //
 // The commands that are not idempotent are create_permission_group,
 // destroy_permission_group, add_topic_permission_group,
@@ -141,12 +143,11 @@ var nonIdempotent = map[string]bool{
 // how far it got. The other retryable codes (rate limits, 60014, 70001,
 // 70052) are refusals before anything was done.
 var internalErrors = map[ErrorCode]bool{
-	ErrInternal:                    true,
-	ErrServerTimeout:               true,
-	ErrAuthTimeout:                 true,
-	ErrAuthInternal:                true,
-	ErrAuthServiceError:            true,
-	ErrPermissionGroupDeleteFailed: true,
+	ErrInternal:         true,
+	ErrServerTimeout:    true,
+	ErrAuthTimeout:      true,
+	ErrAuthInternal:     true,
+	ErrAuthServiceError: true,
 }
 
 // retryReason is why, and so how, a failed attempt is retried.

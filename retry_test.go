@@ -94,7 +94,7 @@ func TestRetryReason(t *testing.T) {
 		{"70169 internal timeout", api(ErrAuthTimeout), retryTransient, noRetry, retryTransient},
 		{"70202 internal error", api(ErrAuthInternal), retryTransient, noRetry, retryTransient},
 		{"70500 internal error", api(ErrAuthServiceError), retryTransient, noRetry, retryTransient},
-		{"110007 delete failed", api(ErrPermissionGroupDeleteFailed), retryTransient, noRetry, retryTransient},
+		{"110007 delete failed: not made, retry", api(ErrPermissionGroupDeleteFailed), retryTransient, retryTransient, retryTransient},
 		{"60014 account check timed out: refused before acting", api(ErrAccountCheckTimeout), retryTransient, retryTransient, retryTransient},
 		{"60007 rate limit", api(ErrRateLimitExceeded), retryRateLimited, retryRateLimited, retryRateLimited},
 		{"60011 too frequent", api(ErrAppTooFrequent), retryRateLimited, retryRateLimited, retryRateLimited},
@@ -147,7 +147,7 @@ func TestNonIdempotentCommands(t *testing.T) {
 	// internal error.
 	for code, info := range codeTable {
 		if info.retry == retryNow && !internalErrors[code] {
-			assert.Equal(t, ErrAccountCheckTimeout, code, "only 60014 is a transient refusal")
+			assert.Contains(t, []ErrorCode{ErrAccountCheckTimeout, ErrPermissionGroupDeleteFailed}, code, "only 60014 and 110007 are transient refusals")
 		}
 		if internalErrors[code] {
 			assert.Equal(t, retryNow, info.retry, "%d", code)
@@ -228,7 +228,7 @@ func TestNonIdempotentWritesOnTheWire(t *testing.T) {
 		{"dropped after the request: not sent again", "create_permission_group", fastRetries, h(answerDrop, answerOK), 1, false},
 		{"502: not sent again", "create_permission_group", fastRetries, h(answerStatus(502), answerOK), 1, false},
 		{"10002: not sent again", "destroy_permission_group", fastRetries, h(answerCode(ErrInternal), answerOK), 1, false},
-		{"110007: not sent again", "destroy_permission_group", fastRetries, h(answerCode(ErrPermissionGroupDeleteFailed), answerOK), 1, false},
+		{"110007 (deletion failed): sent again", "destroy_permission_group", fastRetries, h(answerCode(ErrPermissionGroupDeleteFailed), answerOK), 2, true},
 		{"per-attempt timeout: not sent again", "add_permission_group_member", fastRetries, h(answerHang, answerOK), 1, false},
 		{"60007 refused: sent again", "add_topic_permission_group", fastRetries, h(answerCode(ErrRateLimitExceeded), answerOK), 2, true},
 		{"429 refused: sent again", "add_topic_permission_group", fastRetries, h(answerStatus(429), answerOK), 2, true},

@@ -56,9 +56,9 @@ func (it *topicResultItem) result() ItemResult {
 // change it).
 //
 // More than [MaxTopicsPerCall] topics are sent in several requests, one after
-// another; if one fails, the call returns its error with the results of the
-// requests before it. Empty or repeated topic IDs are rejected before
-// anything is sent.
+// another; if one fails, the call returns the results of the requests before
+// it with a *[BatchError] accounting for the other topics. Empty or repeated
+// topic IDs are rejected before anything is sent.
 //
 // Docs: https://trtc.io/document/61236
 func (c *Client) AddTopicPermissions(ctx context.Context, groupID, permissionGroupID string, settings []TopicPermissionSetting) ([]ItemResult, error) {
@@ -87,12 +87,8 @@ func (c *Client) writeTopicSettings(ctx context.Context, cmd, groupID, permissio
 	if err := checkIDs(cmd, "TopicPermissionList", ids); err != nil {
 		return nil, err
 	}
-	return inBatches(ctx, settings, MaxTopicsPerCall, func(ctx context.Context, batch []TopicPermissionSetting) ([]ItemResult, error) {
+	return inBatches(ctx, cmd, settings, ids, MaxTopicsPerCall, func(ctx context.Context, batch []TopicPermissionSetting, batchIDs []string) ([]ItemResult, error) {
 		body := topicPermissionWriteBody{GroupID: groupID, PermissionGroupID: permissionGroupID, Settings: batch}
-		batchIDs := make([]string, len(batch))
-		for i, s := range batch {
-			batchIDs[i] = s.TopicID
-		}
 		return c.writeTopics(ctx, cmd, &body, batchIDs)
 	})
 }
@@ -113,7 +109,7 @@ func (c *Client) DeleteTopicPermissions(ctx context.Context, groupID, permission
 	if err := checkIDs(cmd, "TopicIdList", topicIDs); err != nil {
 		return nil, err
 	}
-	return inBatches(ctx, topicIDs, MaxTopicsPerCall, func(ctx context.Context, batch []string) ([]ItemResult, error) {
+	return inBatches(ctx, cmd, topicIDs, topicIDs, MaxTopicsPerCall, func(ctx context.Context, batch, _ []string) ([]ItemResult, error) {
 		body := topicPermissionWriteBody{GroupID: groupID, PermissionGroupID: permissionGroupID, TopicIDs: batch}
 		return c.writeTopics(ctx, cmd, &body, batch)
 	})
@@ -130,7 +126,11 @@ func (c *Client) writeTopics(ctx context.Context, cmd string, body *topicPermiss
 	if err != nil {
 		return nil, err
 	}
-	return inOrder(cmd, ids, got)
+	shape := listInferred // set and delete: no sample answer in API.md
+	if cmd == cmdAddTopicPermission {
+		shape = listDocumented
+	}
+	return inOrder(cmd, ids, got, shape)
 }
 
 func checkGroupAndPermissionGroup(cmd, groupID, permissionGroupID string) error {

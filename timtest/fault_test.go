@@ -184,3 +184,41 @@ func TestFailNextRefusesBadFaults(t *testing.T) {
 		assert.NotPanics(t, func() { srv.FailNext(cmdRole, 1, Fault{Status: status}) }, strconv.Itoa(status))
 	}
 }
+
+// A delayed answer after applying: the client gives up, the change stays
+// made. That is the case a client must not blindly repeat for a create.
+func TestFaultAfterApplyWithDelay(t *testing.T) {
+	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	srv.FailNext("create_permission_group", 1, Fault{Delay: time.Hour, AfterApply: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, "create_permission_group", q), strings.NewReader(`{"GroupId":"`+tComm+`","PermissionGroupName":"slow"}`))
+	require.NoError(t, err)
+	_, err = testHTTPClient.Do(req)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Eventually(t, func() bool { return len(srv.RequestsFor("create_permission_group")) == 1 }, 5*time.Second, 5*time.Millisecond)
+	assert.Len(t, pgAll(t, srv, q, tComm, 20), 1, "the group was created before the delay")
+}
+
+// Close ends the waits of delayed answers instead of sitting them out.
+func TestCloseEndsDelays(t *testing.T) {
+	srv := NewServer(WithLatency(time.Hour))
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		send(http.MethodPost, commandURL(srv, cmdRole, q), []byte(`{"GroupId":"`+tComm+`","User_Account":["`+tOwner+`"]}`))
+	}()
+	time.Sleep(100 * time.Millisecond) // let the request reach the wait
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(3 * time.Second): // well under the test client's 10 s timeout, which would end the wait too
+		t.Fatal("Close waited for the hour-long latency")
+	}
+	<-done
+}

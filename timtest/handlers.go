@@ -59,7 +59,7 @@ func communityOnly(h handler) handler {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
-	if s.latency > 0 && !wait(r.Context(), s.latency) {
+	if s.latency > 0 && !s.wait(r.Context(), s.latency) {
 		return
 	}
 	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Time: s.now()}
@@ -128,11 +128,11 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result,
 	fault = s.takeFault(command)
 	s.mu.Unlock()
 
-	if fault != nil {
-		if fault.Delay > 0 && !wait(r.Context(), fault.Delay) {
+	if fault != nil && !fault.AfterApply {
+		if fault.Delay > 0 && !s.wait(r.Context(), fault.Delay) {
 			return nil, nil, fault, false
 		}
-		if !fault.AfterApply && fault.kinds() > 0 {
+		if fault.kinds() > 0 {
 			if fault.Code != 0 {
 				return nil, &fail{code: fault.Code, info: fault.Info}, fault, true
 			}
@@ -143,8 +143,15 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result,
 	s.mu.Lock()
 	res, f = h(s, body)
 	s.mu.Unlock()
-	if fault != nil && fault.Code != 0 { // AfterApply: applied, and answered with the code
-		return nil, &fail{code: fault.Code, info: fault.Info}, fault, true
+	if fault != nil && fault.AfterApply {
+		// Applied; now the delay, so that a client that gives up meanwhile
+		// leaves the change made, as a slow service would.
+		if fault.Delay > 0 && !s.wait(r.Context(), fault.Delay) {
+			return nil, nil, fault, false
+		}
+		if fault.Code != 0 {
+			return nil, &fail{code: fault.Code, info: fault.Info}, fault, true
+		}
 	}
 	return res, f, fault, true
 }
@@ -207,13 +214,15 @@ func (s *Server) admit(r *http.Request, body []byte, rec *Request) (string, hand
 }
 
 // wait waits for d, or until ctx ends; it reports whether d passed.
-func wait(ctx context.Context, d time.Duration) bool {
+func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
 	case <-ctx.Done():
+		return false
+	case <-s.closed:
 		return false
 	}
 }

@@ -61,6 +61,8 @@ type Server struct {
 	ratePerSec  int
 	latency     time.Duration
 	memberLimit int
+	closed      chan struct{} // closed by Close
+	closeOnce   sync.Once
 	record      bool
 
 	http *httptest.Server
@@ -122,6 +124,7 @@ func WithoutRecording() Option { return func(s *Server) { s.record = false } }
 // NewServer starts a fake on a loopback port.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
+		closed:      make(chan struct{}),
 		sdkAppID:    DefaultSDKAppID,
 		admins:      []string{DefaultAdmin},
 		secretKey:   func() string { return DefaultSecretKey },
@@ -143,7 +146,10 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) URL() string { return s.http.URL }
 
 // Close shuts the fake down and waits for its connections to end.
-func (s *Server) Close() { s.http.Close() }
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) }) // ends every Delay and latency wait
+	s.http.Close()
+}
 
 // SDKAppID returns the app ID the fake answers for.
 func (s *Server) SDKAppID() uint64 { return s.sdkAppID }
@@ -285,6 +291,8 @@ type Fault struct {
 	// state, and then serves the fault instead of its answer: the request
 	// was applied but the caller cannot know. With Drop it models a lost
 	// response, the case where sending a create again would create twice.
+	// With Delay the wait comes after the command ran: an answer slower
+	// than the client's timeout, for a change that was made.
 	AfterApply bool
 }
 

@@ -379,6 +379,9 @@ func (m *manager) destroy(ctx context.Context) error {
 // destroyAfterFailure destroys the group after a failed step, so that a
 // real app is not left with a half-configured one.
 func (m *manager) destroyAfterFailure(ctx context.Context) {
+	// A context of its own: the step may have failed because ctx ran out.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	results, err := m.client.DestroyPermissionGroups(ctx, m.groupID, []string{m.pgID})
 	if err == nil {
 		err = results[0].Err()
