@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log"
 	"strings"
+	"time"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/timtest"
 )
 
 // The community exampleFake seeds.
@@ -335,4 +337,35 @@ func ExampleItemResult_Err() {
 	// true
 	// 10013 false
 	// <nil>
+}
+
+func ExampleBatchError() {
+	srv, client := exampleFake() // a seeded fake service; see exampleFake
+	defer srv.Close()
+	ctx := context.Background()
+	accounts := []string{"leckie", "amy", "peter"}
+	for i := range 120 { // 123 accounts: two requests, of 100 and 23
+		account := fmt.Sprintf("user%03d", i)
+		if err := srv.AddMember(exampleCommunity, account, tim.RoleMember); err != nil {
+			log.Fatal(err)
+		}
+		accounts = append(accounts, account)
+	}
+	// The second request is refused by the app's callback (10016).
+	srv.FailNext("add_permission_group_member", 1, timtest.Fault{Delay: time.Nanosecond}) // the first goes through
+	srv.FailNext("add_permission_group_member", 1, timtest.Fault{Code: tim.ErrCallbackDenied})
+
+	results, err := client.AddPermissionGroupMembers(ctx, exampleCommunity, "@PMG#_speakers", accounts)
+	var be *tim.BatchError
+	if errors.As(err, &be) {
+		fmt.Println("confirmed:", len(results))
+		fmt.Println("unconfirmed:", len(be.Unconfirmed), "from", be.Unconfirmed[0])
+		fmt.Println("not sent:", len(be.NotSent))
+		fmt.Println("refused:", errors.Is(err, tim.ErrCallbackDenied)) // refused: those 23 were not added
+	}
+	// Output:
+	// confirmed: 100
+	// unconfirmed: 23 from user097
+	// not sent: 0
+	// refused: true
 }
