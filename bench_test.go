@@ -92,9 +92,10 @@ func newReplayServer(b testing.TB, answer []byte) *replayServer {
 	return rs
 }
 
-// tunedTransport is the transport both sides use unless the SDK is left to
-// its default: http.DefaultTransport's settings with an idle pool large
-// enough for 64 callers (the SDK's default transport has the same).
+// tunedTransport is the baseline's transport, and the one a benchmark hands
+// the SDK when it gives it one: http.DefaultTransport's settings with an idle
+// pool large enough for 64 callers (MaxIdleConns 256, MaxIdleConnsPerHost
+// 128), as in the SDK's default transport.
 func tunedTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
@@ -115,10 +116,7 @@ type baseline struct {
 
 func newBaseline(b testing.TB, baseURL string) *baseline {
 	b.Helper()
-	sig, err := tim.GenerateUserSig(benchAppID, benchKey, benchAdmin, time.Now(), tim.DefaultUserSigValidity)
-	if err != nil {
-		b.Fatal(err)
-	}
+	sig := benchUserSig(b)
 	return &baseline{
 		hc:       &http.Client{Transport: tunedTransport()},
 		endpoint: baseURL + "/v4/group_open_http_svc/",
@@ -210,26 +208,28 @@ func paired(b *testing.B, base, sdk func() error) {
 	b.ReportMetric(float64(tSDK)/float64(tBase), "sdk/base")
 }
 
+// seedCalls returns a baseline call and an SDK call of the seed's request
+// (get_role_in_group for three accounts), each checking the seed's answer.
+func seedCalls(bl *baseline, c *tim.Client) (base, sdk func() error) {
+	ctx := context.Background()
+	base = func() error {
+		roles, err := bl.getRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
+		return checkSeedRoles(roles, err)
+	}
+	sdk = func() error {
+		roles, err := c.GetRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
+		return checkSeedRoles(roles, err)
+	}
+	return base, sdk
+}
+
 // BenchmarkGetRoleInGroup is goal 1: one call asking about the seed's three
 // accounts, answered with the seed's response by a replay server, through the
 // baseline and through the SDK with its default transport and signer.
-// sdk_static_sig signs with StaticUserSig: the same allocations as sdk show
-// that the default signer adds none to a call. paired alternates baseline and
-// sdk calls on one server (a unit is one call; ns/op counts both).
+// impl=sdk_static_sig signs with StaticUserSig: the same allocations as
+// impl=sdk show that the default signer adds none to a call. Compare the
+// columns with benchstat -col /impl.
 func BenchmarkGetRoleInGroup(b *testing.B) {
-	ctx := context.Background()
-	baselineCall := func(bl *baseline) func() error {
-		return func() error {
-			roles, err := bl.getRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
-			return checkSeedRoles(roles, err)
-		}
-	}
-	sdkCall := func(c *tim.Client) func() error {
-		return func() error {
-			roles, err := c.GetRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
-			return checkSeedRoles(roles, err)
-		}
-	}
 	loop := func(b *testing.B, call func() error) {
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -239,22 +239,30 @@ func BenchmarkGetRoleInGroup(b *testing.B) {
 			}
 		}
 	}
-	b.Run("baseline", func(b *testing.B) {
+	b.Run("impl=baseline", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		loop(b, baselineCall(newBaseline(b, rs.URL)))
+		base, _ := seedCalls(newBaseline(b, rs.URL), nil)
+		loop(b, base)
 	})
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		loop(b, sdkCall(newBenchClient(b, rs.URL, nil)))
+		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, nil))
+		loop(b, sdk)
 	})
-	b.Run("sdk_static_sig", func(b *testing.B) {
+	b.Run("impl=sdk_static_sig", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		loop(b, sdkCall(newBenchClient(b, rs.URL, tim.StaticUserSig(benchUserSig(b)))))
+		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, tim.StaticUserSig(benchUserSig(b))))
+		loop(b, sdk)
 	})
-	b.Run("paired", func(b *testing.B) {
-		rs := newReplayServer(b, seedRoleAnswer)
-		paired(b, baselineCall(newBaseline(b, rs.URL)), sdkCall(newBenchClient(b, rs.URL, nil)))
-	})
+}
+
+// BenchmarkGetRoleInGroupPaired is goal 1 with the baseline and the SDK
+// alternating call by call on one server: a unit is one call, and ns/op
+// counts both.
+func BenchmarkGetRoleInGroupPaired(b *testing.B) {
+	rs := newReplayServer(b, seedRoleAnswer)
+	base, sdk := seedCalls(newBaseline(b, rs.URL), newBenchClient(b, rs.URL, nil))
+	paired(b, base, sdk)
 }
 
 // checkSeedRoles reports an error unless roles is the seed's answer.
@@ -278,8 +286,10 @@ func benchUserSig(b testing.TB) string {
 	return sig
 }
 
-// timedSigner measures the time its inner signer takes, clock reads
-// included (so the figure is an upper bound).
+// timedSigner measures the time its inner signer takes. The figure includes
+// reading the clock twice; BenchmarkUserSig subtracts what that costs in a
+// hot loop, which is less than inside a call, so the result stays an upper
+// bound.
 type timedSigner struct {
 	inner tim.UserSigner
 	ns    atomic.Int64
@@ -399,11 +409,11 @@ func liveHeap() int64 {
 // BenchmarkAllPermissionGroups is goal 3: ranging over AllPermissionGroups
 // through 10,000 permission groups of the fake. ns/op is one walk of all 500
 // pages. During the first walk the live heap is sampled (after a full GC,
-// with the clock stopped) every 500 items; peak-live-B is the largest
-// growth over the live heap before the walk, and growth-B/page how much it
-// grows per page between the first and the last sample. all-items-B is what holding all
-// 10,000 groups takes, measured by collecting them into a slice; two pages
-// is 2/500 of that.
+// with the clock stopped) every 500 items: peak-live-B is its largest growth
+// over the live heap before the walk (peak-live-B/item that over the 10,000
+// items), growth-B/page how much it grows per page from the first sample to
+// the last. all-items-B is what holding all 10,000 groups takes, measured by
+// collecting them into a slice; two-pages-B is 2/500 of that.
 func BenchmarkAllPermissionGroups(b *testing.B) {
 	ctx := context.Background()
 	srv := newPagedFake(b)
@@ -424,7 +434,6 @@ func BenchmarkAllPermissionGroups(b *testing.B) {
 		b.Fatalf("got %d groups, want %d", len(all), pagedGroups)
 	}
 	runtime.KeepAlive(all)
-	all = nil
 
 	var peak, first, last int64
 	b.ReportAllocs()
@@ -479,9 +488,9 @@ const (
 // BenchmarkGetRoleInGroupSplit is goal 4: GetRoleInGroup with 10,000
 // accounts against a fake that answers each request 20 ms late, with the
 // default concurrency. Each op also makes, with the clock stopped, one
-// single-request call (500 accounts); round-trips is the split call's wall
-// time over the single call's, and calls/op the requests the fake received
-// per split call.
+// single-request call (500 accounts; single-call-ns); round_trips is the
+// split call's wall time over the single call's, and calls/op the requests
+// the fake received per split call.
 func BenchmarkGetRoleInGroupSplit(b *testing.B) {
 	ctx := context.Background()
 	srv := timtest.NewServer(timtest.WithLatency(splitLatency))
@@ -538,8 +547,8 @@ func BenchmarkGetRoleInGroupSplit(b *testing.B) {
 		b.Fatalf("the fake received %d requests in %d calls", calls, b.N)
 	}
 	b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
-	b.ReportMetric(float64(singleTotal.Nanoseconds())/float64(b.N), "single-ns")
-	b.ReportMetric(float64(splitTotal)/float64(singleTotal), "round-trips")
+	b.ReportMetric(float64(singleTotal.Nanoseconds())/float64(b.N), "single-call-ns")
+	b.ReportMetric(float64(splitTotal)/float64(singleTotal), "round_trips")
 }
 
 // Goal 5: 64 goroutines sharing one client for 10,000 calls.
@@ -571,25 +580,12 @@ func fanOut(call func() error) int64 {
 // BenchmarkSharedClient is goal 5: one op is 10,000 GetRoleInGroup calls
 // (the seed's request and answer) from 64 goroutines sharing one client,
 // against a replay server that counts the connections it accepts. The
-// baseline shares one http.Client on tunedTransport; the SDK uses its default
-// transport, which has the same settings. calls/s is the throughput, conns
-// the connections the server accepted over all ops of the run, errors the
-// failed calls. paired alternates 10,000-call rounds of both on one server
-// (a unit is a round).
+// baseline shares one http.Client on tunedTransport; impl=sdk uses the SDK's
+// default transport, which has the same settings; impl=sdk_max_conns_64
+// passes WithHTTPClient a tunedTransport with MaxConnsPerHost 64. calls/s
+// is the throughput, conns the connections the server accepted over all ops
+// of the run, errors the failed calls.
 func BenchmarkSharedClient(b *testing.B) {
-	ctx := context.Background()
-	baselineCall := func(bl *baseline) func() error {
-		return func() error {
-			roles, err := bl.getRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
-			return checkSeedRoles(roles, err)
-		}
-	}
-	sdkCall := func(c *tim.Client) func() error {
-		return func() error {
-			roles, err := c.GetRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
-			return checkSeedRoles(roles, err)
-		}
-	}
 	run := func(b *testing.B, rs *replayServer, call func() error) {
 		var failed int64
 		b.ResetTimer()
@@ -604,26 +600,39 @@ func BenchmarkSharedClient(b *testing.B) {
 			b.Errorf("the server received %d requests, want %d", got, sharedCalls*b.N)
 		}
 	}
-	b.Run("baseline", func(b *testing.B) {
+	b.Run("impl=baseline", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		run(b, rs, baselineCall(newBaseline(b, rs.URL)))
+		base, _ := seedCalls(newBaseline(b, rs.URL), nil)
+		run(b, rs, base)
 	})
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		run(b, rs, sdkCall(newBenchClient(b, rs.URL, nil)))
+		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, nil))
+		run(b, rs, sdk)
 	})
-	b.Run("paired", func(b *testing.B) {
+	b.Run("impl=sdk_max_conns_64", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		base, sdk := baselineCall(newBaseline(b, rs.URL)), sdkCall(newBenchClient(b, rs.URL, nil))
-		round := func(call func() error) func() error {
-			return func() error {
-				if n := fanOut(call); n > 0 {
-					return fmt.Errorf("%d calls failed", n)
-				}
-				return nil
+		t := tunedTransport()
+		t.MaxConnsPerHost = sharedCallers
+		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, nil, tim.WithHTTPClient(&http.Client{Transport: t})))
+		run(b, rs, sdk)
+	})
+}
+
+// BenchmarkSharedClientPaired is goal 5 with 10,000-call rounds of the
+// baseline and of the SDK (default transport) alternating on one server: a
+// unit is a round, and ns/op counts both. conns counts both sides'.
+func BenchmarkSharedClientPaired(b *testing.B) {
+	rs := newReplayServer(b, seedRoleAnswer)
+	base, sdk := seedCalls(newBaseline(b, rs.URL), newBenchClient(b, rs.URL, nil))
+	round := func(call func() error) func() error {
+		return func() error {
+			if n := fanOut(call); n > 0 {
+				return fmt.Errorf("%d calls failed", n)
 			}
+			return nil
 		}
-		paired(b, round(base), round(sdk))
-		b.ReportMetric(float64(rs.conns.Load()), "conns")
-	})
+	}
+	paired(b, round(base), round(sdk))
+	b.ReportMetric(float64(rs.conns.Load()), "conns")
 }
