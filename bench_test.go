@@ -16,11 +16,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
@@ -179,16 +182,19 @@ func (bl *baseline) getRoleInGroup(ctx context.Context, groupID string, accounts
 }
 
 // paired runs base and sdk alternately, b.N times each (one op is one of
-// each), swapping which goes first every op, and reports the time per unit of
-// each and sdk/base. Alternating makes both sides share the same moments of a
-// noisy machine, so the ratio holds better than one of separate benchmarks.
+// each), swapping which goes first every op, and reports the median time of
+// a unit of each (base-ns/unit, sdk-ns/unit) and their ratio (sdk/base).
+// Alternating makes both sides share the same moments of a noisy machine,
+// and medians keep a stall of the machine in one unit from deciding the
+// ratio.
 func paired(b *testing.B, base, sdk func() error) {
 	b.Helper()
-	var tBase, tSDK time.Duration
-	timed := func(f func() error, total *time.Duration) {
+	tBase := make([]time.Duration, 0, b.N)
+	tSDK := make([]time.Duration, 0, b.N)
+	timed := func(f func() error, times *[]time.Duration) {
 		start := time.Now()
 		err := f()
-		*total += time.Since(start)
+		*times = append(*times, time.Since(start))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -203,9 +209,20 @@ func paired(b *testing.B, base, sdk func() error) {
 			timed(base, &tBase)
 		}
 	}
-	b.ReportMetric(float64(tBase.Nanoseconds())/float64(b.N), "base-ns/unit")
-	b.ReportMetric(float64(tSDK.Nanoseconds())/float64(b.N), "sdk-ns/unit")
-	b.ReportMetric(float64(tSDK)/float64(tBase), "sdk/base")
+	b.StopTimer()
+	mBase, mSDK := median(tBase), median(tSDK)
+	b.ReportMetric(float64(mBase.Nanoseconds()), "base-ns/unit")
+	b.ReportMetric(float64(mSDK.Nanoseconds()), "sdk-ns/unit")
+	b.ReportMetric(float64(mSDK)/float64(mBase), "sdk/base")
+}
+
+// median returns the median of d, which it sorts.
+func median(d []time.Duration) time.Duration {
+	slices.Sort(d)
+	if n := len(d); n%2 == 0 {
+		return (d[n/2-1] + d[n/2]) / 2
+	}
+	return d[len(d)/2]
 }
 
 // seedCalls returns a baseline call and an SDK call of the seed's request
@@ -227,8 +244,9 @@ func seedCalls(bl *baseline, c *tim.Client) (base, sdk func() error) {
 // accounts, answered with the seed's response by a replay server, through the
 // baseline and through the SDK with its default transport and signer.
 // impl=sdk_static_sig signs with StaticUserSig: the same allocations as
-// impl=sdk show that the default signer adds none to a call. Compare the
-// columns with benchstat -col /impl.
+// impl=sdk show that the default signer adds none to a call. impl=resty is
+// the baseline sent through resty (getRoleInGroupResty). Compare the columns
+// with benchstat -col /impl.
 func BenchmarkGetRoleInGroup(b *testing.B) {
 	loop := func(b *testing.B, call func() error) {
 		b.ReportAllocs()
@@ -254,6 +272,17 @@ func BenchmarkGetRoleInGroup(b *testing.B) {
 		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, tim.StaticUserSig(benchUserSig(b))))
 		loop(b, sdk)
 	})
+	b.Run("impl=resty", func(b *testing.B) {
+		rs := newReplayServer(b, seedRoleAnswer)
+		bl := newBaseline(b, rs.URL)
+		rc := resty.NewWithClient(&http.Client{Transport: tunedTransport()}).
+			SetHeader("Content-Type", "application/json")
+		ctx := context.Background()
+		loop(b, func() error {
+			roles, err := bl.getRoleInGroupResty(ctx, rc, seedRoleGroup, seedRoleAccounts)
+			return checkSeedRoles(roles, err)
+		})
+	})
 }
 
 // BenchmarkGetRoleInGroupPaired is goal 1 with the baseline and the SDK
@@ -263,6 +292,44 @@ func BenchmarkGetRoleInGroupPaired(b *testing.B) {
 	rs := newReplayServer(b, seedRoleAnswer)
 	base, sdk := seedCalls(newBaseline(b, rs.URL), newBenchClient(b, rs.URL, nil))
 	paired(b, base, sdk)
+}
+
+// getRoleInGroupResty is the baseline's call sent through resty, built on a
+// plain *http.Client with the baseline's transport (resty.NewWithClient, no
+// cookie jar), the way the SDK used it before it built its requests itself:
+// what resty's request pipeline alone adds to a call.
+func (bl *baseline) getRoleInGroupResty(ctx context.Context, rc *resty.Client, groupID string, accounts []string) ([]tim.MemberRole, error) {
+	body, err := json.Marshal(baselineRoleRequest{GroupID: groupID, Accounts: accounts})
+	if err != nil {
+		return nil, err
+	}
+	u := bl.endpoint + "get_role_in_group" + bl.query +
+		"&random=" + strconv.FormatUint(uint64(rand.Uint32()), 10) + "&contenttype=json"
+	resp, err := rc.R().SetContext(ctx).SetBody(body).SetDoNotParseResponse(true).Post(u)
+	if err != nil {
+		return nil, err
+	}
+	raw := resp.RawBody()
+	defer raw.Close()
+	if resp.StatusCode() != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode())
+	}
+	data, err := io.ReadAll(raw)
+	if err != nil {
+		return nil, err
+	}
+	var out baselineRoleAnswer
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, err
+	}
+	if out.ActionStatus != "OK" || out.ErrorCode != 0 {
+		return nil, fmt.Errorf("error %d: %s", out.ErrorCode, out.ErrorInfo)
+	}
+	roles := make([]tim.MemberRole, len(out.UserIDList))
+	for i, u := range out.UserIDList {
+		roles[i] = tim.MemberRole{Account: u.Account, Role: tim.Role(u.Role)}
+	}
+	return roles, nil
 }
 
 // checkSeedRoles reports an error unless roles is the seed's answer.
@@ -557,16 +624,16 @@ const (
 	sharedCalls   = 10_000
 )
 
-// fanOut makes sharedCalls calls of call from sharedCallers goroutines and
+// fanOut makes calls calls of call from sharedCallers goroutines and
 // returns how many failed.
-func fanOut(call func() error) int64 {
+func fanOut(calls int64, call func() error) int64 {
 	var next, failed atomic.Int64
 	var wg sync.WaitGroup
 	for range sharedCallers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for next.Add(1) <= sharedCalls {
+			for next.Add(1) <= calls {
 				if call() != nil {
 					failed.Add(1)
 				}
@@ -590,7 +657,7 @@ func BenchmarkSharedClient(b *testing.B) {
 		var failed int64
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			failed += fanOut(call)
+			failed += fanOut(sharedCalls, call)
 		}
 		b.StopTimer()
 		b.ReportMetric(float64(sharedCalls*b.N)/b.Elapsed().Seconds(), "calls/s")
@@ -619,20 +686,25 @@ func BenchmarkSharedClient(b *testing.B) {
 	})
 }
 
-// BenchmarkSharedClientPaired is goal 5 with 10,000-call rounds of the
-// baseline and of the SDK (default transport) alternating on one server: a
-// unit is a round, and ns/op counts both. conns counts both sides'.
+// BenchmarkSharedClientPaired is goal 5 with rounds of 2,000 calls from 64
+// goroutines, alternating between the baseline and the SDK (default
+// transport), each side sharing one client and calling its own replay
+// server: a unit is a round, and ns/op counts both. base-conns and
+// sdk-conns are the connections each server accepted over all rounds.
 func BenchmarkSharedClientPaired(b *testing.B) {
-	rs := newReplayServer(b, seedRoleAnswer)
-	base, sdk := seedCalls(newBaseline(b, rs.URL), newBenchClient(b, rs.URL, nil))
+	const roundCalls = 2_000
+	rsBase, rsSDK := newReplayServer(b, seedRoleAnswer), newReplayServer(b, seedRoleAnswer)
+	base, _ := seedCalls(newBaseline(b, rsBase.URL), nil)
+	_, sdk := seedCalls(nil, newBenchClient(b, rsSDK.URL, nil))
 	round := func(call func() error) func() error {
 		return func() error {
-			if n := fanOut(call); n > 0 {
+			if n := fanOut(roundCalls, call); n > 0 {
 				return fmt.Errorf("%d calls failed", n)
 			}
 			return nil
 		}
 	}
 	paired(b, round(base), round(sdk))
-	b.ReportMetric(float64(rs.conns.Load()), "conns")
+	b.ReportMetric(float64(rsBase.conns.Load()), "base-conns")
+	b.ReportMetric(float64(rsSDK.conns.Load()), "sdk-conns")
 }
