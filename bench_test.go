@@ -243,10 +243,11 @@ func seedCalls(bl *baseline, c *tim.Client) (base, sdk func() error) {
 // BenchmarkGetRoleInGroup is goal 1: one call asking about the seed's three
 // accounts, answered with the seed's response by a replay server, through the
 // baseline and through the SDK with its default transport and signer.
-// impl=sdk_static_sig signs with StaticUserSig: the same allocations as
-// impl=sdk show that the default signer adds none to a call. impl=resty is
-// the baseline sent through resty (getRoleInGroupResty). Compare the columns
-// with benchstat -col /impl.
+// impl=baseline_timeout is the baseline inside a context.WithTimeout of
+// DefaultTimeout, as the SDK bounds each attempt. impl=sdk_static_sig signs
+// with StaticUserSig: the same allocations as impl=sdk show that the default
+// signer adds none to a call. impl=resty is the baseline sent through resty
+// (getRoleInGroupResty). Compare the columns with benchstat -col /impl.
 func BenchmarkGetRoleInGroup(b *testing.B) {
 	loop := func(b *testing.B, call func() error) {
 		b.ReportAllocs()
@@ -261,6 +262,16 @@ func BenchmarkGetRoleInGroup(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
 		base, _ := seedCalls(newBaseline(b, rs.URL), nil)
 		loop(b, base)
+	})
+	b.Run("impl=baseline_timeout", func(b *testing.B) {
+		rs := newReplayServer(b, seedRoleAnswer)
+		bl := newBaseline(b, rs.URL)
+		loop(b, func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), tim.DefaultTimeout)
+			defer cancel()
+			roles, err := bl.getRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
+			return checkSeedRoles(roles, err)
+		})
 	})
 	b.Run("impl=sdk", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
@@ -686,13 +697,13 @@ func BenchmarkSharedClient(b *testing.B) {
 	})
 }
 
-// BenchmarkSharedClientPaired is goal 5 with rounds of 2,000 calls from 64
+// BenchmarkSharedClientPaired is goal 5 with rounds of 1,000 calls from 64
 // goroutines, alternating between the baseline and the SDK (default
 // transport), each side sharing one client and calling its own replay
 // server: a unit is a round, and ns/op counts both. base-conns and
 // sdk-conns are the connections each server accepted over all rounds.
 func BenchmarkSharedClientPaired(b *testing.B) {
-	const roundCalls = 2_000
+	const roundCalls = 1_000
 	rsBase, rsSDK := newReplayServer(b, seedRoleAnswer), newReplayServer(b, seedRoleAnswer)
 	base, _ := seedCalls(newBaseline(b, rsBase.URL), nil)
 	_, sdk := seedCalls(nil, newBenchClient(b, rsSDK.URL, nil))
