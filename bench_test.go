@@ -343,6 +343,45 @@ func (bl *baseline) getRoleInGroupResty(ctx context.Context, rc *resty.Client, g
 	return roles, nil
 }
 
+// cannedTransport answers every request with the seed's answer in memory:
+// no network and no server, so what a call costs is the client's own work.
+type cannedTransport struct{}
+
+func (cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode:    http.StatusOK,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(seedRoleAnswer)),
+		ContentLength: int64(len(seedRoleAnswer)),
+		Request:       r,
+	}, nil
+}
+
+// BenchmarkClientSidePaired isolates the client's CPU from the network and
+// the server: the SDK and the baseline both send through cannedTransport,
+// alternating call by call (see paired). vs=baseline_timeout runs each
+// baseline call inside a context.WithTimeout of DefaultTimeout, as the SDK
+// bounds each attempt.
+func BenchmarkClientSidePaired(b *testing.B) {
+	const url = "http://127.0.0.1:1" // never dialled
+	bl := newBaseline(b, url)
+	bl.hc = &http.Client{Transport: cannedTransport{}}
+	base, sdk := seedCalls(bl, newBenchClient(b, url, nil, tim.WithHTTPClient(&http.Client{Transport: cannedTransport{}})))
+	b.Run("vs=baseline", func(b *testing.B) { paired(b, base, sdk) })
+	b.Run("vs=baseline_timeout", func(b *testing.B) {
+		paired(b, func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), tim.DefaultTimeout)
+			defer cancel()
+			roles, err := bl.getRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
+			return checkSeedRoles(roles, err)
+		}, sdk)
+	})
+}
+
 // checkSeedRoles reports an error unless roles is the seed's answer.
 func checkSeedRoles(roles []tim.MemberRole, err error) error {
 	if err != nil {
