@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -392,7 +393,10 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 		io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
 		return &HTTPError{Command: command, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type")}
 	}
-	data, err := io.ReadAll(io.LimitReader(raw, MaxResponseBytes+1))
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	data, err := readBody(raw, (*buf)[:0])
+	*buf = data
 	if err != nil {
 		return transportError(command, sig, err)
 	}
@@ -400,6 +404,46 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
 	}
 	return decodeResponse(command, data, out)
+}
+
+// bodyBuffers holds buffers for response bodies. A body is only decoded
+// (decoding copies every string), never kept, so its buffer can serve the
+// next response.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// maxPooledBody is the largest buffer put back in bodyBuffers (a 500-account
+// get_role_in_group answer is about 30 kB), so a rare large body is not kept.
+const maxPooledBody = 64 << 10
+
+func putBodyBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBody {
+		*b = (*b)[:0]
+		bodyBuffers.Put(b)
+	}
+}
+
+// readBody appends r's content to buf until EOF, reading at most
+// MaxResponseBytes+1 bytes, so that a longer body is seen as too long
+// without reading it all. It is io.ReadAll with io.LimitReader without their
+// allocations.
+func readBody(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		space := buf[len(buf):cap(buf)]
+		if rest := MaxResponseBytes + 1 - len(buf); len(space) > rest {
+			space = space[:rest]
+		}
+		n, err := r.Read(space)
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF || len(buf) > MaxResponseBytes:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		}
+	}
 }
 
 // decodeResponse fills out from a response body and turns a failed envelope
