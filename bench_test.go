@@ -740,21 +740,31 @@ func BenchmarkSharedClient(b *testing.B) {
 // goroutines, alternating between the baseline and the SDK (default
 // transport), each side sharing one client and calling its own replay
 // server: a unit is a round, and ns/op counts both. base-conns and
-// sdk-conns are the connections each server accepted over all rounds.
+// sdk-conns are the connections each server accepted over all rounds, and
+// base-conns-later and sdk-conns-later those accepted after the first round.
 func BenchmarkSharedClientPaired(b *testing.B) {
 	const roundCalls = 1_000
 	rsBase, rsSDK := newReplayServer(b, seedRoleAnswer), newReplayServer(b, seedRoleAnswer)
 	base, _ := seedCalls(newBaseline(b, rsBase.URL), nil)
 	_, sdk := seedCalls(nil, newBenchClient(b, rsSDK.URL, nil))
-	round := func(call func() error) func() error {
+	round := func(rs *replayServer, call func() error, afterFirst *int64) func() error {
+		first := true
 		return func() error {
-			if n := fanOut(roundCalls, call); n > 0 {
+			n := fanOut(roundCalls, call)
+			if first {
+				first = false
+				*afterFirst = rs.conns.Load()
+			}
+			if n > 0 {
 				return fmt.Errorf("%d calls failed", n)
 			}
 			return nil
 		}
 	}
-	paired(b, round(base), round(sdk))
+	var baseFirst, sdkFirst int64
+	paired(b, round(rsBase, base, &baseFirst), round(rsSDK, sdk, &sdkFirst))
 	b.ReportMetric(float64(rsBase.conns.Load()), "base-conns")
 	b.ReportMetric(float64(rsSDK.conns.Load()), "sdk-conns")
+	b.ReportMetric(float64(rsBase.conns.Load()-baseFirst), "base-conns-later")
+	b.ReportMetric(float64(rsSDK.conns.Load()-sdkFirst), "sdk-conns-later")
 }
