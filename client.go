@@ -14,6 +14,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -57,6 +59,7 @@ type Client struct {
 	concurrency int
 	retry       RetryPolicy // every field set
 	limiter     RateLimiter
+	escapeSig   func(sig string) string // see newSigEscaper
 }
 
 // Option configures a [Client]. Options check their input, and [NewClient]
@@ -266,6 +269,7 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 		return nil, errors.New("tim: NewClient: no region: use WithRegion or WithBaseURL")
 	}
 	c.endpoint = c.baseURL + groupService
+	c.escapeSig = newSigEscaper()
 	c.queryHead = "?sdkappid=" + strconv.FormatUint(sdkAppID, 10) +
 		"&identifier=" + url.QueryEscape(identifier)
 
@@ -468,7 +472,10 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 		io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
 		return &HTTPError{Command: command, StatusCode: resp.StatusCode(), ContentType: resp.Header().Get("Content-Type")}
 	}
-	data, err := io.ReadAll(io.LimitReader(raw, MaxResponseBytes+1))
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	data, err := readBody(raw, (*buf)[:0])
+	*buf = data
 	if err != nil {
 		return c.exchangeError(ctx, attemptCtx, command, sig, err)
 	}
@@ -476,6 +483,46 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
 	}
 	return decodeResponse(command, data, out)
+}
+
+// bodyBuffers holds buffers for response bodies. A body is only decoded
+// (decoding copies every string), never kept, so its buffer can serve the
+// next response.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// maxPooledBody is the largest buffer put back in bodyBuffers (a 500-account
+// get_role_in_group answer is about 30 kB), so a rare large body is not kept.
+const maxPooledBody = 64 << 10
+
+func putBodyBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBody {
+		*b = (*b)[:0]
+		bodyBuffers.Put(b)
+	}
+}
+
+// readBody appends r's content to buf until EOF, reading at most
+// MaxResponseBytes+1 bytes, so that a longer body is seen as too long
+// without reading it all. It is io.ReadAll with io.LimitReader without their
+// allocations.
+func readBody(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		space := buf[len(buf):cap(buf)]
+		if rest := MaxResponseBytes + 1 - len(buf); len(space) > rest {
+			space = space[:rest]
+		}
+		n, err := r.Read(space)
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF || len(buf) > MaxResponseBytes:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		}
+	}
 }
 
 // decodeResponse fills out from a response body and turns a failed envelope
@@ -518,18 +565,43 @@ func (e *envelope) failed() bool {
 
 // requestURL builds the signed URL of one attempt, with a fresh random.
 func (c *Client) requestURL(command, sig string) string {
+	esc := c.escapeSig(sig)
 	var b strings.Builder
-	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len(sig) + 64)
+	b.Grow(len(c.endpoint) + len(command) + len(c.queryHead) + len(esc) + 48)
 	b.WriteString(c.endpoint)
 	b.WriteString(command)
 	b.WriteString(c.queryHead)
 	b.WriteString("&usersig=")
-	writeQueryEscaped(&b, sig)
+	b.WriteString(esc)
 	b.WriteString("&random=")
 	var num [10]byte
 	b.Write(strconv.AppendUint(num[:0], uint64(rand.Uint32()), 10))
 	b.WriteString("&contenttype=json")
 	return b.String()
+}
+
+// escapedSig is a UserSig and its query-escaped form.
+type escapedSig struct{ sig, escaped string }
+
+// newSigEscaper returns a function that escapes a UserSig for a query value.
+// A signer hands out the same signature for hours, so it keeps the last one:
+// escaping it byte by byte on every request cost about 4% of the client's
+// CPU per call (BENCHMARKS.md, goal 5). The signature lives in the closure,
+// out of reach of fmt and reflection-based printers, and it is safe for
+// concurrent use.
+func newSigEscaper() func(sig string) string {
+	var last atomic.Pointer[escapedSig]
+	return func(sig string) string {
+		if e := last.Load(); e != nil && e.sig == sig {
+			return e.escaped
+		}
+		var b strings.Builder
+		b.Grow(len(sig) + 16)
+		writeQueryEscaped(&b, sig)
+		e := &escapedSig{sig: sig, escaped: b.String()}
+		last.Store(e)
+		return e.escaped
+	}
 }
 
 // writeQueryEscaped writes s escaped for a query value (like url.QueryEscape,

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -898,4 +899,64 @@ func TestGetRoleInGroupFailureCancelsRequestsInFlight(t *testing.T) {
 	require.ErrorIs(t, err, ErrGroupNotFound, "the first failure is the one returned")
 	assert.Nil(t, roles)
 	assert.True(t, <-secondCancelled, "the request in flight was cancelled")
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func TestReadBody(t *testing.T) {
+	t.Run("a body of the limit is read whole", func(t *testing.T) {
+		data, err := readBody(bytes.NewReader(bytes.Repeat([]byte("x"), MaxResponseBytes)), nil)
+		require.NoError(t, err)
+		assert.Len(t, data, MaxResponseBytes)
+	})
+	t.Run("a longer body is read one byte past the limit, no further", func(t *testing.T) {
+		cr := &countingReader{r: bytes.NewReader(bytes.Repeat([]byte("x"), MaxResponseBytes+100))}
+		data, err := readBody(cr, make([]byte, 0, 4<<10))
+		require.NoError(t, err)
+		assert.Len(t, data, MaxResponseBytes+1)
+		assert.Equal(t, MaxResponseBytes+1, cr.n)
+	})
+	t.Run("small reads and a reused buffer", func(t *testing.T) {
+		buf := []byte("stale content")
+		data, err := readBody(iotest.OneByteReader(strings.NewReader(seedRoles)), buf[:0])
+		require.NoError(t, err)
+		assert.Equal(t, seedRoles, string(data))
+	})
+	t.Run("a read error is returned", func(t *testing.T) {
+		_, err := readBody(iotest.TimeoutReader(iotest.OneByteReader(strings.NewReader(seedRoles))), nil)
+		assert.ErrorIs(t, err, iotest.ErrTimeout)
+	})
+}
+
+// Response bodies are read into pooled buffers: what a call returned must
+// not change when later responses reuse the buffer.
+func TestDecodedValuesOutliveTheBodyBuffer(t *testing.T) {
+	m := newMock(t)
+	ctx := context.Background()
+	m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"alice","Role":"Owner"}]}`)
+	first, err := m.client.GetRoleInGroup(ctx, "g", []string{"alice"})
+	require.NoError(t, err)
+	m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"bobby","Role":"Admin"}]}`)
+	for range 10 {
+		_, err := m.client.GetRoleInGroup(ctx, "g", []string{"bobby"})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []MemberRole{{"alice", RoleOwner}}, first)
+}
+
+func TestEscapedUserSigFollowsTheSigner(t *testing.T) {
+	escape := newSigEscaper()
+	for _, sig := range []string{"a*b-c_", "a*b-c_", "d*e", "a*b-c_"} {
+		assert.Equal(t, url.QueryEscape(sig), escape(sig))
+	}
 }
