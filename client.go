@@ -1,6 +1,7 @@
 package tim
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -34,6 +35,11 @@ const (
 	// MaxResponseBytes is the largest response body the client reads. The
 	// service caps its own answers at 1 MB (error 10018).
 	MaxResponseBytes = 4 << 20
+
+	// DefaultMaxConns is how many connections to the service the default
+	// transport keeps open at most; pass a transport of your own with
+	// [WithHTTPClient] for another limit.
+	DefaultMaxConns = 64
 
 	// DefaultUserAgent is sent when [WithUserAgent] is not given.
 	DefaultUserAgent = "timkit-tim-go"
@@ -297,6 +303,7 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 		SetLogger(silentLogger{}).
 		SetDisableWarn(true).
 		SetHeader("Content-Type", "application/json").
+		SetHeader("Accept", "application/json"). // set once here, not by resty on every request
 		SetHeader("User-Agent", orDefault(s.userAgent, DefaultUserAgent))
 	return c, nil
 }
@@ -313,6 +320,12 @@ func orDefault[T comparable](v, def T) T {
 // the caller's, or one with a keep-alive pool sized for many concurrent
 // callers. resty.NewWithClient is used rather than resty.New, whose cookie jar
 // costs time on every call and has no use here.
+//
+// The default transport keeps at most DefaultMaxConns connections to the
+// service, idle or busy: past that, callers wait for a free one rather than
+// dial more. The service takes 200 calls per second per command, which 64
+// connections carry at round trips up to 300 ms; without the cap, callers
+// that start together dial more than they end up using (BENCHMARKS.md, goal 5).
 func httpClientFrom(user *http.Client) *http.Client {
 	var hc http.Client
 	if user != nil {
@@ -321,7 +334,8 @@ func httpClientFrom(user *http.Client) *http.Client {
 	if hc.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConns = 256
-		t.MaxIdleConnsPerHost = 128
+		t.MaxIdleConnsPerHost = DefaultMaxConns
+		t.MaxConnsPerHost = DefaultMaxConns
 		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		hc.Transport = t
 	}
@@ -457,9 +471,11 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
+	// A *bytes.Reader, not the []byte: resty hands a reader to the request
+	// as it is, where it would copy a []byte twice (BENCHMARKS.md, goal 1).
 	resp, err := c.http.R().
 		SetContext(attemptCtx).
-		SetBody(body).
+		SetBody(bytes.NewReader(body)).
 		SetDoNotParseResponse(true).
 		Post(c.requestURL(command, sig))
 	if err != nil {

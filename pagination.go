@@ -13,7 +13,9 @@ import (
 // page boundaries (to checkpoint a cursor, say); [Paginator.All] walks it item
 // by item. It works on its own copy of the request, so the caller's is never
 // changed. It stops when the server answers an empty cursor, and fails with
-// [ErrCursorRepeated] rather than loop when the server repeats one.
+// [ErrCursorRepeated] rather than loop when the server repeats one (at once
+// for a cycle of up to 32 pages, within a few turns of a longer cycle). Its
+// memory does not grow with the listing.
 //
 // A Paginator is not safe for concurrent use.
 type Paginator[T any] struct {
@@ -22,7 +24,7 @@ type Paginator[T any] struct {
 	cursor  string
 	pages   int
 	done    bool
-	seen    map[string]struct{}
+	seen    cursorWatch
 
 	// The rest of a page a loop over All stopped in, and the error that came
 	// with that page: the next NextPage or All starts with them.
@@ -31,9 +33,9 @@ type Paginator[T any] struct {
 }
 
 func newPaginator[T any](first string, fetch func(context.Context, string) ([]T, string, error), itemErr func(T) error) *Paginator[T] {
-	p := &Paginator[T]{fetch: fetch, itemErr: itemErr, cursor: first, seen: map[string]struct{}{}}
+	p := &Paginator[T]{fetch: fetch, itemErr: itemErr, cursor: first}
 	if first != "" {
-		p.seen[first] = struct{}{}
+		p.seen.repeated(first)
 	}
 	return p
 }
@@ -72,13 +74,10 @@ func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
 		p.cursor = ""
 		return items, nil
 	}
-	if _, dup := p.seen[next]; dup {
+	if p.seen.repeated(next) {
 		p.done = true
 		return items, fmt.Errorf("%w: cursor %q came back after page %d", ErrCursorRepeated, next, p.pages)
 	}
-	// One entry per page: a few bytes each, so the set stays small next to
-	// the items even for long listings.
-	p.seen[next] = struct{}{}
 	p.cursor = next
 	return items, nil
 }
@@ -106,6 +105,41 @@ func (p *Paginator[T]) All(ctx context.Context) iter.Seq2[T, error] {
 			}
 		}
 	}
+}
+
+// cursorWatch spots a server that hands back a cursor it gave before, in
+// constant memory however long the listing: it remembers the last
+// recentCursors cursors, so a cycle of up to that many pages is caught at
+// the first repeat, and runs Brent's cycle detection for longer cycles,
+// which are caught within two turns of the cycle. (A set of every cursor
+// would grow with the listing: BENCHMARKS.md, goal 3.)
+type cursorWatch struct {
+	recent [recentCursors]string
+	n      int // cursors seen so far
+	saved  string
+	power  int // Brent: saved is replaced after power more cursors
+	steps  int
+}
+
+const recentCursors = 32
+
+// repeated reports whether c was seen before (as far as the watch can
+// tell), and remembers it.
+func (w *cursorWatch) repeated(c string) bool {
+	for i := range min(w.n, recentCursors) {
+		if w.recent[i] == c {
+			return true
+		}
+	}
+	if w.n > 0 && c == w.saved {
+		return true
+	}
+	w.recent[w.n%recentCursors] = c
+	w.n++
+	if w.steps++; w.steps >= w.power {
+		w.saved, w.power, w.steps = c, max(1, 2*w.power), 0
+	}
+	return false
 }
 
 // failedPaginator returns a paginator whose first page fails with err: how

@@ -3,6 +3,7 @@ package tim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 
@@ -215,4 +216,41 @@ func TestPaginatorResumesAfterABreak(t *testing.T) {
 	assert.Empty(t, errs)
 	assert.False(t, p.HasMorePages())
 	assert.Len(t, api.got, 2, "no page is fetched twice")
+}
+
+// A cycle longer than the cursors the paginator remembers is still caught,
+// within a few turns, and distinct cursors never are.
+func TestPaginatorCatchesLongCycles(t *testing.T) {
+	for _, tc := range []struct{ lead, cycle int }{{0, 33}, {5, 50}, {40, 200}, {1, 1000}} {
+		t.Run(fmt.Sprintf("%d pages then a cycle of %d", tc.lead, tc.cycle), func(t *testing.T) {
+			answers := map[string]PermissionGroupsPage{}
+			name := func(i int) string { return "c" + strconv.Itoa(i) }
+			prev := ""
+			for i := range tc.lead + tc.cycle {
+				answers[prev] = PermissionGroupsPage{PermissionGroups: groups(name(i)), Next: name(i)}
+				prev = name(i)
+			}
+			answers[prev] = PermissionGroupsPage{PermissionGroups: groups("back"), Next: name(tc.lead)} // back into the cycle
+			api := &pagesAPI{answers: answers}
+			_, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()))
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], ErrCursorRepeated)
+			assert.LessOrEqual(t, len(api.got), tc.lead+3*tc.cycle+1, "caught within a few turns")
+		})
+	}
+	t.Run("10,000 distinct cursors", func(t *testing.T) {
+		answers := map[string]PermissionGroupsPage{}
+		prev := ""
+		for i := range 10000 {
+			next := "c" + strconv.Itoa(i)
+			if i == 9999 {
+				next = ""
+			}
+			answers[prev] = PermissionGroupsPage{PermissionGroups: groups(strconv.Itoa(i)), Next: next}
+			prev = next
+		}
+		ids, errs := collect(t, NewPermissionGroupPaginator(&pagesAPI{answers: answers}, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()))
+		assert.Empty(t, errs)
+		assert.Len(t, ids, 10000)
+	})
 }
