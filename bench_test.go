@@ -170,6 +170,11 @@ func (bl *baseline) getRoleInGroup(ctx context.Context, groupID string, accounts
 	if err != nil {
 		return nil, err
 	}
+	return decodeBaselineRoles(data)
+}
+
+// decodeBaselineRoles is the baseline's decoding: the envelope and the list.
+func decodeBaselineRoles(data []byte) ([]tim.MemberRole, error) {
 	var out baselineRoleAnswer
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, err
@@ -343,18 +348,7 @@ func (bl *baseline) getRoleInGroupResty(ctx context.Context, rc *resty.Client, g
 	if err != nil {
 		return nil, err
 	}
-	var out baselineRoleAnswer
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, err
-	}
-	if out.ActionStatus != "OK" || out.ErrorCode != 0 {
-		return nil, fmt.Errorf("error %d: %s", out.ErrorCode, out.ErrorInfo)
-	}
-	roles := make([]tim.MemberRole, len(out.UserIDList))
-	for i, u := range out.UserIDList {
-		roles[i] = tim.MemberRole{Account: u.Account, Role: tim.Role(u.Role)}
-	}
-	return roles, nil
+	return decodeBaselineRoles(data)
 }
 
 // cannedTransport answers every request with the seed's answer in memory:
