@@ -404,12 +404,16 @@ func (s *Server) getRoleInGroup(body []byte) (result, *fail) {
 	return result{"UserIdList": list}, nil
 }
 
+// topicListRequest is the body of get_topic_permission_group and
+// delete_topic_permission_group.
+type topicListRequest struct {
+	GroupID  string   `json:"GroupId"`
+	PGID     string   `json:"PermissionGroupId"`
+	TopicIDs []string `json:"TopicIdList"`
+}
+
 func (s *Server) getTopicPermissionGroup(body []byte) (result, *fail) {
-	var req struct {
-		GroupID  string   `json:"GroupId"`
-		PGID     string   `json:"PermissionGroupId"`
-		TopicIDs []string `json:"TopicIdList"`
-	}
+	var req topicListRequest
 	if f := decode(body, &req); f != nil {
 		return nil, f
 	}

@@ -145,11 +145,7 @@ func (s *Server) topicWrite(body []byte, add bool) (result, *fail) {
 }
 
 func (s *Server) deleteTopicPermission(body []byte) (result, *fail) {
-	var req struct {
-		GroupID  string   `json:"GroupId"`
-		PGID     string   `json:"PermissionGroupId"`
-		TopicIDs []string `json:"TopicIdList"`
-	}
+	var req topicListRequest
 	if f := decode(body, &req); f != nil {
 		return nil, f
 	}
