@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // ItemResult is the outcome of a write for one item of a list: a permission
@@ -12,6 +13,8 @@ import (
 // [Client.AddPermissionGroupMembers], and so on. The call as a whole can
 // succeed while some items failed; check each with [ItemResult.Err].
 type ItemResult struct {
+	// Command is the REST command the result is from.
+	Command string
 	// ID is the item the result is about: a permission group ID, a topic ID
 	// or an account.
 	ID string
@@ -20,59 +23,122 @@ type ItemResult struct {
 	ErrorInfo string
 }
 
-// Err returns the item's failure as an *APIError, or nil when it succeeded:
+// Err returns the item's failure as an [*ItemError], or nil when it
+// succeeded:
 //
 //	if errors.Is(r.Err(), tim.ErrAlreadyMember) { ... }
-func (r ItemResult) Err() error { return itemError("", r.ErrorCode, r.ErrorInfo) }
+func (r ItemResult) Err() error { return itemError(r.Command, r.ID, r.ErrorCode, r.ErrorInfo) }
 
 // BatchError is the error of a write on a list ([Client.DestroyPermissionGroups],
-// [Client.AddTopicPermissions], [Client.AddPermissionGroupMembers], ...) when
-// one of its requests failed. Long lists are sent in several requests, one
-// after another, and the first failure stops the call. The write's items then
-// fall in three parts, in order:
+// [Client.AddTopicPermissions], [Client.AddPermissionGroupMembers], ...) that
+// took several requests, one of which failed. Long lists are sent in
+// requests of at most the documented size, one after another, and the first
+// failure stops the call. The write's items then fall in three parts, in
+// order:
 //
-//   - the items of the requests that succeeded: their results are returned
-//     with the error;
+//   - Results: the results of the requests that succeeded, one per item
+//     (the same slice the call returns with the error), so that
+//     `if err != nil { return err }` loses nothing: they stay reachable
+//     with errors.As;
 //   - Unconfirmed: the items of the request that failed. Whether the service
-//     applied them depends on Err: not if it refused the request (an
-//     *APIError such as [ErrGroupNotFound] or a rate limit); perhaps if the
-//     answer was lost or unreadable (a *TransportError, an *HTTPError, a
-//     *DecodeError, an internal error such as [ErrInternal]). Read them back
-//     to know.
+//     applied them depends on Err, as [BatchError.MayHaveApplied] says: not
+//     if it refused the request (an *APIError such as [ErrGroupNotFound] or
+//     a rate limit); perhaps if the answer was lost or unreadable. Read them
+//     back to know.
 //   - NotSent: the items of the requests after it, never sent.
+//
+// A list that fits one request fails with that request's own error, not a
+// BatchError: nothing of it was confirmed.
 //
 // It unwraps to Err, so errors.Is(err, tim.ErrGroupNotFound) and
 // errors.As(err, &apiErr) see the request's own error.
 type BatchError struct {
-	Command     string   // the REST command
-	Err         error    // the failed request's error
-	Unconfirmed []string // the IDs the failed request named
-	NotSent     []string // the IDs of the requests after it
+	Command     string       // the REST command
+	Err         error        // the failed request's error
+	Request     int          // which request failed, from 1
+	Requests    int          // how many requests the list needed
+	Results     []ItemResult // the results of the requests before it
+	Unconfirmed []string     // the IDs the failed request named
+	NotSent     []string     // the IDs of the requests after it
 }
 
-// Error returns the failed request's error with how many items it left unconfirmed and unsent.
+// Error says what happened, e.g. "tim: add_permission_group_member: request
+// 2 of 3 failed after 100 accounts were done; its 100 accounts may or may
+// not have been applied, 50 were not sent: transport: EOF".
 func (e *BatchError) Error() string {
-	return "tim: " + e.Command + ": " + strconv.Itoa(len(e.Unconfirmed)) + " items unconfirmed, " +
-		strconv.Itoa(len(e.NotSent)) + " not sent: " + e.Err.Error()
+	kind := itemKind(e.Command) + "s"
+	var b strings.Builder
+	b.WriteString("tim: " + e.Command + ": request " + strconv.Itoa(e.Request) + " of " + strconv.Itoa(e.Requests) + " failed")
+	if len(e.Results) > 0 {
+		b.WriteString(" after " + strconv.Itoa(len(e.Results)) + " " + kind + " were done")
+	}
+	b.WriteString("; its " + strconv.Itoa(len(e.Unconfirmed)) + " " + kind)
+	if e.MayHaveApplied() {
+		b.WriteString(" may or may not have been applied")
+	} else {
+		b.WriteString(" were not applied")
+	}
+	if len(e.NotSent) > 0 {
+		b.WriteString(", " + strconv.Itoa(len(e.NotSent)) + " were not sent")
+	}
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(e.Err.Error(), "tim: "+e.Command+": "))
+	return b.String()
 }
 
 // Unwrap returns the failed request's error.
 func (e *BatchError) Unwrap() error { return e.Err }
 
+// MayHaveApplied reports whether the service may have acted on the failed
+// request's items (Unconfirmed): true when its answer was lost, cut short
+// or unreadable, or was an internal error; false when the service refused
+// the request before acting (a bad parameter, a missing group, a rate
+// limit, a rejected UserSig) or it was never sent.
+func (e *BatchError) MayHaveApplied() bool { return mayHaveApplied(e.Err) }
+
+// mayHaveApplied reports whether a failed request may have been acted on.
+func mayHaveApplied(err error) bool {
+	var (
+		apiErr   *APIError
+		transErr *TransportError
+		httpErr  *HTTPError
+		decErr   *DecodeError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		return internalErrors[apiErr.Code]
+	case errors.As(err, &transErr):
+		return !transErr.notSent
+	case errors.As(err, &httpErr):
+		return httpErr.StatusCode != 429
+	case errors.As(err, &decErr):
+		return true
+	}
+	return false // a validation error, or a wait that ended: nothing was sent
+}
+
 // inBatches sends items, whose IDs are ids, in runs of at most size, one
 // request after another, and gathers their results in the order of items.
-// It stops at the first failed request and returns the results of the
-// requests before it with a *BatchError, so every change the service
-// confirmed is reported and every other item is accounted for. Requests run
-// in sequence rather than in parallel for that reason: on failure the
-// results are always a prefix of items.
+// It stops at the first failed request. A list of one request returns that
+// request's error; a longer one returns the results of the requests before
+// the failure with a *BatchError, so every change the service confirmed is
+// reported and every other item is accounted for. Requests run in sequence
+// rather than in parallel for that reason: on failure the results are
+// always a prefix of items.
 func inBatches[T any](ctx context.Context, command string, items []T, ids []string, size int, send func(ctx context.Context, batch []T, batchIDs []string) ([]ItemResult, error)) ([]ItemResult, error) {
 	out := make([]ItemResult, 0, len(items))
+	requests := (len(items) + size - 1) / size
 	for start := 0; start < len(items); start += size {
 		end := min(start+size, len(items))
 		res, err := send(ctx, items[start:end], ids[start:end])
 		if err != nil {
-			return out, &BatchError{Command: command, Err: err, Unconfirmed: ids[start:end:end], NotSent: ids[end:len(ids):len(ids)]}
+			if requests == 1 {
+				return nil, err
+			}
+			return out, &BatchError{
+				Command: command, Err: err, Request: start/size + 1, Requests: requests,
+				Results: out, Unconfirmed: ids[start:end:end], NotSent: ids[end:len(ids):len(ids)],
+			}
 		}
 		out = append(out, res...)
 	}
@@ -96,8 +162,10 @@ const (
 )
 
 // inOrder returns the results of a response list in the order of ids. An
-// item the list leaves out is a *DecodeError, unless shape says otherwise:
-// what happened to it is unknown.
+// answer that does not match the request is a *DecodeError, never a silent
+// success: an item the list leaves out (unless shape says that means
+// success), an item the request did not name, or an item listed twice with
+// different results.
 func inOrder(command string, ids []string, got []ItemResult, shape listShape) ([]ItemResult, error) {
 	if got == nil {
 		if shape == listDocumented {
@@ -105,7 +173,7 @@ func inOrder(command string, ids []string, got []ItemResult, shape listShape) ([
 		}
 		out := make([]ItemResult, len(ids))
 		for i, id := range ids {
-			out[i] = ItemResult{ID: id}
+			out[i] = ItemResult{Command: command, ID: id}
 		}
 		return out, nil
 	}
@@ -116,8 +184,18 @@ func inOrder(command string, ids []string, got []ItemResult, shape listShape) ([
 	if same { // the usual case: the server answers in request order
 		return got, nil
 	}
+	asked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
 	byID := make(map[string]ItemResult, len(got))
 	for _, r := range got {
+		if !asked[r.ID] {
+			return nil, &DecodeError{Command: command, Err: errors.New("the answer has a result for " + quoteID(r.ID) + ", which the request did not name")}
+		}
+		if prev, dup := byID[r.ID]; dup && prev != r {
+			return nil, &DecodeError{Command: command, Err: errors.New("the answer has two different results for " + quoteID(r.ID))}
+		}
 		byID[r.ID] = r
 	}
 	out := make([]ItemResult, len(ids))
@@ -125,9 +203,9 @@ func inOrder(command string, ids []string, got []ItemResult, shape listShape) ([
 		r, ok := byID[id]
 		switch {
 		case !ok && shape == listOfFailures:
-			r = ItemResult{ID: id}
+			r = ItemResult{Command: command, ID: id}
 		case !ok:
-			return nil, &DecodeError{Command: command, Err: errors.New("no result for " + strconv.Quote(id) + " in the answer")}
+			return nil, &DecodeError{Command: command, Err: errors.New("no result for " + quoteID(id) + " in the answer")}
 		}
 		out[i] = r
 	}
@@ -147,27 +225,9 @@ func itemResults[T any](command string, list []*T, result func(*T) ItemResult) (
 			return nil, nullItem(command, i)
 		}
 		out[i] = result(it)
+		out[i].Command = command
 	}
 	return out, nil
-}
-
-// checkIDs validates a list of IDs a write names: not empty, no empty or
-// repeated entry (a repeated ID would make the per-item results ambiguous).
-func checkIDs(command, field string, ids []string) error {
-	if len(ids) == 0 {
-		return invalid(command, field, "is empty")
-	}
-	seen := make(map[string]struct{}, len(ids))
-	for i, id := range ids {
-		if id == "" {
-			return invalid(command, field, "entry "+strconv.Itoa(i)+" is empty")
-		}
-		if _, dup := seen[id]; dup {
-			return invalid(command, field, strconv.Quote(id)+" appears more than once")
-		}
-		seen[id] = struct{}{}
-	}
-	return nil
 }
 
 // Ptr returns a pointer to v, for the optional fields of a request such as

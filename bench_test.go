@@ -104,8 +104,8 @@ func newReplayServer(b testing.TB, answer []byte) *replayServer {
 func tunedTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = tim.DefaultMaxConns
-	t.MaxConnsPerHost = tim.DefaultMaxConns
+	t.MaxIdleConnsPerHost = tim.DefaultMaxInFlight
+	t.MaxConnsPerHost = tim.DefaultMaxInFlight
 	return t
 }
 
@@ -253,7 +253,7 @@ func seedCalls(bl *baseline, c *tim.Client) (base, sdk func() error) {
 		return checkSeedRoles(roles, err)
 	}
 	sdk = func() error {
-		roles, err := c.GetRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
+		roles, err := c.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: seedRoleGroup, Accounts: seedRoleAccounts})
 		return checkSeedRoles(roles, err)
 	}
 	return base, sdk
@@ -299,7 +299,7 @@ func BenchmarkGetRoleInGroup(b *testing.B) {
 	})
 	b.Run("impl=sdk_static_sig", func(b *testing.B) {
 		rs := newReplayServer(b, seedRoleAnswer)
-		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, tim.StaticUserSig(benchUserSig(b))))
+		_, sdk := seedCalls(nil, newBenchClient(b, rs.URL, mustStatic(benchUserSig(b))))
 		loop(b, sdk)
 	})
 	b.Run("impl=resty", func(b *testing.B) {
@@ -479,7 +479,7 @@ func BenchmarkUserSig(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			roles, err := client.GetRoleInGroup(ctx, seedRoleGroup, seedRoleAccounts)
+			roles, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: seedRoleGroup, Accounts: seedRoleAccounts})
 			if err := checkSeedRoles(roles, err); err != nil {
 				b.Fatal(err)
 			}
@@ -643,7 +643,7 @@ func BenchmarkGetRoleInGroupSplit(b *testing.B) {
 			b.Fatalf("unexpected answer of %d roles", len(roles))
 		}
 	}
-	roles, err := client.GetRoleInGroup(ctx, splitCommunity, accounts) // warm the connections up
+	roles, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: splitCommunity, Accounts: accounts}) // warm the connections up
 	check(roles, err, accounts)
 
 	var singleTotal, splitTotal time.Duration
@@ -652,14 +652,14 @@ func BenchmarkGetRoleInGroupSplit(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		start := time.Now()
-		roles, err := client.GetRoleInGroup(ctx, splitCommunity, single)
+		roles, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: splitCommunity, Accounts: single})
 		singleTotal += time.Since(start)
 		check(roles, err, single)
 		srv.ResetRequests()
 		b.StartTimer()
 
 		start = time.Now()
-		roles, err = client.GetRoleInGroup(ctx, splitCommunity, accounts)
+		roles, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: splitCommunity, Accounts: accounts})
 		splitTotal += time.Since(start)
 		check(roles, err, accounts)
 

@@ -232,7 +232,7 @@ func TestGetPermissionGroupsDecoding(t *testing.T) {
 func TestGetRoleInGroupWire(t *testing.T) {
 	m := newMock(t)
 	m.respond("get_role_in_group", 200, seedRoles)
-	roles, err := m.client.GetRoleInGroup(context.Background(), "@TGS#2C5SZEAEF", []string{"leckie", "peter", "wesley"})
+	roles, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "@TGS#2C5SZEAEF", Accounts: []string{"leckie", "peter", "wesley"}})
 	require.NoError(t, err)
 	reqs := m.requests()
 	require.Len(t, reqs, 1)
@@ -246,7 +246,7 @@ func TestGetRoleInGroupDecoding(t *testing.T) {
 	t.Run("unknown role is kept", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"a","Role":"SuperAdmin"}]}`)
-		roles, err := m.client.GetRoleInGroup(ctx, "g", []string{"a"})
+		roles, err := m.client.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		require.NoError(t, err)
 		assert.Equal(t, Role("SuperAdmin"), roles[0].Role)
 		assert.False(t, roles[0].Role.Known())
@@ -254,14 +254,14 @@ func TestGetRoleInGroupDecoding(t *testing.T) {
 	t.Run("answer out of order is put in input order", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"b","Role":"Admin"},{"Member_Account":"a","Role":"Owner"}]}`)
-		roles, err := m.client.GetRoleInGroup(ctx, "g", []string{"a", "b", "a"})
+		roles, err := m.client.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a", "b", "a"}})
 		require.NoError(t, err)
 		assert.Equal(t, []MemberRole{{"a", RoleOwner}, {"b", RoleAdmin}, {"a", RoleOwner}}, roles)
 	})
 	t.Run("account missing from the answer", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"a","Role":"Owner"}]}`)
-		_, err := m.client.GetRoleInGroup(ctx, "g", []string{"a", "b"})
+		_, err := m.client.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a", "b"}})
 		var decErr *DecodeError
 		require.ErrorAs(t, err, &decErr)
 		assert.Contains(t, err.Error(), `"b"`)
@@ -290,7 +290,7 @@ func TestGetRoleInGroupSplitStopsAtFirstFailure(t *testing.T) {
 	for i := range accounts {
 		accounts[i] = "u" + strconv.Itoa(i)
 	}
-	roles, err := m.client.GetRoleInGroup(context.Background(), "g", accounts)
+	roles, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: accounts})
 	require.ErrorIs(t, err, ErrGroupNotFound)
 	assert.Nil(t, roles, "no partial result")
 	assert.Equal(t, 2, calls, "the calls after the failure are not sent")
@@ -344,7 +344,7 @@ var callers = []struct {
 		return err
 	}},
 	{"get_role_in_group", func(c *Client) error {
-		_, err := c.GetRoleInGroup(context.Background(), seedCommunity, []string{"a"})
+		_, err := c.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: seedCommunity, Accounts: []string{"a"}})
 		return err
 	}},
 	{"get_topic_permission_group", func(c *Client) error {
@@ -446,7 +446,7 @@ func TestFailureKinds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMock(t)
 			m.respond("get_role_in_group", tc.status, tc.body)
-			_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+			_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 			require.Error(t, err)
 			tc.check(t, err)
 			assert.NotContains(t, err.Error(), "usersig")
@@ -463,7 +463,7 @@ func TestTransportFailures(t *testing.T) {
 	t.Run("connection error from the transport", func(t *testing.T) {
 		m := newMock(t)
 		m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", httpmock.NewErrorResponder(errors.New("connection reset by peer")))
-		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
 		assert.Equal(t, DefaultMaxAttempts, te.Attempts, "a read is retried after a reset")
@@ -476,7 +476,7 @@ func TestTransportFailures(t *testing.T) {
 	t.Run("refused connection on loopback", func(t *testing.T) {
 		c, err := NewClient(testAppID, testAdmin, WithBaseURL("http://127.0.0.1:1"), WithSecretKey(testKey), WithRetryPolicy(fastRetries))
 		require.NoError(t, err)
-		_, err = c.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err = c.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
 		assert.Equal(t, DefaultMaxAttempts, te.Attempts, "nothing was sent: retried")
@@ -489,7 +489,7 @@ func TestTransportFailures(t *testing.T) {
 			httpmock.NewStringResponder(200, seedRoles).Delay(time.Minute))
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		_, err := m.client.GetRoleInGroup(ctx, "g", []string{"a"})
+		_, err := m.client.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 	t.Run("redirects are not followed", func(t *testing.T) {
@@ -500,7 +500,7 @@ func TestTransportFailures(t *testing.T) {
 			resp.Header.Set("Location", "https://elsewhere.example/steal")
 			return resp, nil
 		})
-		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		var he *HTTPError
 		require.ErrorAs(t, err, &he)
 		assert.Equal(t, http.StatusFound, he.StatusCode)
@@ -514,7 +514,7 @@ func TestRandomIsFreshAndSpansTheRange(t *testing.T) {
 	m.respond("get_role_in_group", 200, seedRoles)
 	seen := map[uint32]bool{}
 	for range 20 {
-		_, err := m.client.GetRoleInGroup(context.Background(), "@TGS#2C5SZEAEF", []string{"leckie", "peter", "wesley"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "@TGS#2C5SZEAEF", Accounts: []string{"leckie", "peter", "wesley"}})
 		require.NoError(t, err)
 	}
 	for _, s := range m.requests() {
@@ -525,7 +525,7 @@ func TestRandomIsFreshAndSpansTheRange(t *testing.T) {
 	// Over many URLs the values reach both halves of the 32-bit range.
 	var high, low bool
 	for range 200 {
-		u, err := url.Parse(m.client.requestURL("get_role_in_group", "sig"))
+		u, err := url.Parse(m.client.requestURL("get_role_in_group"))
 		require.NoError(t, err)
 		r, err := strconv.ParseUint(u.Query().Get("random"), 10, 32)
 		require.NoError(t, err)
@@ -536,15 +536,28 @@ func TestRandomIsFreshAndSpansTheRange(t *testing.T) {
 }
 
 func TestRequestURLEscapesTheSignature(t *testing.T) {
-	c, err := NewClient(testAppID, "admin+ops", WithBaseURL("https://proxy.example/tim/"), WithUserSigner(StaticUserSig("x")))
+	mt := httpmock.NewMockTransport()
+	var got *url.URL
+	mt.RegisterResponder(http.MethodPost, "https://proxy.example/tim/v4/group_open_http_svc/get_role_in_group", func(r *http.Request) (*http.Response, error) {
+		got = r.URL
+		return httpmock.NewStringResponse(200, seedRoles), nil
+	})
+	c, err := NewClient(testAppID, "admin+ops", WithBaseURL("https://proxy.example/tim/"),
+		WithUserSigner(mustStatic("a*b-c_d/e+f=")), WithHTTPClient(&http.Client{Transport: mt}))
 	require.NoError(t, err)
-	raw := c.requestURL("get_role_in_group", "a*b-c_d/e+f=")
-	u, err := url.Parse(raw)
+	_, err = c.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie", "peter", "wesley"}})
 	require.NoError(t, err)
-	assert.Equal(t, "/tim/v4/group_open_http_svc/get_role_in_group", u.Path, "a base path prefix is kept")
-	assert.Equal(t, "a*b-c_d/e+f=", u.Query().Get("usersig"))
-	assert.Equal(t, "admin+ops", u.Query().Get("identifier"))
-	assert.Equal(t, "json", u.Query().Get("contenttype"))
+	require.NotNil(t, got)
+	assert.Equal(t, "/tim/v4/group_open_http_svc/get_role_in_group", got.Path, "a base path prefix is kept")
+	assert.Equal(t, "a*b-c_d/e+f=", got.Query().Get("usersig"))
+	assert.Contains(t, got.RawQuery, "usersig=a%2Ab-c_d%2Fe%2Bf%3D&")
+	assert.Equal(t, "admin+ops", got.Query().Get("identifier"))
+	assert.Equal(t, "json", got.Query().Get("contenttype"))
+
+	// Above the signing layer the URL holds a placeholder.
+	u, err := url.Parse(c.requestURL("get_role_in_group"))
+	require.NoError(t, err)
+	assert.Equal(t, "[redacted]", u.Query().Get("usersig"))
 }
 
 func TestUserAgent(t *testing.T) {
@@ -557,7 +570,7 @@ func TestUserAgent(t *testing.T) {
 	} {
 		m := newMock(t, tc.opts...)
 		m.respond("get_role_in_group", 200, seedRoles)
-		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"leckie", "peter", "wesley"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie", "peter", "wesley"}})
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, m.requests()[0].Header.Get("User-Agent"))
 	}
@@ -594,9 +607,18 @@ func TestValidationSendsNothing(t *testing.T) {
 			}
 			return nil
 		}},
-		{"roles without group", "GroupId", func(c *Client) error { _, err := c.GetRoleInGroup(ctx, "", []string{"a"}); return err }},
-		{"roles without accounts", "User_Account", func(c *Client) error { _, err := c.GetRoleInGroup(ctx, "g", nil); return err }},
-		{"roles with an empty account", "User_Account", func(c *Client) error { _, err := c.GetRoleInGroup(ctx, "g", blankAccounts); return err }},
+		{"roles without group", "GroupId", func(c *Client) error {
+			_, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "", Accounts: []string{"a"}})
+			return err
+		}},
+		{"roles without accounts", "User_Account", func(c *Client) error {
+			_, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: nil})
+			return err
+		}},
+		{"roles with an empty account", "User_Account", func(c *Client) error {
+			_, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: blankAccounts})
+			return err
+		}},
 		{"nil topic request", "request", func(c *Client) error { _, err := c.GetTopicPermissions(ctx, nil); return err }},
 		{"topics without group", "GroupId", func(c *Client) error {
 			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{PermissionGroupID: "@PMG#_a"})
@@ -637,14 +659,14 @@ func TestNewClientConfig(t *testing.T) {
 		want  string // part of the error; "" for success
 	}{
 		{"ok", testAppID, testAdmin, []Option{region, key}, ""},
-		{"ok with signer and base URL", testAppID, testAdmin, []Option{WithBaseURL("https://adminapisgp.my-imcloud.com"), WithUserSigner(StaticUserSig("s"))}, ""},
+		{"ok with signer and base URL", testAppID, testAdmin, []Option{WithBaseURL("https://adminapisgp.my-imcloud.com"), WithUserSigner(mustStatic("s"))}, ""},
 		{"zero app", 0, testAdmin, []Option{region, key}, "SDKAppID"},
 		{"empty identifier", testAppID, "", []Option{region, key}, "identifier"},
 		{"long identifier", testAppID, strings.Repeat("a", 33), []Option{region, key}, "identifier"},
 		{"no region", testAppID, testAdmin, []Option{key}, "no region"},
 		{"region and base URL", testAppID, testAdmin, []Option{region, WithBaseURL("https://x.example"), key}, "both"},
 		{"no credentials", testAppID, testAdmin, []Option{region}, "no credentials"},
-		{"key and signer", testAppID, testAdmin, []Option{region, key, WithUserSigner(StaticUserSig("s"))}, "both"},
+		{"key and signer", testAppID, testAdmin, []Option{region, key, WithUserSigner(mustStatic("s"))}, "both"},
 		{"unknown region", testAppID, testAdmin, []Option{WithRegion(0), key}, "unknown region"},
 		{"http to a remote host", testAppID, testAdmin, []Option{WithBaseURL("http://example.com"), key}, "https"},
 		{"empty key", testAppID, testAdmin, []Option{region, WithSecretKey("")}, "key is empty"},
@@ -711,7 +733,7 @@ func TestNoSecretsLeak(t *testing.T) {
 	var errs []string
 	for _, a := range answers {
 		m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", a)
-		_, err := m.client.GetRoleInGroup(context.Background(), "@TGS#2C5SZEAEF", []string{"leckie", "peter", "wesley"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "@TGS#2C5SZEAEF", Accounts: []string{"leckie", "peter", "wesley"}})
 		if err != nil {
 			errs = append(errs, err.Error(), fmt.Sprintf("%v %+v %#v", err, err, err))
 		}
@@ -723,7 +745,7 @@ func TestNoSecretsLeak(t *testing.T) {
 	printed := fmt.Sprintf("%v %+v %#v %s %d %x %q", m.client, m.client, m.client, m.client, m.client, m.client, m.client) +
 		fmt.Sprintf("%v %+v %#v", *m.client, *m.client, *m.client) // the value form skips Format
 
-	static, err := NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithUserSigner(StaticUserSig("STATIC-SECRET-SIG")))
+	static, err := NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithUserSigner(mustStatic("STATIC-SECRET-SIG")))
 	require.NoError(t, err)
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", *static, *static, static), "STATIC-SECRET-SIG")
 
@@ -755,7 +777,7 @@ func TestExpiredUserSigIsRenewedAndSentOnce(t *testing.T) {
 				}
 				return httpmock.NewStringResponse(200, seedRoles), nil
 			})
-			roles, err := m.client.GetRoleInGroup(context.Background(), "@TGS#2C5SZEAEF", []string{"leckie", "peter", "wesley"})
+			roles, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "@TGS#2C5SZEAEF", Accounts: []string{"leckie", "peter", "wesley"}})
 			require.NoError(t, err)
 			assert.Len(t, roles, 3)
 			reqs := m.requests()
@@ -770,23 +792,23 @@ func TestExpiredUserSigIsRenewedAndSentOnce(t *testing.T) {
 	t.Run("only once", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("get_role_in_group", 200, `{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}`)
-		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		require.ErrorIs(t, err, ErrUserSigExpired)
 		assert.Len(t, m.requests(), 2)
 	})
 	t.Run("a static signature is not sent again", func(t *testing.T) {
 		m := newMock(t)
-		static, err := NewClient(testAppID, testAdmin, WithRegion(RegionSingapore), WithUserSigner(StaticUserSig("s")), WithHTTPClient(&http.Client{Transport: m.mt}))
+		static, err := NewClient(testAppID, testAdmin, WithRegion(RegionSingapore), WithUserSigner(mustStatic("s")), WithHTTPClient(&http.Client{Transport: m.mt}))
 		require.NoError(t, err)
 		m.respond("get_role_in_group", 200, `{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}`)
-		_, err = static.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err = static.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		require.ErrorIs(t, err, ErrUserSigExpired)
 		assert.Len(t, m.requests(), 1)
 	})
 	t.Run("other codes are not sent again", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("get_role_in_group", 200, `{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"invalid"}`)
-		_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		require.ErrorIs(t, err, ErrUserSigInvalid)
 		assert.Len(t, m.requests(), 1)
 	})
@@ -855,7 +877,7 @@ func TestTransportErrorsThatQuoteTheURLAreWithheld(t *testing.T) {
 		require.NoError(t, err)
 		sig, err := c.signer.UserSig(context.Background())
 		require.NoError(t, err)
-		_, err = c.GetRoleInGroup(context.Background(), "g", []string{"a"})
+		_, err = c.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"a"}})
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
 		assert.Contains(t, err.Error(), "withheld")
@@ -895,7 +917,7 @@ func TestGetRoleInGroupFailureCancelsRequestsInFlight(t *testing.T) {
 	for i := range accounts {
 		accounts[i] = "u" + strconv.Itoa(i)
 	}
-	roles, err := m.client.GetRoleInGroup(context.Background(), "g", accounts)
+	roles, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: accounts})
 	require.ErrorIs(t, err, ErrGroupNotFound, "the first failure is the one returned")
 	assert.Nil(t, roles)
 	assert.True(t, <-secondCancelled, "the request in flight was cancelled")
@@ -944,11 +966,11 @@ func TestDecodedValuesOutliveTheBodyBuffer(t *testing.T) {
 	m := newMock(t)
 	ctx := context.Background()
 	m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"alice","Role":"Owner"}]}`)
-	first, err := m.client.GetRoleInGroup(ctx, "g", []string{"alice"})
+	first, err := m.client.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"alice"}})
 	require.NoError(t, err)
 	m.respond("get_role_in_group", 200, `{"ActionStatus":"OK","ErrorCode":0,"UserIdList":[{"Member_Account":"bobby","Role":"Admin"}]}`)
 	for range 10 {
-		_, err := m.client.GetRoleInGroup(ctx, "g", []string{"bobby"})
+		_, err := m.client.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"bobby"}})
 		require.NoError(t, err)
 	}
 	assert.Equal(t, []MemberRole{{"alice", RoleOwner}}, first)
@@ -959,4 +981,13 @@ func TestEscapedUserSigFollowsTheSigner(t *testing.T) {
 	for _, sig := range []string{"a*b-c_", "a*b-c_", "d*e", "a*b-c_"} {
 		assert.Equal(t, url.QueryEscape(sig), escape(sig))
 	}
+}
+
+// mustStatic is StaticUserSig for a signature known to be valid.
+func mustStatic(sig string) UserSigner {
+	s, err := StaticUserSig(sig)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // ErrorCode is an error code of the Chat service: the ErrorCode of a response
@@ -26,11 +27,16 @@ const (
 	ErrGroupRateLimited              ErrorCode = 10006  // group-service rate limit
 	ErrNoPermission                  ErrorCode = 10007  // the operator lacks the permission, or the group type does not support the call
 	ErrGroupNotFound                 ErrorCode = 10010  // the group does not exist or was dissolved
+	ErrJSONParseFailed               ErrorCode = 10011  // the request's JSON could not be parsed
+	ErrInvalidOperator               ErrorCode = 10012  // invalid operator
 	ErrAlreadyMember                 ErrorCode = 10013  // already a member
 	ErrInvalidGroupID                ErrorCode = 10015  // invalid group ID (get_role_in_group: request JSON could not be parsed)
 	ErrCallbackDenied                ErrorCode = 10016  // denied by the app's third-party callback
 	ErrResponseTooLarge              ErrorCode = 10018  // the response would exceed 1 MB; shrink the request
 	ErrUserNotFound                  ErrorCode = 10019  // the user does not exist
+	ErrIDInUse                       ErrorCode = 10021  // the group ID is already in use; also expected for a custom permission-group ID in use (see Client.CreatePermissionGroup)
+	ErrCommandDisabled               ErrorCode = 10026  // the command word is disabled for the app
+	ErrTooManyMembers                ErrorCode = 10054  // too many members; pull them by page
 	ErrPlanRequired                  ErrorCode = 10059  // needs a higher plan
 	ErrCommunityNotSupported         ErrorCode = 11000  // the app does not support communities or topics
 	ErrPermissionGroupNotFound       ErrorCode = 110006 // the permission group does not exist or was dissolved
@@ -51,7 +57,9 @@ const (
 	ErrAdminRequired                 ErrorCode = 60010  // the identifier is not an app admin
 	ErrAppTooFrequent                ErrorCode = 60011  // app-wide calls too frequent
 	ErrSDKAppIDMissing               ErrorCode = 60012  // the sdkappid parameter is missing
+	ErrResponseJSONInvalid           ErrorCode = 60013  // the service could not parse a response JSON
 	ErrAccountCheckTimeout           ErrorCode = 60014  // account check timed out
+	ErrUserIDNotString               ErrorCode = 60015  // a UserID must be a string
 	ErrAppDisabled                   ErrorCode = 60016  // the app is disabled
 	ErrRequestDisabled               ErrorCode = 60017  // the request is disabled
 	ErrTooFrequent                   ErrorCode = 60018  // calls too frequent
@@ -109,6 +117,14 @@ var ErrNoMorePages = errors.New("tim: no more pages")
 // cursor it already returned, which would otherwise loop forever.
 var ErrCursorRepeated = errors.New("tim: server repeated a pagination cursor")
 
+// ErrNoProgress is returned by pagination when the server answers
+// [MaxEmptyPages] pages in a row with no items and a new cursor each time: a
+// listing that would otherwise run forever.
+var ErrNoProgress = errors.New("tim: pagination makes no progress")
+
+// ErrClientClosed is returned by a call made after [Client.Close].
+var ErrClientClosed = errors.New("tim: client is closed")
+
 // retryClass says how a code may be retried.
 type retryClass uint8
 
@@ -132,11 +148,16 @@ var codeTable = map[ErrorCode]codeInfo{
 	ErrGroupRateLimited:              {"group service rate limit", retrySlow},
 	ErrNoPermission:                  {"no permission for the operation", retryNever},
 	ErrGroupNotFound:                 {"group does not exist or was dissolved", retryNever},
+	ErrJSONParseFailed:               {"request JSON could not be parsed", retryNever},
+	ErrInvalidOperator:               {"invalid operator", retryNever},
 	ErrAlreadyMember:                 {"already a member", retryNever},
 	ErrInvalidGroupID:                {"invalid group ID or request JSON", retryNever},
 	ErrCallbackDenied:                {"denied by the app's callback", retryNever},
 	ErrResponseTooLarge:              {"response would exceed 1 MB", retryNever},
 	ErrUserNotFound:                  {"user does not exist", retryNever},
+	ErrIDInUse:                       {"ID already in use", retryNever},
+	ErrCommandDisabled:               {"command disabled for the app", retryNever},
+	ErrTooManyMembers:                {"too many members, pull by page", retryNever},
 	ErrPlanRequired:                  {"needs a higher plan", retryNever},
 	ErrCommunityNotSupported:         {"app does not support communities or topics", retryNever},
 	ErrPermissionGroupNotFound:       {"permission group does not exist or was dissolved", retryNever},
@@ -157,7 +178,9 @@ var codeTable = map[ErrorCode]codeInfo{
 	ErrAdminRequired:                 {"identifier is not an app admin", retryNever},
 	ErrAppTooFrequent:                {"app calls too frequent", retrySlow},
 	ErrSDKAppIDMissing:               {"SDKAppID missing", retryNever},
+	ErrResponseJSONInvalid:           {"response JSON could not be parsed", retryNever},
 	ErrAccountCheckTimeout:           {"account check timed out", retryNow},
+	ErrUserIDNotString:               {"UserID must be a string", retryNever},
 	ErrAppDisabled:                   {"app disabled", retryNever},
 	ErrRequestDisabled:               {"request disabled", retryNever},
 	ErrTooFrequent:                   {"calls too frequent", retrySlow},
@@ -264,11 +287,17 @@ func (e *APIError) Error() string {
 	if e.Command != "" {
 		msg += e.Command + ": "
 	}
-	msg += e.Code.describe()
-	if e.Info != "" {
-		msg += " (" + e.Info + ")"
+	return msg + e.Code.describe() + e.Code.info(e.Info) + afterAttempts(e.Attempts)
+}
+
+// info is the server's text, as " (text)", unless it is empty or says no
+// more than the code's own description.
+func (c ErrorCode) info(text string) string {
+	t := strings.TrimRight(strings.TrimSpace(text), ".")
+	if t == "" || strings.EqualFold(t, codeTable[c].text) {
+		return ""
 	}
-	return msg + afterAttempts(e.Attempts)
+	return " (" + text + ")"
 }
 
 // afterAttempts is the suffix an error's text gets when its call sent more
@@ -286,13 +315,53 @@ func (e *APIError) Unwrap() error { return e.Code }
 // Retryable reports whether the failure is transient; see [ErrorCode.Retryable].
 func (e *APIError) Retryable() bool { return e.Code.Retryable() }
 
+// ItemError is the failure of one item in a list: a permission group a read
+// could not return, a topic a write refused, an account that could not be
+// added. The call as a whole succeeded; other items may have too. It
+// unwraps to its [ErrorCode], so errors.Is(err, tim.ErrAlreadyMember)
+// works, and errors.As(err, &itemErr) tells it apart from a failed request
+// (an [*APIError], a [*TransportError], ...):
+//
+//	var itemErr *tim.ItemError
+//	if errors.As(err, &itemErr) {
+//		log.Printf("skipping %s: %v", itemErr.ID, err)
+//	}
+type ItemError struct {
+	Command string    // the REST command, e.g. "add_topic_permission_group"
+	Kind    string    // what the item is: "permission group", "topic" or "account"
+	ID      string    // the item: a permission group ID, a topic ID or an account
+	Code    ErrorCode // the item's ErrorCode (or Result)
+	Info    string    // the item's ErrorInfo, when the server sent one
+}
+
+// Error returns "tim: {command}: {kind} {id}: error {code}: {meaning} ({server info})".
+func (e *ItemError) Error() string {
+	return "tim: " + e.Command + ": " + e.Kind + " " + e.ID + ": " + e.Code.describe() + e.Code.info(e.Info)
+}
+
+// Unwrap returns the item's code, which makes the code's sentinel match.
+func (e *ItemError) Unwrap() error { return e.Code }
+
 // itemError returns the typed error of one item in a response list, or nil
 // when the item succeeded.
-func itemError(command string, code ErrorCode, info string) error {
+func itemError(command, id string, code ErrorCode, info string) error {
 	if code == 0 {
 		return nil
 	}
-	return &APIError{Command: command, Code: code, Info: info}
+	return &ItemError{Command: command, Kind: itemKind(command), ID: id, Code: code, Info: info}
+}
+
+// itemKind names what the items of command's lists are.
+func itemKind(command string) string {
+	switch command {
+	case CommandGetPermissionGroup, CommandDestroyPermissionGroup:
+		return "permission group"
+	case CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetRoleInGroup:
+		return "account"
+	case CommandGetTopicPermissionGroup, CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup:
+		return "topic"
+	}
+	return "item"
 }
 
 // TransportError is a failure to reach the service or to read its answer: a
@@ -374,22 +443,33 @@ func (e *DecodeError) Error() string {
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // ValidationError is a request the SDK refused to send because a field breaks
-// a documented rule (a missing group ID, a Limit over 20, ...). Nothing was
-// sent. It matches [ErrInvalidRequest].
+// a documented rule (a missing group ID, a permission-group ID where a
+// community ID belongs, a Limit over 20, ...), or a call it could not make
+// (a nil context, a nil Client). Nothing was sent. It matches
+// [ErrInvalidRequest].
 type ValidationError struct {
 	Command string // the REST command the request was for
-	Field   string // the field's name on the wire, e.g. "GroupId" or "User_Account"
-	Reason  string // what is wrong with it
+	// Field is the Go name of what is wrong, as the caller wrote it:
+	// "GroupID", "Accounts[3]", "Topics[0].TopicID", "ctx".
+	Field string
+	// Param is the field's name on the wire, e.g. "GroupId" or
+	// "User_Account"; "" for what is not sent (ctx, the Client).
+	Param  string
+	Reason string // what is wrong with it
 }
 
 // Error returns "tim: {command}: invalid {field}: {reason}".
 func (e *ValidationError) Error() string {
-	return "tim: " + e.Command + ": invalid " + e.Field + ": " + e.Reason
+	cmd := ""
+	if e.Command != "" {
+		cmd = e.Command + ": "
+	}
+	return "tim: " + cmd + "invalid " + e.Field + ": " + e.Reason
 }
 
 // Is reports whether target is [ErrInvalidRequest].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
 
-func invalid(command, field, reason string) error {
-	return &ValidationError{Command: command, Field: field, Reason: reason}
+func invalid(command, field, param, reason string) error {
+	return &ValidationError{Command: command, Field: field, Param: param, Reason: reason}
 }

@@ -211,17 +211,25 @@ func TestAPIErrorText(t *testing.T) {
 }
 
 func TestItemError(t *testing.T) {
-	assert.NoError(t, itemError("destroy_permission_group", 0, "ignored"))
+	assert.NoError(t, itemError("destroy_permission_group", "@PMG#_x", 0, "ignored"))
 
-	err := itemError("destroy_permission_group", ErrPermissionGroupNotFound, "no such group")
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, &APIError{Command: "destroy_permission_group", Code: ErrPermissionGroupNotFound, Info: "no such group"}, apiErr)
+	err := itemError("destroy_permission_group", "@PMG#_x", ErrPermissionGroupNotFound, "no such group")
+	var itemErr *ItemError
+	require.ErrorAs(t, err, &itemErr)
+	assert.Equal(t, &ItemError{Command: "destroy_permission_group", Kind: "permission group", ID: "@PMG#_x", Code: ErrPermissionGroupNotFound, Info: "no such group"}, itemErr)
 	assert.ErrorIs(t, err, ErrPermissionGroupNotFound)
+	var apiErr *APIError
+	assert.False(t, errors.As(err, &apiErr), "an item's failure is not a failed request")
+	assert.Equal(t, "tim: destroy_permission_group: permission group @PMG#_x: error 110006: permission group does not exist or was dissolved (no such group)", err.Error())
+
+	// The server's text is left out when it says no more than the code's description.
+	topic := itemError("add_topic_permission_group", "@TGS#_g@TOPIC#_x", ErrInvalidTopicID, "invalid topic ID")
+	assert.Equal(t, "tim: add_topic_permission_group: topic @TGS#_g@TOPIC#_x: error 110013: invalid topic ID", topic.Error())
+	assert.Equal(t, "tim: c: error 110013: invalid topic ID", (&APIError{Command: "c", Code: ErrInvalidTopicID, Info: "Invalid topic ID."}).Error())
 }
 
 func TestValidationError(t *testing.T) {
-	err := invalid("get_permission_group", "Limit", "must be at most 20")
+	err := invalid("get_permission_group", "Limit", "Limit", "must be at most 20")
 	assert.Equal(t, "tim: get_permission_group: invalid Limit: must be at most 20", err.Error())
 	assert.ErrorIs(t, err, ErrInvalidRequest)
 	assert.ErrorIs(t, fmt.Errorf("outer: %w", err), ErrInvalidRequest)

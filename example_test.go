@@ -123,7 +123,7 @@ func ExampleClient_GetRoleInGroup() {
 	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
-	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"leckie", "amy", "peter", "wesley"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"leckie", "amy", "peter", "wesley"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func Example_errors() {
 	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
-	_, err := client.GetRoleInGroup(context.Background(), "@TGS#_dissolved", []string{"amy"})
+	_, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_dissolved", Accounts: []string{"amy"}})
 	switch {
 	case errors.Is(err, tim.ErrGroupNotFound):
 		fmt.Println("no such group")
@@ -179,7 +179,7 @@ func Example_errors() {
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.Command, int(apiErr.Code), apiErr.Retryable())
 	}
-	_, err = client.GetRoleInGroup(context.Background(), "", []string{"amy"})
+	_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "", Accounts: []string{"amy"}})
 	fmt.Println(errors.Is(err, tim.ErrInvalidRequest), err)
 	// Output:
 	// no such group
@@ -223,11 +223,23 @@ func ExampleNewKeySigner() {
 
 func ExampleStaticUserSig() {
 	sig := os.Getenv("TIM_USERSIG") // minted by another service
+	if sig == "" {
+		sig = "eJwtzM0KgkAUhuF7mbXImR*"
+	}
+	signer, err := tim.StaticUserSig(sig)
+	if err != nil {
+		log.Fatal(err)
+	}
 	client, err := tim.NewClient(1400000000, "administrator",
 		tim.WithRegion(tim.RegionTokyo),
-		tim.WithUserSigner(tim.StaticUserSig(sig)))
+		tim.WithUserSigner(signer))
 	fmt.Println(client.BaseURL(), err)
-	// Output: https://adminapijpn.im.qcloud.com <nil>
+
+	_, err = tim.StaticUserSig("")
+	fmt.Println(err)
+	// Output:
+	// https://adminapijpn.im.qcloud.com <nil>
+	// tim: StaticUserSig: the UserSig is empty
 }
 
 func ExampleParseRegion() {
@@ -279,7 +291,7 @@ func ExampleWithRetryPolicy() {
 		log.Fatal(err)
 	}
 	srv.FailNext("get_role_in_group", 2, timtest.Fault{Code: tim.ErrInternal}) // 10002 twice
-	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"amy"}})
 	fmt.Println(roles, err, len(srv.RequestsFor("get_role_in_group")))
 
 	// No retries at all: the error carries the number of requests sent.
@@ -288,7 +300,7 @@ func ExampleWithRetryPolicy() {
 		log.Fatal(err)
 	}
 	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
-	_, err = once.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
+	_, err = once.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"amy"}})
 	var apiErr *tim.APIError
 	fmt.Println(errors.As(err, &apiErr), apiErr.Code == tim.ErrInternal, apiErr.Attempts)
 	// Output:
@@ -353,7 +365,7 @@ func ExampleWithRateLimiter() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"amy"})
+	_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"amy"}})
 	fmt.Println(err, limiter.waits.Load())
 	// Output: <nil> 1
 }

@@ -80,8 +80,8 @@ func ExampleClient_DestroyPermissionGroups() {
 	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
-	results, err := client.DestroyPermissionGroups(context.Background(), exampleCommunity,
-		[]string{"@PMG#_readers", "@PMG#_gone"})
+	results, err := client.DestroyPermissionGroups(context.Background(), &tim.DestroyPermissionGroupsRequest{GroupID: exampleCommunity, PermissionGroupIDs: []string{"@PMG#_readers", "@PMG#_gone"}})
+
 	if err != nil {
 		// results still lists the groups destroyed before the failure.
 		log.Fatal(err)
@@ -105,11 +105,11 @@ func ExampleClient_AddTopicPermissions() {
 	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
-	results, err := client.AddTopicPermissions(context.Background(), exampleCommunity, "@PMG#_speakers",
-		[]tim.TopicPermissionSetting{
-			{TopicID: exampleCommunity + "@TOPIC#_a", Permission: tim.TopicPermSendMessage | tim.TopicPermAtAll},
-			{TopicID: exampleCommunity + "@TOPIC#_nope", Permission: tim.TopicPermSendMessage},
-		})
+	results, err := client.AddTopicPermissions(context.Background(), &tim.TopicPermissionsRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_speakers", Topics: []tim.TopicPermissionSetting{
+		{TopicID: exampleCommunity + "@TOPIC#_a", Permission: tim.TopicPermSendMessage | tim.TopicPermAtAll},
+		{TopicID: exampleCommunity + "@TOPIC#_nope", Permission: tim.TopicPermSendMessage},
+	}})
+
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,9 +137,10 @@ func ExampleClient_SetTopicPermissions() {
 	ctx := context.Background()
 	topicA := exampleCommunity + "@TOPIC#_a"
 
-	results, err := client.SetTopicPermissions(ctx, exampleCommunity, "@PMG#_mods", []tim.TopicPermissionSetting{
+	results, err := client.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_mods", Topics: []tim.TopicPermissionSetting{
 		{TopicID: topicA, Permission: tim.TopicPermSendMessage | tim.TopicPermRecallMessages},
-	})
+	}})
+
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func ExampleClient_DeleteTopicPermissions() {
 	topicB := exampleCommunity + "@TOPIC#_b"
 
 	for range 2 {
-		results, err := client.DeleteTopicPermissions(ctx, exampleCommunity, "@PMG#_mods", []string{topicB})
+		results, err := client.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_mods", TopicIDs: []string{topicB}})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -182,8 +183,8 @@ func ExampleClient_AddPermissionGroupMembers() {
 	srv, client := exampleFake() // a seeded fake service; see exampleFake
 	defer srv.Close()
 
-	results, err := client.AddPermissionGroupMembers(context.Background(), exampleCommunity, "@PMG#_mods",
-		[]string{"amy", "peter"})
+	results, err := client.AddPermissionGroupMembers(context.Background(), &tim.PermissionGroupMembersRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_mods", Accounts: []string{"amy", "peter"}})
+
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func ExampleClient_DeletePermissionGroupMembers() {
 	ctx := context.Background()
 
 	// An account that is not in the group succeeds too.
-	results, err := client.DeletePermissionGroupMembers(ctx, exampleCommunity, "@PMG#_mods", []string{"amy", "wesley"})
+	results, err := client.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_mods", Accounts: []string{"amy", "wesley"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func ExampleBatchError() {
 	srv.FailNext("add_permission_group_member", 1, timtest.Fault{Delay: time.Nanosecond}) // the first goes through
 	srv.FailNext("add_permission_group_member", 1, timtest.Fault{Code: tim.ErrCallbackDenied})
 
-	results, err := client.AddPermissionGroupMembers(ctx, exampleCommunity, "@PMG#_speakers", accounts)
+	results, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_speakers", Accounts: accounts})
 	var be *tim.BatchError
 	if errors.As(err, &be) {
 		fmt.Println("confirmed:", len(results))

@@ -10,5 +10,5 @@ func SetAttemptTimeout(c *Client, d time.Duration) { c.timeout = d }
 // AllowAt reports whether l would let a call of command start at now without
 // waiting, and takes its turn if so: the limiter on a clock the test sets.
 func AllowAt(l *CommandRateLimiter, command string, now time.Time) bool {
-	return l.bucket(command).AllowN(now, 1)
+	return l.bucket(command).allowAt(now)
 }

@@ -114,7 +114,7 @@ func TestFakePaginationAcrossPages(t *testing.T) {
 
 func TestFakeGetRoleInGroup(t *testing.T) {
 	_, client := seeded(t)
-	roles, err := client.GetRoleInGroup(context.Background(), community, []string{"peter", "leckie", "stranger", "amy"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"peter", "leckie", "stranger", "amy"}})
 	require.NoError(t, err)
 	assert.Equal(t, []tim.MemberRole{{"peter", tim.RoleMember}, {"leckie", tim.RoleOwner}, {"stranger", tim.RoleNotMember}, {"amy", tim.RoleAdmin}}, roles)
 }
@@ -128,7 +128,7 @@ func TestFakeGetRoleInGroupSplitsLargeLists(t *testing.T) {
 	accounts[0], accounts[700], accounts[1233] = "amy", "leckie", "peter"
 	srv.ResetRequests()
 
-	roles, err := client.GetRoleInGroup(context.Background(), community, accounts)
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: accounts})
 	require.NoError(t, err)
 	require.Len(t, roles, 1234)
 	for i, r := range roles {
@@ -177,7 +177,7 @@ func TestFakeGetRoleInGroupBoundsConcurrency(t *testing.T) {
 	for i := range accounts {
 		accounts[i] = "u" + strconv.Itoa(i)
 	}
-	roles, err := client.GetRoleInGroup(context.Background(), community, accounts)
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: accounts})
 	require.NoError(t, err)
 	assert.Len(t, roles, 2500)
 	assert.Len(t, srv.RequestsFor("get_role_in_group"), 5)
@@ -212,7 +212,7 @@ func TestFakeDocumentedErrors(t *testing.T) {
 		return err
 	}
 	roles := func(c *tim.Client, group string) error {
-		_, err := c.GetRoleInGroup(ctx, group, []string{"amy"})
+		_, err := c.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: group, Accounts: []string{"amy"}})
 		return err
 	}
 	topics := func(pg string) func(c *tim.Client, group string) error {
@@ -290,7 +290,7 @@ func TestFakeDocumentedErrors(t *testing.T) {
 // signedWith returns a client for srv that sends sig as its UserSig.
 func signedWith(t *testing.T, srv *timtest.Server, sig string) *tim.Client {
 	t.Helper()
-	c, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(tim.StaticUserSig(sig)))
+	c, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(mustStatic(sig)))
 	require.NoError(t, err)
 	return c
 }
@@ -301,10 +301,10 @@ func TestFakeRateLimit(t *testing.T) {
 	client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{MaxAttempts: 1})) // the clock stands still: a retry would fail too
 	require.NoError(t, err)
 	for i := range 3 {
-		_, err := client.GetRoleInGroup(context.Background(), community, []string{"amy"})
+		_, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		require.NoError(t, err, "call %d", i)
 	}
-	_, err = client.GetRoleInGroup(context.Background(), community, []string{"amy"})
+	_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 	require.ErrorIs(t, err, tim.ErrRateLimitExceeded)
 	assert.ErrorIs(t, err, tim.ErrRateLimited)
 	assert.Equal(t, tim.ErrRateLimitExceeded, srv.RequestsFor("get_role_in_group")[3].ErrorCode)
@@ -324,7 +324,7 @@ func TestFakeConcurrentClients(t *testing.T) {
 				errs <- err
 				return
 			}
-			if _, err := client.GetRoleInGroup(context.Background(), community, []string{"amy", "x"}); err != nil {
+			if _, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy", "x"}}); err != nil {
 				errs <- err
 			}
 			for _, err := range client.AllPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community, Limit: 5}) {
@@ -362,7 +362,7 @@ func TestFakeEveryDocumentedCode(t *testing.T) {
 			return err
 		}},
 		"get_role_in_group": {pageCodes[:6], func(c *tim.Client) error {
-			_, err := c.GetRoleInGroup(ctx, community, []string{"amy"})
+			_, err := c.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 			return err
 		}},
 		"get_topic_permission_group": {append(pageCodes, tim.ErrPermissionGroupNotFound, tim.ErrInvalidPermissionGroupID, tim.ErrTopicPermissionAlreadyDeleted), func(c *tim.Client) error {
@@ -390,7 +390,16 @@ func TestFakeEveryDocumentedCode(t *testing.T) {
 
 func TestFakeRoleFailureReturnsNoPartialResult(t *testing.T) {
 	_, client := seeded(t)
-	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_nope", []string{"amy", "peter"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_nope", Accounts: []string{"amy", "peter"}})
 	require.ErrorIs(t, err, tim.ErrGroupNotFound)
 	assert.Nil(t, roles)
+}
+
+// mustStatic is tim.StaticUserSig for a signature known to be valid.
+func mustStatic(sig string) tim.UserSigner {
+	s, err := tim.StaticUserSig(sig)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -116,7 +116,7 @@ func TestFakeDestroyPermissionGroups(t *testing.T) {
 	ctx := context.Background()
 	srv, client := seeded(t)
 
-	res, err := client.DestroyPermissionGroups(ctx, community, []string{"@PMG#_mods", "@PMG#_nope", "bad"})
+	res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope", "bad"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"@PMG#_mods", "@PMG#_nope", "bad"}, []string{res[0].ID, res[1].ID, res[2].ID})
 	assert.Equal(t, []tim.ErrorCode{0, tim.ErrPermissionGroupNotFound, tim.ErrInvalidPermissionGroupID}, codes(res))
@@ -143,7 +143,7 @@ func TestFakeDestroyPermissionGroups(t *testing.T) {
 		ids = append(ids, id)
 	}
 	srv.ResetRequests()
-	res, err = client.DestroyPermissionGroups(ctx, community, ids)
+	res, err = client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: ids})
 	require.NoError(t, err)
 	require.Len(t, res, 21)
 	for i, r := range res {
@@ -164,43 +164,45 @@ func TestFakeTopicPermissions(t *testing.T) {
 	const pg = "@PMG#_mods" // seeded with topic a (SendMessage) and topic b (123456)
 	unknown := community + "@TOPIC#_nope"
 
-	res, err := client.AddTopicPermissions(ctx, community, pg, []tim.TopicPermissionSetting{
+	res, err := client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{
 		{TopicID: topicC, Permission: tim.TopicPermAtAll},
 		{TopicID: topicA, Permission: tim.TopicPermAtAll},
 		{TopicID: unknown, Permission: 1},
 		{TopicID: "@TGS#_other@TOPIC#_x", Permission: 1},
-	})
+	}})
+
 	require.NoError(t, err)
 	assert.Equal(t, []tim.ErrorCode{0, tim.ErrTopicAlreadyInPermissionGroup, tim.ErrInvalidTopicID, tim.ErrInvalidTopicID}, codes(res))
 	assert.Equal(t, map[string]tim.TopicPermission{topicA: tim.TopicPermSendMessage, topicB: 123456, topicC: tim.TopicPermAtAll}, readTopics(t, client, pg),
 		"a failed add leaves the existing permission alone")
 
-	res, err = client.SetTopicPermissions(ctx, community, pg, []tim.TopicPermissionSetting{
+	res, err = client.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{
 		{TopicID: topicA, Permission: tim.TopicPermRecallMessages},
 		{TopicID: unknown, Permission: 1},
-	})
+	}})
+
 	require.NoError(t, err)
 	assert.Equal(t, []tim.ErrorCode{0, tim.ErrInvalidTopicID}, codes(res))
 
-	res, err = client.DeleteTopicPermissions(ctx, community, pg, []string{topicB, unknown})
+	res, err = client.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, TopicIDs: []string{topicB, unknown}})
 	require.NoError(t, err)
 	assert.Equal(t, []tim.ErrorCode{0, tim.ErrInvalidTopicID}, codes(res))
 	assert.Equal(t, map[string]tim.TopicPermission{topicA: tim.TopicPermRecallMessages, topicC: tim.TopicPermAtAll}, readTopics(t, client, pg))
 
-	res, err = client.DeleteTopicPermissions(ctx, community, pg, []string{topicB})
+	res, err = client.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, TopicIDs: []string{topicB}})
 	require.NoError(t, err)
 	assert.ErrorIs(t, res[0].Err(), tim.ErrTopicPermissionAlreadyDeleted, "deleting twice")
 
-	res, err = client.SetTopicPermissions(ctx, community, pg, []tim.TopicPermissionSetting{{TopicID: topicB, Permission: 1}})
+	res, err = client.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: topicB, Permission: 1}}})
 	require.NoError(t, err)
 	assert.ErrorIs(t, res[0].Err(), tim.ErrTopicNotInPermissionGroup, "set needs an existing permission")
 
-	res, err = client.AddTopicPermissions(ctx, community, pg, []tim.TopicPermissionSetting{{TopicID: topicB, Permission: 7}})
+	res, err = client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: topicB, Permission: 7}}})
 	require.NoError(t, err)
 	require.NoError(t, res[0].Err(), "a deleted permission can be added again")
 	assert.Equal(t, tim.TopicPermission(7), readTopics(t, client, pg)[topicB])
 
-	_, err = client.AddTopicPermissions(ctx, community, "@PMG#_nope", []tim.TopicPermissionSetting{{TopicID: topicA}})
+	_, err = client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_nope", Topics: []tim.TopicPermissionSetting{{TopicID: topicA}}})
 	assert.ErrorIs(t, err, tim.ErrPermissionGroupNotFound)
 }
 
@@ -217,7 +219,7 @@ func TestFakeTopicPermissionsSplitAt50(t *testing.T) {
 	}
 	srv.ResetRequests()
 
-	res, err := client.AddTopicPermissions(ctx, community, "@PMG#_mods", settings)
+	res, err := client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Topics: settings})
 	require.NoError(t, err)
 	require.Len(t, res, 51)
 	assert.Equal(t, topicIDs[50], res[50].ID)
@@ -229,12 +231,12 @@ func TestFakeTopicPermissionsSplitAt50(t *testing.T) {
 	for i := range settings {
 		settings[i].Permission = 1
 	}
-	res, err = client.SetTopicPermissions(ctx, community, "@PMG#_mods", settings)
+	res, err = client.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Topics: settings})
 	require.NoError(t, err)
 	assert.Equal(t, make([]tim.ErrorCode, 51), codes(res))
 	assert.Len(t, srv.RequestsFor("set_topic_permission_group"), 2)
 
-	res, err = client.DeleteTopicPermissions(ctx, community, "@PMG#_mods", topicIDs)
+	res, err = client.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", TopicIDs: topicIDs})
 	require.NoError(t, err)
 	assert.Equal(t, make([]tim.ErrorCode, 51), codes(res))
 	assert.Len(t, srv.RequestsFor("delete_topic_permission_group"), 2)
@@ -248,7 +250,7 @@ func TestFakePermissionGroupMembers(t *testing.T) {
 	require.NoError(t, srv.AddMember(community, "tommy", tim.RoleMember))
 	const pg = "@PMG#_mods" // seeded with amy and peter
 
-	res, err := client.AddPermissionGroupMembers(ctx, community, pg, []string{"amy", "leckie", "stranger", "wesley"})
+	res, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: pg, Accounts: []string{"amy", "leckie", "stranger", "wesley"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"amy", "leckie", "stranger", "wesley"}, []string{res[0].ID, res[1].ID, res[2].ID, res[3].ID})
 	assert.ErrorIs(t, res[0].Err(), tim.ErrAlreadyMember)
@@ -262,13 +264,13 @@ func TestFakePermissionGroupMembers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"amy", "leckie", "peter"}, members)
 
-	res, err = client.DeletePermissionGroupMembers(ctx, community, pg, []string{"peter", "stranger", "tommy"})
+	res, err = client.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: pg, Accounts: []string{"peter", "stranger", "tommy"}})
 	require.NoError(t, err)
 	assert.Equal(t, make([]tim.ErrorCode, 3), codes(res), "deleting a non-member succeeds")
 	assert.Equal(t, []string{"amy", "leckie"}, readMembers(t, client, pg, 0))
 	assert.Equal(t, 2, readGroup(t, client, pg).MemberCount)
 
-	_, err = client.AddPermissionGroupMembers(ctx, community, "@PMG#_nope", []string{"amy"})
+	_, err = client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_nope", Accounts: []string{"amy"}})
 	assert.ErrorIs(t, err, tim.ErrPermissionGroupNotFound)
 	_, err = client.GetPermissionGroupMembers(ctx, &tim.GetPermissionGroupMembersRequest{GroupID: "@TGS#_nope", PermissionGroupID: pg})
 	assert.ErrorIs(t, err, tim.ErrGroupNotFound)
@@ -285,7 +287,7 @@ func TestFakePermissionGroupMembersSplitAt100(t *testing.T) {
 		require.NoError(t, srv.AddMember(community, accounts[i], tim.RoleMember))
 	}
 
-	res, err := client.AddPermissionGroupMembers(ctx, community, pg, accounts)
+	res, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: pg, Accounts: accounts})
 	require.NoError(t, err)
 	require.Len(t, res, 101)
 	assert.Equal(t, make([]tim.ErrorCode, 101), codes(res))
@@ -296,7 +298,7 @@ func TestFakePermissionGroupMembersSplitAt100(t *testing.T) {
 	assert.Equal(t, accounts, readMembers(t, client, pg, 7), "15 pages of 7")
 	assert.Equal(t, 101, readGroup(t, client, pg).MemberCount)
 
-	res, err = client.DeletePermissionGroupMembers(ctx, community, pg, accounts)
+	res, err = client.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: pg, Accounts: accounts})
 	require.NoError(t, err)
 	assert.Len(t, res, 101)
 	assert.Len(t, srv.RequestsFor("delete_permission_group_member"), 2)
@@ -316,30 +318,30 @@ func TestFakeWriteErrors(t *testing.T) {
 			return c.ModifyPermissionGroup(ctx, &tim.ModifyPermissionGroupRequest{GroupID: group, PermissionGroupID: pg, Name: tim.Ptr("x")})
 		},
 		"destroy_permission_group": func(c *tim.Client, group, pg string) error {
-			res, err := c.DestroyPermissionGroups(ctx, group, []string{pg})
+			res, err := c.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: group, PermissionGroupIDs: []string{pg}})
 			if err != nil {
 				return err
 			}
 			return res[0].Err() // an unknown or malformed ID fails per item
 		},
 		"add_topic_permission_group": func(c *tim.Client, group, pg string) error {
-			_, err := c.AddTopicPermissions(ctx, group, pg, []tim.TopicPermissionSetting{{TopicID: topicC}})
+			_, err := c.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: topicC}}})
 			return err
 		},
 		"set_topic_permission_group": func(c *tim.Client, group, pg string) error {
-			_, err := c.SetTopicPermissions(ctx, group, pg, []tim.TopicPermissionSetting{{TopicID: topicA}})
+			_, err := c.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: topicA}}})
 			return err
 		},
 		"delete_topic_permission_group": func(c *tim.Client, group, pg string) error {
-			_, err := c.DeleteTopicPermissions(ctx, group, pg, []string{topicA})
+			_, err := c.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, TopicIDs: []string{topicA}})
 			return err
 		},
 		"add_permission_group_member": func(c *tim.Client, group, pg string) error {
-			_, err := c.AddPermissionGroupMembers(ctx, group, pg, []string{"leckie"})
+			_, err := c.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg, Accounts: []string{"leckie"}})
 			return err
 		},
 		"delete_permission_group_member": func(c *tim.Client, group, pg string) error {
-			_, err := c.DeletePermissionGroupMembers(ctx, group, pg, []string{"amy"})
+			_, err := c.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg, Accounts: []string{"amy"}})
 			return err
 		},
 		"get_permission_group_member_list": func(c *tim.Client, group, pg string) error {
@@ -385,9 +387,9 @@ func TestFakeWritesConcurrently(t *testing.T) {
 				accounts := []string{"u" + strconv.Itoa(r.IntN(40)), "u" + strconv.Itoa(40+r.IntN(40))} // the second is never a member
 				var err error
 				if r.IntN(2) == 0 {
-					_, err = client.AddPermissionGroupMembers(ctx, community, "@PMG#_mods", accounts)
+					_, err = client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Accounts: accounts})
 				} else {
-					_, err = client.DeletePermissionGroupMembers(ctx, community, "@PMG#_mods", accounts)
+					_, err = client.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Accounts: accounts})
 				}
 				assert.NoError(t, err)
 				_, err = client.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: community})
@@ -427,7 +429,7 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 	for seed := range uint64(8) {
 		t.Run("seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
 			srv, client := seeded(t)
-			_, err := client.DestroyPermissionGroups(ctx, community, []string{"@PMG#_mods"})
+			_, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods"}})
 			require.NoError(t, err)
 			m := model{groups: map[string]*modelGroup{}}
 			r := rand.New(rand.NewPCG(seed, 42))
@@ -461,7 +463,7 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 					require.NoError(t, err, "step %d", step)
 					g.custom = custom
 				case 2: // destroy
-					res, err := client.DestroyPermissionGroups(ctx, community, []string{id})
+					res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{id}})
 					require.NoError(t, err, "step %d", step)
 					if g == nil {
 						require.ErrorIs(t, res[0].Err(), tim.ErrPermissionGroupNotFound, "step %d", step)
@@ -478,9 +480,9 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 					var res []tim.ItemResult
 					var err error
 					if add {
-						res, err = client.AddTopicPermissions(ctx, community, id, settings)
+						res, err = client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: id, Topics: settings})
 					} else {
-						res, err = client.SetTopicPermissions(ctx, community, id, settings)
+						res, err = client.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: id, Topics: settings})
 					}
 					if g == nil {
 						require.ErrorIs(t, err, tim.ErrPermissionGroupNotFound, "step %d", step)
@@ -505,7 +507,7 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 					}
 				case 5: // delete topic permissions
 					ids := pick(topics[:3])
-					res, err := client.DeleteTopicPermissions(ctx, community, id, ids)
+					res, err := client.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: community, PermissionGroupID: id, TopicIDs: ids})
 					if g == nil {
 						require.ErrorIs(t, err, tim.ErrPermissionGroupNotFound, "step %d", step)
 						break
@@ -526,7 +528,7 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 					}
 				case 6: // add members
 					who := pick(accounts)
-					res, err := client.AddPermissionGroupMembers(ctx, community, id, who)
+					res, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: id, Accounts: who})
 					if g == nil {
 						require.ErrorIs(t, err, tim.ErrPermissionGroupNotFound, "step %d", step)
 						break
@@ -545,7 +547,7 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 					}
 				case 7: // delete members
 					who := pick(accounts)
-					res, err := client.DeletePermissionGroupMembers(ctx, community, id, who)
+					res, err := client.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: id, Accounts: who})
 					if g == nil {
 						require.ErrorIs(t, err, tim.ErrPermissionGroupNotFound, "step %d", step)
 						break
@@ -613,7 +615,7 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 			assert.Len(t, page.PermissionGroups, 2, "@PMG#_mods and the one create, applied once")
 
 			srv.FailNext("add_permission_group_member", 1, fault)
-			_, err = client.AddPermissionGroupMembers(ctx, community, "@PMG#_mods", []string{"leckie"})
+			_, err = client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Accounts: []string{"leckie"}})
 			require.Error(t, err)
 			assert.Len(t, srv.RequestsFor("add_permission_group_member"), 1)
 			assert.Equal(t, []string{"amy", "peter", "leckie"}, readMembers(t, client, "@PMG#_mods", 0), "applied once")
@@ -631,7 +633,7 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 		client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, RetryNonIdempotent: true}))
 		require.NoError(t, err)
 		srv.FailNext("add_permission_group_member", 1, timtest.Fault{Drop: true, AfterApply: true})
-		res, err := client.AddPermissionGroupMembers(ctx, community, "@PMG#_mods", []string{"leckie"})
+		res, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Accounts: []string{"leckie"}})
 		require.NoError(t, err)
 		assert.Len(t, srv.RequestsFor("add_permission_group_member"), 2)
 		assert.ErrorIs(t, res[0].Err(), tim.ErrAlreadyMember, "the resend finds the first one's work done")
@@ -666,7 +668,7 @@ func TestFakeSplitWriteFailureAccountsForEveryItem(t *testing.T) {
 	srv.FailNext("destroy_permission_group", 1, timtest.Fault{Delay: time.Nanosecond})           // the first request is answered
 	srv.FailNext("destroy_permission_group", 1, timtest.Fault{Truncate: true, AfterApply: true}) // the second is applied, its answer cut
 
-	res, err := client.DestroyPermissionGroups(ctx, community, ids)
+	res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: ids})
 	var be *tim.BatchError
 	require.ErrorAs(t, err, &be)
 	var de *tim.DecodeError

@@ -211,7 +211,7 @@ func TestFaultMatrix(t *testing.T) {
 				sig, err := tim.GenerateUserSig(srv.SDKAppID(), srv.SecretKey(), srv.Admin(), time.Now(), time.Hour)
 				require.NoError(t, err)
 				sigs = append(sigs, sig)
-				opts = append(opts, tim.WithUserSigner(tim.StaticUserSig(sig)))
+				opts = append(opts, tim.WithUserSigner(mustStatic(sig)))
 			} else {
 				ks, err := tim.NewKeySigner(srv.SDKAppID(), srv.SecretKey(), srv.Admin())
 				require.NoError(t, err)
@@ -225,7 +225,7 @@ func TestFaultMatrix(t *testing.T) {
 				srv.FailNext(cmdRole, 1, f)
 			}
 
-			roles, err := client.GetRoleInGroup(context.Background(), community, []string{"amy", "peter", "nobody"})
+			roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy", "peter", "nobody"}})
 			if signer != nil {
 				sigs = append(sigs, signer.handedOut()...)
 			}
@@ -384,7 +384,7 @@ func TestDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), deadline)
 		defer cancel()
 		start := time.Now()
-		_, err := client.GetRoleInGroup(ctx, community, []string{"amy"})
+		_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		took := time.Since(start)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.NotErrorIs(t, err, tim.ErrAttemptTimeout)
@@ -404,7 +404,7 @@ func TestDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeoutCause(context.Background(), deadline, cause)
 		defer cancel()
 		start := time.Now()
-		_, err := client.GetRoleInGroup(ctx, community, []string{"amy"})
+		_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		assert.Less(t, time.Since(start), deadline+margin)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
@@ -424,7 +424,7 @@ func TestDeadline(t *testing.T) {
 		require.NoError(t, err)
 		srv.FailNext(cmdRole, 1, internal)
 		start := time.Now()
-		_, err = client.GetRoleInGroup(ctx, community, []string{"amy"})
+		_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		assert.Less(t, time.Since(start), deadline+margin, "the backoff sleep ends with the context")
 		require.ErrorIs(t, err, context.Canceled)
 		require.ErrorIs(t, err, tim.ErrInternal, "the last failure is kept")
@@ -441,7 +441,7 @@ func TestDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		start := time.Now()
-		_, err = client.GetRoleInGroup(ctx, community, []string{"amy"})
+		_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		assert.Less(t, time.Since(start), margin)
 		require.ErrorIs(t, err, tim.ErrInternal, "the last failure, at once")
 		assert.NotErrorIs(t, err, context.DeadlineExceeded)
@@ -451,7 +451,7 @@ func TestDeadline(t *testing.T) {
 		srv, client := seeded(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := client.GetRoleInGroup(ctx, community, []string{"amy"})
+		_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Empty(t, srv.RequestsFor(cmdRole))
 	})
@@ -499,7 +499,7 @@ func TestConcurrentCallsThroughFaults(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i], errs[i] = client.GetRoleInGroup(context.Background(), community, []string{fmt.Sprintf("m%d", i), fmt.Sprintf("x%d", i)})
+			got[i], errs[i] = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{fmt.Sprintf("m%d", i), fmt.Sprintf("x%d", i)}})
 		}()
 	}
 	wg.Wait()
@@ -535,13 +535,13 @@ func TestHTTPClientTimeoutIsAnAttemptTimeout(t *testing.T) {
 	client, err := srv.NewClient(tim.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}), tim.WithRetryPolicy(matrixPolicy))
 	require.NoError(t, err)
 	srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour})
-	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_c", []string{"owner"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_c", Accounts: []string{"owner"}})
 	require.NoError(t, err, "the slow attempt is retried")
 	assert.Equal(t, tim.RoleOwner, roles[0].Role)
 	assert.Len(t, srv.RequestsFor(cmdRole), 2)
 
 	srv.FailNext(cmdRole, 3, timtest.Fault{Delay: time.Hour})
-	_, err = client.GetRoleInGroup(context.Background(), "@TGS#_c", []string{"owner"})
+	_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_c", Accounts: []string{"owner"}})
 	require.ErrorIs(t, err, tim.ErrAttemptTimeout)
 	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context had no deadline")
 }

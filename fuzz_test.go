@@ -135,7 +135,7 @@ func FuzzClientResponses(f *testing.F) {
 	}
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := NewClient(testAppID, testAdmin, WithRegion(RegionSingapore), WithUserSigner(StaticUserSig("sig")),
+		c, err := NewClient(testAppID, testAdmin, WithRegion(RegionSingapore), WithUserSigner(mustStatic("sig")),
 			WithHTTPClient(&http.Client{Transport: bodyTransport(data)}), WithRetryPolicy(RetryPolicy{MaxAttempts: 1}), WithoutRateLimit())
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +157,7 @@ func FuzzClientResponses(f *testing.F) {
 				_ = g.Permission.String()
 			}
 		}
-		roles, err := c.GetRoleInGroup(ctx, "g", []string{"leckie", "peter"})
+		roles, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie", "peter"}})
 		check(err)
 		if err == nil && (len(roles) != 2 || roles[0].Account != "leckie" || roles[1].Account != "peter") {
 			t.Fatalf("roles %v do not answer the accounts asked about", roles)
@@ -189,17 +189,17 @@ func FuzzClientResponses(f *testing.F) {
 			}
 		}
 		ids := []string{"p", "q"}
-		res, err := c.DestroyPermissionGroups(ctx, "g", ids)
+		res, err := c.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: "g", PermissionGroupIDs: ids})
 		inOrder(ids, res, err)
 		topics := []TopicPermissionSetting{{TopicID: "t"}, {TopicID: "u"}}
-		res, err = c.AddTopicPermissions(ctx, "g", "@PMG#_p", topics)
+		res, err = c.AddTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Topics: topics})
 		inOrder([]string{"t", "u"}, res, err)
-		res, err = c.DeleteTopicPermissions(ctx, "g", "@PMG#_p", []string{"t", "u"})
+		res, err = c.DeleteTopicPermissions(ctx, &DeleteTopicPermissionsRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", TopicIDs: []string{"t", "u"}})
 		inOrder([]string{"t", "u"}, res, err)
 		accounts := []string{"tommy", "jared"}
-		res, err = c.AddPermissionGroupMembers(ctx, "g", "@PMG#_p", accounts)
+		res, err = c.AddPermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Accounts: accounts})
 		inOrder(accounts, res, err)
-		res, err = c.DeletePermissionGroupMembers(ctx, "g", "@PMG#_p", accounts)
+		res, err = c.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Accounts: accounts})
 		inOrder(accounts, res, err)
 		members, err := c.GetPermissionGroupMembers(ctx, &GetPermissionGroupMembersRequest{GroupID: "g", PermissionGroupID: "@PMG#_p"})
 		check(err)

@@ -9,13 +9,19 @@ import (
 	"iter"
 )
 
+// MaxEmptyPages is how many pages in a row a listing may answer with no
+// items and a new cursor before pagination fails with [ErrNoProgress].
+const MaxEmptyPages = 10
+
 // Paginator walks a paged listing one page at a time, for callers that want
 // page boundaries (to checkpoint a cursor, say); [Paginator.All] walks it item
 // by item. It works on its own copy of the request, so the caller's is never
-// changed. It stops when the server answers an empty cursor, and fails with
-// [ErrCursorRepeated] rather than loop when the server repeats one (at once
-// for a cycle of up to 32 pages, within a few turns of a longer cycle). Its
-// memory does not grow with the listing.
+// changed. It stops when the server answers an empty cursor. Rather than
+// loop forever on a server that misbehaves, it fails with
+// [ErrCursorRepeated] when the server repeats a cursor (at once for a cycle
+// of up to 32 pages, within a few turns of a longer cycle), and with
+// [ErrNoProgress] after [MaxEmptyPages] empty pages in a row. Its memory
+// does not grow with the listing.
 //
 // A Paginator is not safe for concurrent use.
 type Paginator[T any] struct {
@@ -23,6 +29,7 @@ type Paginator[T any] struct {
 	itemErr func(T) error
 	cursor  string
 	pages   int
+	empty   int // pages in a row with no items
 	done    bool
 	seen    cursorWatch
 
@@ -42,12 +49,17 @@ func newPaginator[T any](first string, fetch func(context.Context, string) ([]T,
 
 // HasMorePages reports whether [Paginator.NextPage] has a page to return.
 func (p *Paginator[T]) HasMorePages() bool {
-	return !p.done || len(p.pending) > 0 || p.pendingErr != nil
+	return p != nil && (!p.done || len(p.pending) > 0 || p.pendingErr != nil)
 }
 
 // Cursor returns the cursor the next page will be requested with ("" before
 // the first page of a listing that starts at the beginning).
-func (p *Paginator[T]) Cursor() string { return p.cursor }
+func (p *Paginator[T]) Cursor() string {
+	if p == nil {
+		return ""
+	}
+	return p.cursor
+}
 
 // NextPage fetches the next page. After an error from the request the
 // paginator stays where it was, so calling NextPage again retries the same
@@ -56,6 +68,12 @@ func (p *Paginator[T]) Cursor() string { return p.cursor }
 // After a loop over [Paginator.All] stopped inside a page, NextPage returns
 // the rest of that page. With no pages left it returns [ErrNoMorePages].
 func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
+	if p == nil || p.fetch == nil {
+		return nil, invalid("", "Paginator", "", "was not made by a New…Paginator function")
+	}
+	if ctx == nil {
+		return nil, invalid("", "ctx", "", "is nil; pass context.Background() or a context with a deadline")
+	}
 	if len(p.pending) > 0 || p.pendingErr != nil {
 		items, err := p.pending, p.pendingErr
 		p.pending, p.pendingErr = nil, nil
@@ -78,6 +96,12 @@ func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
 		p.done = true
 		return items, fmt.Errorf("%w: cursor %q came back after page %d", ErrCursorRepeated, next, p.pages)
 	}
+	if len(items) > 0 {
+		p.empty = 0
+	} else if p.empty++; p.empty >= MaxEmptyPages {
+		p.done = true
+		return items, fmt.Errorf("%w: %d pages in a row had no items, the last of them page %d", ErrNoProgress, p.empty, p.pages)
+	}
 	p.cursor = next
 	return items, nil
 }
@@ -85,11 +109,17 @@ func (p *Paginator[T]) NextPage(ctx context.Context) ([]T, error) {
 // All returns an iterator over every remaining item. A failed request yields
 // a zero item with the error and ends the iteration. An item the server
 // could not return (a non-zero per-item ErrorCode) is yielded with its
-// *APIError; iteration goes on if the loop does. Only one page is held in
-// memory at a time. A loop that stops early leaves the paginator where it
-// stopped: ranging over All again resumes with the next item.
+// [*ItemError]; iteration goes on if the loop does. Only one page is held
+// in memory at a time. A loop that stops early leaves the paginator where
+// it stopped: ranging over All again resumes with the next item.
 func (p *Paginator[T]) All(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		if p == nil || p.fetch == nil || ctx == nil {
+			var zero T
+			_, err := p.NextPage(ctx)
+			yield(zero, err)
+			return
+		}
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			for i, item := range page {

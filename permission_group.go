@@ -10,7 +10,7 @@ import (
 // MaxPermissionGroupsPerPage is the largest Limit get_permission_group accepts.
 const MaxPermissionGroupsPerPage = 20
 
-const cmdGetPermissionGroup = "get_permission_group"
+const cmdGetPermissionGroup = CommandGetPermissionGroup
 
 // PermissionGroup is one permission group of a community, as
 // get_permission_group returns it.
@@ -35,17 +35,19 @@ type PermissionGroup struct {
 	ErrorInfo string
 }
 
-// Err returns the item's failure as an *APIError (for example
-// [ErrPermissionGroupNotFound] for an ID that does not exist), or nil.
+// Err returns the item's failure as an [*ItemError] (for example one
+// matching [ErrPermissionGroupNotFound] for an ID that does not exist), or
+// nil.
 func (g PermissionGroup) Err() error {
-	return itemError(cmdGetPermissionGroup, g.ErrorCode, g.ErrorInfo)
+	return itemError(cmdGetPermissionGroup, g.ID, g.ErrorCode, g.ErrorInfo)
 }
 
 // GetPermissionGroupsRequest asks for the permission groups of a community.
 type GetPermissionGroupsRequest struct {
-	// GroupID is the community's GroupId. Required.
+	// GroupID is the community's GroupId ("@TGS#_…"). Required.
 	GroupID string
-	// PermissionGroupIDs selects groups by ID; empty means all of them.
+	// PermissionGroupIDs selects groups by ID ("@PMG#_…"); empty means all
+	// of them.
 	PermissionGroupIDs []string
 	// Limit is the page size, 1 to [MaxPermissionGroupsPerPage]; 0 leaves it
 	// to the server (the iterator asks for the maximum).
@@ -55,18 +57,25 @@ type GetPermissionGroupsRequest struct {
 }
 
 func (r *GetPermissionGroupsRequest) validate() error {
-	switch {
-	case r == nil:
-		return invalid(cmdGetPermissionGroup, "request", "is nil")
-	case r.GroupID == "":
-		return invalid(cmdGetPermissionGroup, "GroupId", "is empty")
-	case r.Limit < 0 || r.Limit > MaxPermissionGroupsPerPage:
-		return invalid(cmdGetPermissionGroup, "Limit", strconv.Itoa(r.Limit)+" is outside 0.."+strconv.Itoa(MaxPermissionGroupsPerPage))
+	const cmd = cmdGetPermissionGroup
+	if r == nil {
+		return invalid(cmd, "req", "", "is nil")
 	}
-	if slices.Contains(r.PermissionGroupIDs, "") {
-		return invalid(cmdGetPermissionGroup, "PermissionGroupIdList", "holds an empty ID")
+	if err := checkCommunityID(cmd, r.GroupID); err != nil {
+		return err
 	}
-	return nil
+	if r.Limit < 0 || r.Limit > MaxPermissionGroupsPerPage {
+		return invalid(cmd, "Limit", "Limit", strconv.Itoa(r.Limit)+" is outside 0.."+strconv.Itoa(MaxPermissionGroupsPerPage))
+	}
+	if reason := badText(r.Next); reason != "" {
+		return invalid(cmd, "Next", "Next", reason)
+	}
+	if len(r.PermissionGroupIDs) == 0 {
+		return nil
+	}
+	return checkList(cmd, "PermissionGroupIDs", "PermissionGroupIdList", r.PermissionGroupIDs, false, func(field, id string) error {
+		return checkPermissionGroupID(cmd, field, "PermissionGroupIdList", id)
+	})
 }
 
 // PermissionGroupsPage is one page of get_permission_group.
@@ -104,10 +113,14 @@ type getPermissionGroupResponse struct {
 // GetPermissionGroups returns one page of a community's permission groups
 // (get_permission_group). The request is checked before anything is sent.
 // Items the server could not return carry a per-item error: see
-// [PermissionGroup.Err]. To walk every page use [Client.AllPermissionGroups].
+// [PermissionGroup.Err]. To walk every page use [Client.AllPermissionGroups];
+// for one group by ID, [Client.GetPermissionGroup].
 //
 // Docs: https://trtc.io/document/61235
 func (c *Client) GetPermissionGroups(ctx context.Context, req *GetPermissionGroupsRequest) (*PermissionGroupsPage, error) {
+	if err := c.ready(ctx, cmdGetPermissionGroup); err != nil {
+		return nil, err
+	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
@@ -162,6 +175,9 @@ type PermissionGroupGetter interface {
 // [MaxPermissionGroupsPerPage] a page. Invalid input is reported by the first
 // [Paginator.NextPage] before anything is sent.
 func NewPermissionGroupPaginator(api PermissionGroupGetter, req *GetPermissionGroupsRequest) *Paginator[PermissionGroup] {
+	if api == nil {
+		return failedPaginator[PermissionGroup](invalid(cmdGetPermissionGroup, "api", "", "is nil"))
+	}
 	if err := req.validate(); err != nil {
 		return failedPaginator[PermissionGroup](err)
 	}
@@ -193,20 +209,28 @@ func (r *GetPermissionGroupsRequest) clone() GetPermissionGroupsRequest {
 }
 
 // AllPermissionGroups returns an iterator over every permission group req
-// selects, fetching pages as the loop needs them:
+// selects, fetching pages as the loop needs them. Two kinds of error come
+// out of it: an item the server could not return (an ID that does not
+// exist, say) is yielded with an [*ItemError], and the loop may go on; a
+// failed request is yielded with its own error and ends the loop:
 //
 //	for g, err := range client.AllPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: id}) {
+//		var itemErr *tim.ItemError
+//		if errors.As(err, &itemErr) {
+//			continue // this group only
+//		}
 //		if err != nil {
-//			return err
+//			return err // the listing failed
 //		}
 //		fmt.Println(g.ID, g.Name, g.Permission)
 //	}
 //
-// A failed request yields the error and ends the loop; an item the server
-// could not return is yielded with its per-item error. req is copied when
-// AllPermissionGroups is called and never modified; each range over the
-// iterator starts again from req.Next.
+// req is copied when AllPermissionGroups is called and never modified; each
+// range over the iterator starts again from req.Next.
 func (c *Client) AllPermissionGroups(ctx context.Context, req *GetPermissionGroupsRequest) iter.Seq2[PermissionGroup, error] {
+	if err := c.ready(ctx, cmdGetPermissionGroup); err != nil {
+		return failedPaginator[PermissionGroup](err).All(ctx)
+	}
 	if err := req.validate(); err != nil {
 		return failedPaginator[PermissionGroup](err).All(ctx)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"time"
 )
@@ -107,13 +106,13 @@ func DefaultRetryPolicy() RetryPolicy {
 //
 //	tim.WithRetryPolicy(tim.RetryPolicy{MaxAttempts: 1}) // no retries
 func WithRetryPolicy(p RetryPolicy) Option {
-	return func(s *settings) error {
+	return optionFunc(func(s *settings) error {
 		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.RateLimitDelay < 0 || p.MaxDelay < 0 {
 			return errors.New("tim: WithRetryPolicy: negative attempts or delay")
 		}
 		s.retry = p
 		return nil
-	}
+	})
 }
 
 // withDefaults fills the zero fields of p from DefaultRetryPolicy.
@@ -131,11 +130,11 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // or removes something, so a repeat either does it twice or fails because
 // the first one worked. Every other command is safe to repeat.
 var nonIdempotent = map[string]bool{
-	"create_permission_group":       true,
-	"destroy_permission_group":      true,
-	"add_topic_permission_group":    true,
-	"delete_topic_permission_group": true,
-	"add_permission_group_member":   true,
+	CommandCreatePermissionGroup:      true,
+	CommandDestroyPermissionGroup:     true,
+	CommandAddTopicPermissionGroup:    true,
+	CommandDeleteTopicPermissionGroup: true,
+	CommandAddPermissionGroupMember:   true,
 }
 
 // internalErrors are the retryable codes that the service may answer after
@@ -254,17 +253,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func fitsDeadline(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
 	return !ok || time.Until(deadline) > d
-}
-
-// notSent reports whether a transport failure happened before the request
-// could be written: no connection was made.
-func notSent(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect") {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
 }
 
 // setAttempts records on the typed error err how many requests its call sent.

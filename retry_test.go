@@ -119,7 +119,7 @@ func TestRetryReason(t *testing.T) {
 		{"caller's deadline", expired, noRetry, noRetry, noRetry},
 		{"decode error", &DecodeError{Command: "c", Err: errors.New("unexpected end of JSON input")}, noRetry, noRetry, noRetry},
 		{"body too large", &DecodeError{Command: "c", Err: ErrBodyTooLarge}, noRetry, noRetry, noRetry},
-		{"validation error", invalid("c", "GroupId", "is empty"), noRetry, noRetry, noRetry},
+		{"validation error", invalid("c", "GroupID", "GroupId", "is empty"), noRetry, noRetry, noRetry},
 		{"wrapped 10002", fmt.Errorf("outer: %w", api(ErrInternal)), retryTransient, noRetry, retryTransient},
 	}
 	for _, tc := range cases {
@@ -155,18 +155,18 @@ func TestNonIdempotentCommands(t *testing.T) {
 	}
 }
 
-// wire is a loopback server that answers each request with the next of its
+// script is a loopback server that answers each request with the next of its
 // answers (the last one repeats), for commands the fake does not serve.
-type wire struct {
+type script struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
 	answers []func(w http.ResponseWriter, r *http.Request)
 	got     int
 }
 
-func newWire(t *testing.T, answers ...func(w http.ResponseWriter, r *http.Request)) *wire {
+func newScript(t *testing.T, answers ...func(w http.ResponseWriter, r *http.Request)) *script {
 	t.Helper()
-	wr := &wire{answers: answers}
+	wr := &script{answers: answers}
 	wr.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		wr.mu.Lock()
 		a := wr.answers[min(wr.got, len(wr.answers)-1)]
@@ -178,7 +178,7 @@ func newWire(t *testing.T, answers ...func(w http.ResponseWriter, r *http.Reques
 	return wr
 }
 
-func (wr *wire) requests() int {
+func (wr *script) requests() int {
 	wr.mu.Lock()
 	defer wr.mu.Unlock()
 	return wr.got
@@ -242,7 +242,7 @@ func TestNonIdempotentWritesOnTheWire(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			wr := newWire(t, tc.answers...)
+			wr := newScript(t, tc.answers...)
 			c, err := NewClient(testAppID, testAdmin, WithBaseURL(wr.srv.URL), WithSecretKey(testKey), WithRetryPolicy(tc.policy))
 			require.NoError(t, err)
 			SetAttemptTimeout(c, 50*time.Millisecond)
@@ -286,7 +286,7 @@ func optIn(p RetryPolicy) RetryPolicy {
 // TestRetriesResetTheAnswer checks that a retry decodes into a clean value:
 // nothing of a failed attempt's answer survives into the result.
 func TestRetriesResetTheAnswer(t *testing.T) {
-	wr := newWire(t,
+	wr := newScript(t,
 		func(w http.ResponseWriter, _ *http.Request) {
 			io.WriteString(w, `{"ActionStatus":"FAIL","ErrorCode":10002,"ErrorInfo":"x","UserIdList":[{"Member_Account":"ghost","Role":"Owner"}]}`)
 		},
@@ -303,7 +303,7 @@ func TestRetriesResetTheAnswer(t *testing.T) {
 func TestEveryAttemptIsSignedAfresh(t *testing.T) {
 	var mu sync.Mutex
 	var randoms, sigs []string
-	wr := newWire(t, func(w http.ResponseWriter, r *http.Request) {
+	wr := newScript(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		randoms = append(randoms, r.URL.Query().Get("random"))
 		sigs = append(sigs, r.URL.Query().Get("usersig"))
@@ -348,13 +348,13 @@ func TestDefaultRateLimiter(t *testing.T) {
 	require.NoError(t, err)
 	l, ok := c.limiter.(*CommandRateLimiter)
 	require.True(t, ok, "%T", c.limiter)
-	assert.Equal(t, 180.0, float64(l.limit))
-	assert.Equal(t, 20, l.burst)
+	assert.Equal(t, float64(DefaultRateLimit), l.rate)
+	assert.Equal(t, DefaultRateBurst, l.burst)
 
 	c, err = NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithSecretKey(testKey), WithRateLimit(50, 5))
 	require.NoError(t, err)
 	l = c.limiter.(*CommandRateLimiter)
-	assert.Equal(t, 50.0, float64(l.limit))
+	assert.Equal(t, 50.0, l.rate)
 	assert.Equal(t, 5, l.burst)
 
 	c, err = NewClient(testAppID, testAdmin, WithRegion(RegionChina), WithSecretKey(testKey), WithRateLimit(50, 5), WithoutRateLimit())
@@ -375,7 +375,7 @@ func TestRateLimitWindowMath(t *testing.T) {
 		start := time.Unix(1700000000, 0)
 		var at []time.Time
 		for now := start; now.Before(start.Add(5 * time.Second)); now = now.Add(100 * time.Microsecond) {
-			for b.AllowN(now, 1) {
+			for b.allowAt(now) {
 				at = append(at, now)
 			}
 		}
@@ -417,9 +417,9 @@ func TestLogRecordsOfRetries(t *testing.T) {
 			return httpmockResponse(502, "<html>bad gateway</html>"), nil
 		}
 	})
-	_, err := m.client.GetRoleInGroup(context.Background(), "g", []string{"leckie", "peter", "wesley"})
+	_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie", "peter", "wesley"}})
 	require.NoError(t, err)
-	_, err = m.client.GetRoleInGroup(context.Background(), "g", []string{"leckie"})
+	_, err = m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie"}})
 	require.Error(t, err)
 
 	var records []map[string]any

@@ -2,8 +2,8 @@ package tim
 
 import (
 	"context"
-	"fmt"
-	"strconv"
+	"errors"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -12,7 +12,7 @@ import (
 // may ask about; [Client.GetRoleInGroup] splits longer lists.
 const MaxRoleAccountsPerCall = 500
 
-const cmdGetRoleInGroup = "get_role_in_group"
+const cmdGetRoleInGroup = CommandGetRoleInGroup
 
 // Role is a member's role in a group. Values the SDK does not know are kept
 // as the server sent them.
@@ -44,6 +44,33 @@ type MemberRole struct {
 	Role    Role   // its role; RoleNotMember when it is not in the group
 }
 
+// GetRoleInGroupRequest asks for the roles of accounts in a group.
+type GetRoleInGroupRequest struct {
+	// GroupID is the group's GroupId. Required. get_role_in_group serves
+	// every group type but AVChatRoom, so any ID is accepted, not only a
+	// community's.
+	GroupID string
+	// Accounts are the accounts to ask about. Required; any number (see
+	// [Client.GetRoleInGroup]).
+	Accounts []string
+}
+
+func (r *GetRoleInGroupRequest) validate() error {
+	const cmd = cmdGetRoleInGroup
+	if r == nil {
+		return invalid(cmd, "req", "", "is nil")
+	}
+	if r.GroupID == "" {
+		return invalid(cmd, "GroupID", "GroupId", "is empty")
+	}
+	if reason := badText(r.GroupID); reason != "" {
+		return invalid(cmd, "GroupID", "GroupId", reason)
+	}
+	return checkList(cmd, "Accounts", "User_Account", r.Accounts, false, func(field, a string) error {
+		return checkAccount(cmd, field, "User_Account", a)
+	})
+}
+
 type getRoleInGroupBody struct {
 	GroupID  string   `json:"GroupId"`
 	Accounts []string `json:"User_Account"`
@@ -60,29 +87,25 @@ type roleItem struct {
 }
 
 // GetRoleInGroup returns the role of each account in the group
-// (get_role_in_group), in the order of accounts. Accounts that are not
-// members have [RoleNotMember].
+// (get_role_in_group), in the order of req.Accounts. Accounts that are not
+// members have [RoleNotMember]. For one account, [Client.RoleOf] is shorter.
 //
 // More than [MaxRoleAccountsPerCall] accounts are split into requests of that
 // size, sent with at most the client's [WithMaxConcurrency] in flight; the
 // first failure cancels the others and is returned, with no partial result.
-// An empty group ID, an empty list or an empty account is rejected before
+// A panic in one of them (in a transport, signer or limiter of yours) is
+// raised again in the caller's goroutine. The request is checked before
 // anything is sent.
 //
 // Docs: https://trtc.io/document/34963
-func (c *Client) GetRoleInGroup(ctx context.Context, groupID string, accounts []string) ([]MemberRole, error) {
-	if groupID == "" {
-		return nil, invalid(cmdGetRoleInGroup, "GroupId", "is empty")
+func (c *Client) GetRoleInGroup(ctx context.Context, req *GetRoleInGroupRequest) ([]MemberRole, error) {
+	if err := c.ready(ctx, cmdGetRoleInGroup); err != nil {
+		return nil, err
 	}
-	if len(accounts) == 0 {
-		return nil, invalid(cmdGetRoleInGroup, "User_Account", "is empty")
+	if err := req.validate(); err != nil {
+		return nil, err
 	}
-	for i, a := range accounts {
-		if a == "" {
-			return nil, invalid(cmdGetRoleInGroup, "User_Account", "entry "+strconv.Itoa(i)+" is empty")
-		}
-	}
-
+	groupID, accounts := req.GroupID, req.Accounts
 	out := make([]MemberRole, len(accounts))
 	if len(accounts) <= MaxRoleAccountsPerCall {
 		if err := c.getRoles(ctx, groupID, accounts, out); err != nil {
@@ -90,18 +113,47 @@ func (c *Client) GetRoleInGroup(ctx context.Context, groupID string, accounts []
 		}
 		return out, nil
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.concurrency)
-	for start := 0; start < len(accounts); start += MaxRoleAccountsPerCall {
+	err := inParallel(ctx, c.concurrency, (len(accounts)+MaxRoleAccountsPerCall-1)/MaxRoleAccountsPerCall, func(ctx context.Context, i int) error {
+		start := i * MaxRoleAccountsPerCall
 		end := min(start+MaxRoleAccountsPerCall, len(accounts))
-		g.Go(func() error {
-			return c.getRoles(gctx, groupID, accounts[start:end], out[start:end])
-		})
-	}
-	if err := g.Wait(); err != nil {
+		return c.getRoles(ctx, groupID, accounts[start:end], out[start:end])
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// inParallel runs work(ctx, i) for i in [0, n) with at most limit running at
+// once. The first error cancels the context of the others and is returned.
+// A panic in one of them stops the others and is raised again, with the
+// same value, in the caller's goroutine once they have ended, so the
+// caller's recover works as it would for a call that took one request.
+func inParallel(ctx context.Context, limit, n int, work func(ctx context.Context, i int) error) error {
+	var (
+		once     sync.Once
+		panicked bool
+		value    any
+	)
+	errPanicked := errors.New("a request panicked")
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	for i := range n {
+		g.Go(func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { panicked, value = true, r })
+					err = errPanicked
+				}
+			}()
+			return work(gctx, i)
+		})
+	}
+	err := g.Wait()
+	if panicked {
+		panic(value)
+	}
+	return err
 }
 
 // getRoles asks about one chunk of at most 500 accounts and fills out, which
@@ -125,14 +177,24 @@ func (c *Client) getRoles(ctx context.Context, groupID string, accounts []string
 		}
 		return nil
 	}
+	asked := make(map[string]bool, len(accounts))
+	for _, a := range accounts {
+		asked[a] = true
+	}
 	roles := make(map[string]Role, len(list))
 	for _, u := range list {
+		if !asked[u.Account] {
+			return &DecodeError{Command: cmdGetRoleInGroup, Err: errors.New("the answer has a role for " + quoteID(u.Account) + ", which the request did not name")}
+		}
+		if prev, dup := roles[u.Account]; dup && prev != u.Role {
+			return &DecodeError{Command: cmdGetRoleInGroup, Err: errors.New("the answer has two different roles for " + quoteID(u.Account))}
+		}
 		roles[u.Account] = u.Role
 	}
 	for i, a := range accounts {
 		r, ok := roles[a]
 		if !ok {
-			return &DecodeError{Command: cmdGetRoleInGroup, Err: fmt.Errorf("no role for account %q in the answer", a)}
+			return &DecodeError{Command: cmdGetRoleInGroup, Err: errors.New("no role for account " + quoteID(a) + " in the answer")}
 		}
 		out[i] = MemberRole{Account: a, Role: r}
 	}

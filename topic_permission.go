@@ -2,10 +2,9 @@ package tim
 
 import (
 	"context"
-	"slices"
 )
 
-const cmdGetTopicPermissionGroup = "get_topic_permission_group"
+const cmdGetTopicPermissionGroup = CommandGetTopicPermissionGroup
 
 // TopicPermissionResult is one topic's permission inside a permission group,
 // as get_topic_permission_group returns it.
@@ -20,36 +19,39 @@ type TopicPermissionResult struct {
 	ErrorInfo string
 }
 
-// Err returns the item's failure as an *APIError (for example
-// [ErrTopicPermissionAlreadyDeleted]), or nil.
+// Err returns the item's failure as an [*ItemError] (for example one
+// matching [ErrTopicPermissionAlreadyDeleted]), or nil.
 func (r TopicPermissionResult) Err() error {
-	return itemError(cmdGetTopicPermissionGroup, r.ErrorCode, r.ErrorInfo)
+	return itemError(cmdGetTopicPermissionGroup, r.TopicID, r.ErrorCode, r.ErrorInfo)
 }
 
 // GetTopicPermissionsRequest asks for the topic permissions of one
 // permission group.
 type GetTopicPermissionsRequest struct {
-	// GroupID is the community's GroupId. Required.
+	// GroupID is the community's GroupId ("@TGS#_…"). Required.
 	GroupID string
-	// PermissionGroupID is the permission group. Required.
+	// PermissionGroupID is the permission group ("@PMG#_…"). Required.
 	PermissionGroupID string
-	// TopicIDs selects topics; empty means every topic the permission group
-	// has a permission for (the field is then left out of the request).
+	// TopicIDs selects topics (GroupID + "@TOPIC#_…"); empty means every
+	// topic the permission group has a permission for (the field is then
+	// left out of the request).
 	TopicIDs []string
 }
 
 func (r *GetTopicPermissionsRequest) validate() error {
-	switch {
-	case r == nil:
-		return invalid(cmdGetTopicPermissionGroup, "request", "is nil")
-	case r.GroupID == "":
-		return invalid(cmdGetTopicPermissionGroup, "GroupId", "is empty")
-	case r.PermissionGroupID == "":
-		return invalid(cmdGetTopicPermissionGroup, "PermissionGroupId", "is empty")
-	case slices.Contains(r.TopicIDs, ""):
-		return invalid(cmdGetTopicPermissionGroup, "TopicIdList", "holds an empty ID")
+	const cmd = cmdGetTopicPermissionGroup
+	if r == nil {
+		return invalid(cmd, "req", "", "is nil")
 	}
-	return nil
+	if err := checkGroupAndPermissionGroup(cmd, r.GroupID, r.PermissionGroupID); err != nil {
+		return err
+	}
+	if len(r.TopicIDs) == 0 {
+		return nil
+	}
+	return checkList(cmd, "TopicIDs", "TopicIdList", r.TopicIDs, false, func(field, id string) error {
+		return checkTopicID(cmd, field, r.GroupID, id)
+	})
 }
 
 type getTopicPermissionBody struct {
@@ -76,6 +78,9 @@ type topicPermissionItem struct {
 //
 // Docs: https://trtc.io/document/61239
 func (c *Client) GetTopicPermissions(ctx context.Context, req *GetTopicPermissionsRequest) ([]TopicPermissionResult, error) {
+	if err := c.ready(ctx, cmdGetTopicPermissionGroup); err != nil {
+		return nil, err
+	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}

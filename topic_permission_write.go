@@ -8,9 +8,9 @@ import "context"
 const MaxTopicsPerCall = 50
 
 const (
-	cmdAddTopicPermission    = "add_topic_permission_group"
-	cmdSetTopicPermission    = "set_topic_permission_group"
-	cmdDeleteTopicPermission = "delete_topic_permission_group"
+	cmdAddTopicPermission    = CommandAddTopicPermissionGroup
+	cmdSetTopicPermission    = CommandSetTopicPermissionGroup
+	cmdDeleteTopicPermission = CommandDeleteTopicPermissionGroup
 )
 
 // TopicPermissionSetting is a permission group's permission in one topic, as
@@ -20,6 +20,30 @@ type TopicPermissionSetting struct {
 	TopicID string `json:"TopicId"`
 	// Permission is what the permission group's members may do in the topic.
 	Permission TopicPermission `json:"Permission"`
+}
+
+// TopicPermissionsRequest gives a permission group permissions in topics,
+// for [Client.AddTopicPermissions] and [Client.SetTopicPermissions].
+type TopicPermissionsRequest struct {
+	// GroupID is the community's GroupId ("@TGS#_…"). Required.
+	GroupID string
+	// PermissionGroupID is the permission group ("@PMG#_…"). Required.
+	PermissionGroupID string
+	// Topics are the topics and their permissions: at least one, no topic
+	// twice. Any number; longer lists than [MaxTopicsPerCall] are split.
+	Topics []TopicPermissionSetting
+}
+
+// DeleteTopicPermissionsRequest takes topic permissions away from a
+// permission group, for [Client.DeleteTopicPermissions].
+type DeleteTopicPermissionsRequest struct {
+	// GroupID is the community's GroupId ("@TGS#_…"). Required.
+	GroupID string
+	// PermissionGroupID is the permission group ("@PMG#_…"). Required.
+	PermissionGroupID string
+	// TopicIDs are the topics: at least one, none twice. Any number;
+	// longer lists than [MaxTopicsPerCall] are split.
+	TopicIDs []string
 }
 
 type topicPermissionWriteBody struct {
@@ -57,12 +81,12 @@ func (it *topicResultItem) result() ItemResult {
 //
 // More than [MaxTopicsPerCall] topics are sent in several requests, one after
 // another; if one fails, the call returns the results of the requests before
-// it with a *[BatchError] accounting for the other topics. Empty or repeated
-// topic IDs are rejected before anything is sent.
+// it with a *[BatchError] accounting for the other topics. The request is
+// checked before anything is sent.
 //
 // Docs: https://trtc.io/document/61236
-func (c *Client) AddTopicPermissions(ctx context.Context, groupID, permissionGroupID string, settings []TopicPermissionSetting) ([]ItemResult, error) {
-	return c.writeTopicSettings(ctx, cmdAddTopicPermission, groupID, permissionGroupID, settings)
+func (c *Client) AddTopicPermissions(ctx context.Context, req *TopicPermissionsRequest) ([]ItemResult, error) {
+	return c.writeTopicSettings(ctx, cmdAddTopicPermission, req)
 }
 
 // SetTopicPermissions changes a permission group's permissions in topics it
@@ -72,23 +96,33 @@ func (c *Client) AddTopicPermissions(ctx context.Context, groupID, permissionGro
 // not documented; it is read like the add answer.
 //
 // Docs: https://trtc.io/document/61237
-func (c *Client) SetTopicPermissions(ctx context.Context, groupID, permissionGroupID string, settings []TopicPermissionSetting) ([]ItemResult, error) {
-	return c.writeTopicSettings(ctx, cmdSetTopicPermission, groupID, permissionGroupID, settings)
+func (c *Client) SetTopicPermissions(ctx context.Context, req *TopicPermissionsRequest) ([]ItemResult, error) {
+	return c.writeTopicSettings(ctx, cmdSetTopicPermission, req)
 }
 
-func (c *Client) writeTopicSettings(ctx context.Context, cmd, groupID, permissionGroupID string, settings []TopicPermissionSetting) ([]ItemResult, error) {
-	if err := checkGroupAndPermissionGroup(cmd, groupID, permissionGroupID); err != nil {
+func (c *Client) writeTopicSettings(ctx context.Context, cmd string, req *TopicPermissionsRequest) ([]ItemResult, error) {
+	if err := c.ready(ctx, cmd); err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(settings))
-	for i, s := range settings {
+	if req == nil {
+		return nil, invalid(cmd, "req", "", "is nil")
+	}
+	if err := checkGroupAndPermissionGroup(cmd, req.GroupID, req.PermissionGroupID); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(req.Topics))
+	for i, s := range req.Topics {
 		ids[i] = s.TopicID
 	}
-	if err := checkIDs(cmd, "TopicPermissionList", ids); err != nil {
+	err := checkList(cmd, "Topics", "TopicPermissionList", ids, true, func(field, id string) error {
+		return checkTopicID(cmd, field+".TopicID", req.GroupID, id)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return inBatches(ctx, cmd, settings, ids, MaxTopicsPerCall, func(ctx context.Context, batch []TopicPermissionSetting, batchIDs []string) ([]ItemResult, error) {
-		body := topicPermissionWriteBody{GroupID: groupID, PermissionGroupID: permissionGroupID, Settings: batch}
+	groupID, pgID := req.GroupID, req.PermissionGroupID
+	return inBatches(ctx, cmd, req.Topics, ids, MaxTopicsPerCall, func(ctx context.Context, batch []TopicPermissionSetting, batchIDs []string) ([]ItemResult, error) {
+		body := topicPermissionWriteBody{GroupID: groupID, PermissionGroupID: pgID, Settings: batch}
 		return c.writeTopics(ctx, cmd, &body, batchIDs)
 	})
 }
@@ -101,16 +135,26 @@ func (c *Client) writeTopicSettings(ctx context.Context, cmd, groupID, permissio
 // [Client.AddTopicPermissions].
 //
 // Docs: https://trtc.io/document/61238
-func (c *Client) DeleteTopicPermissions(ctx context.Context, groupID, permissionGroupID string, topicIDs []string) ([]ItemResult, error) {
+func (c *Client) DeleteTopicPermissions(ctx context.Context, req *DeleteTopicPermissionsRequest) ([]ItemResult, error) {
 	const cmd = cmdDeleteTopicPermission
-	if err := checkGroupAndPermissionGroup(cmd, groupID, permissionGroupID); err != nil {
+	if err := c.ready(ctx, cmd); err != nil {
 		return nil, err
 	}
-	if err := checkIDs(cmd, "TopicIdList", topicIDs); err != nil {
+	if req == nil {
+		return nil, invalid(cmd, "req", "", "is nil")
+	}
+	if err := checkGroupAndPermissionGroup(cmd, req.GroupID, req.PermissionGroupID); err != nil {
 		return nil, err
 	}
-	return inBatches(ctx, cmd, topicIDs, topicIDs, MaxTopicsPerCall, func(ctx context.Context, batch, _ []string) ([]ItemResult, error) {
-		body := topicPermissionWriteBody{GroupID: groupID, PermissionGroupID: permissionGroupID, TopicIDs: batch}
+	err := checkList(cmd, "TopicIDs", "TopicIdList", req.TopicIDs, true, func(field, id string) error {
+		return checkTopicID(cmd, field, req.GroupID, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	groupID, pgID := req.GroupID, req.PermissionGroupID
+	return inBatches(ctx, cmd, req.TopicIDs, req.TopicIDs, MaxTopicsPerCall, func(ctx context.Context, batch, _ []string) ([]ItemResult, error) {
+		body := topicPermissionWriteBody{GroupID: groupID, PermissionGroupID: pgID, TopicIDs: batch}
 		return c.writeTopics(ctx, cmd, &body, batch)
 	})
 }
@@ -133,12 +177,11 @@ func (c *Client) writeTopics(ctx context.Context, cmd string, body *topicPermiss
 	return inOrder(cmd, ids, got, shape)
 }
 
+// checkGroupAndPermissionGroup checks the two IDs that name a permission
+// group.
 func checkGroupAndPermissionGroup(cmd, groupID, permissionGroupID string) error {
-	switch {
-	case groupID == "":
-		return invalid(cmd, "GroupId", "is empty")
-	case permissionGroupID == "":
-		return invalid(cmd, "PermissionGroupId", "is empty")
+	if err := checkCommunityID(cmd, groupID); err != nil {
+		return err
 	}
-	return nil
+	return checkPermissionGroupID(cmd, "PermissionGroupID", "PermissionGroupId", permissionGroupID)
 }

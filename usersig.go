@@ -145,8 +145,9 @@ const maxSigDoc = 64 << 10
 // signed with secretKey and still valid at now, and returns what it says.
 // It checks in the service's order: the SDKAppID, the identifier, the expiry,
 // then the HMAC. Its errors match the service's codes with [errors.Is]:
-// [ErrUserSigInvalid] (malformed, or signed with another key),
-// [ErrSDKAppIDMismatch], [ErrIdentifierMismatch] and [ErrUserSigExpired].
+// [ErrUserSigInvalid] (malformed), [ErrSDKAppIDMismatch],
+// [ErrIdentifierMismatch], [ErrUserSigExpired] and [ErrSecretKeyMismatch]
+// (signed with another key: the service's 70009).
 func VerifyUserSig(sig string, sdkAppID uint64, secretKey, identifier string, now time.Time) (UserSigInfo, error) {
 	doc, err := decodeUserSig(sig)
 	if err != nil {
@@ -169,7 +170,7 @@ func VerifyUserSig(sig string, sdkAppID uint64, secretKey, identifier string, no
 	}
 	want := hmacBase64(secretKey, doc.Identifier, uint64(doc.SDKAppID), int64(doc.Time), int64(doc.Expire), doc.UserBuf)
 	if !hmac.Equal([]byte(want), []byte(doc.Sig)) {
-		return info, fmt.Errorf("%w: signature does not match the key", ErrUserSigInvalid)
+		return info, fmt.Errorf("%w: the signature does not match the key", ErrSecretKeyMismatch)
 	}
 	return info, nil
 }
@@ -341,21 +342,25 @@ func (s *KeySigner) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) 
 // StaticUserSig returns a [UserSigner] that always answers sig, for a
 // signature minted elsewhere (a secrets service, another process). The client
 // cannot renew it: when it expires calls fail with [ErrUserSigExpired].
-// Printing it never shows the signature.
-func StaticUserSig(sig string) UserSigner {
-	return staticSigner{func() string { return sig }}
+// Printing it never shows the signature. An empty sig, or one with bytes a
+// UserSig never has (outside printable ASCII), is an error.
+func StaticUserSig(sig string) (UserSigner, error) {
+	if sig == "" {
+		return nil, errors.New("tim: StaticUserSig: the UserSig is empty")
+	}
+	for i := 0; i < len(sig); i++ {
+		if sig[i] <= ' ' || sig[i] > '~' {
+			return nil, fmt.Errorf("tim: StaticUserSig: byte %d of the UserSig is not printable ASCII", i)
+		}
+	}
+	return staticSigner{func() string { return sig }}, nil
 }
 
 // staticSigner holds the signature in a closure, out of reach of fmt and of
 // reflection-based printers such as test-failure diffs.
 type staticSigner struct{ sig func() string }
 
-func (s staticSigner) UserSig(context.Context) (string, error) {
-	if s.sig() == "" {
-		return "", errors.New("tim: static UserSig is empty")
-	}
-	return s.sig(), nil
-}
+func (s staticSigner) UserSig(context.Context) (string, error) { return s.sig(), nil }
 
 func (staticSigner) String() string               { return "tim.StaticUserSig([redacted])" }
 func (s staticSigner) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }

@@ -681,14 +681,17 @@ func TestKeySignerCachedCallDoesNotAllocate(t *testing.T) {
 }
 
 func TestStaticUserSig(t *testing.T) {
-	sig, err := StaticUserSig("SECRETSIG").UserSig(context.Background())
+	s, err := StaticUserSig("SECRETSIG")
+	require.NoError(t, err)
+	sig, err := s.UserSig(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "SECRETSIG", sig)
 
-	sig, err = StaticUserSig("").UserSig(context.Background())
-	require.Error(t, err)
-	assert.Empty(t, sig)
-	assert.Equal(t, "tim: static UserSig is empty", err.Error())
+	for _, bad := range []string{"", "a b", "sig\n", "sig\x00", "sïg"} {
+		s, err := StaticUserSig(bad)
+		assert.Error(t, err, "%q is refused when the signer is made", bad)
+		assert.Nil(t, s)
+	}
 }
 
 var printVerbs = []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%X", "%q", "%10.3v", "%-40s"}
@@ -701,7 +704,7 @@ func TestSignersDoNotPrintSecrets(t *testing.T) {
 	const keySignerText = `tim.KeySigner{SDKAppID: 1400000000, Identifier: "administrator", Validity: 2h0m0s}`
 	assert.Equal(t, keySignerText, s.String())
 
-	static := StaticUserSig("SECRETSIG")
+	static := mustStatic("SECRETSIG")
 	const staticText = "tim.StaticUserSig([redacted])"
 
 	type holder struct {

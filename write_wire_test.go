@@ -188,7 +188,7 @@ var wwWriters = func() []wwWriter {
 			"destroy_permission_group", 20, "PermissionGroupIdList", ErrPermissionGroupNotFound,
 			func(n int) []string { return wwIDs("@PMG#_@PMG#g", n) },
 			func(c *Client, ids []string) ([]ItemResult, error) {
-				return c.DestroyPermissionGroups(ctx, seedCommunity, ids)
+				return c.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: seedCommunity, PermissionGroupIDs: ids})
 			},
 			func(batch []string) string {
 				return wwJSON(map[string]any{"GroupId": seedCommunity, "PermissionGroupIdList": batch})
@@ -197,21 +197,21 @@ var wwWriters = func() []wwWriter {
 		{
 			"add_topic_permission_group", 50, "TopicPermissionList", ErrTopicAlreadyInPermissionGroup, topics,
 			func(c *Client, ids []string) ([]ItemResult, error) {
-				return c.AddTopicPermissions(ctx, seedCommunity, wwPermissionGroup, wwSettings(ids))
+				return c.AddTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, Topics: wwSettings(ids)})
 			},
 			settingsBody,
 		},
 		{
 			"set_topic_permission_group", 50, "TopicPermissionList", ErrTopicNotInPermissionGroup, topics,
 			func(c *Client, ids []string) ([]ItemResult, error) {
-				return c.SetTopicPermissions(ctx, seedCommunity, wwPermissionGroup, wwSettings(ids))
+				return c.SetTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, Topics: wwSettings(ids)})
 			},
 			settingsBody,
 		},
 		{
 			"delete_topic_permission_group", 50, "TopicIdList", ErrTopicPermissionAlreadyDeleted, topics,
 			func(c *Client, ids []string) ([]ItemResult, error) {
-				return c.DeleteTopicPermissions(ctx, seedCommunity, wwPermissionGroup, ids)
+				return c.DeleteTopicPermissions(ctx, &DeleteTopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, TopicIDs: ids})
 			},
 			func(batch []string) string {
 				return wwJSON(map[string]any{"GroupId": seedCommunity, "PermissionGroupId": wwPermissionGroup, "TopicIdList": batch})
@@ -220,14 +220,14 @@ var wwWriters = func() []wwWriter {
 		{
 			"add_permission_group_member", 100, "MemberList", ErrAlreadyMember, accounts,
 			func(c *Client, ids []string) ([]ItemResult, error) {
-				return c.AddPermissionGroupMembers(ctx, seedCommunity, wwMemberGroup, ids)
+				return c.AddPermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: ids})
 			},
 			membersBody,
 		},
 		{
 			"delete_permission_group_member", 100, "MemberList", ErrUserNotFound, accounts,
 			func(c *Client, ids []string) ([]ItemResult, error) {
-				return c.DeletePermissionGroupMembers(ctx, seedCommunity, wwMemberGroup, ids)
+				return c.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: ids})
 			},
 			membersBody,
 		},
@@ -412,7 +412,7 @@ func TestDestroyPermissionGroupsWire(t *testing.T) {
 	t.Run("documented sample", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("destroy_permission_group", 200, wwDestroyAnswer)
-		res, err := m.client.DestroyPermissionGroups(ctx, seedCommunity, []string{"@PMG#_@PMG#cM2", "@PMG#_@PMG#cN3"})
+		res, err := m.client.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: seedCommunity, PermissionGroupIDs: []string{"@PMG#_@PMG#cM2", "@PMG#_@PMG#cN3"}})
 		require.NoError(t, err)
 		reqs := m.requests()
 		require.Len(t, reqs, 1)
@@ -427,7 +427,7 @@ func TestDestroyPermissionGroupsWire(t *testing.T) {
 		m := newMock(t)
 		m.respond("destroy_permission_group", 200, wwAnswerItems("destroy_permission_group",
 			`{"ErrorCode":"110006","ErrorInfo":"no such group","PermissionGroupId":"@PMG#_@PMG#cM2"}`))
-		res, err := m.client.DestroyPermissionGroups(ctx, seedCommunity, []string{"@PMG#_@PMG#cM2"})
+		res, err := m.client.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: seedCommunity, PermissionGroupIDs: []string{"@PMG#_@PMG#cM2"}})
 		require.NoError(t, err)
 		assert.Equal(t, []ItemResult{{ID: "@PMG#_@PMG#cM2", ErrorCode: ErrPermissionGroupNotFound, ErrorInfo: "no such group"}}, res)
 	})
@@ -436,8 +436,8 @@ func TestDestroyPermissionGroupsWire(t *testing.T) {
 func TestAddTopicPermissionsWire(t *testing.T) {
 	m := newMock(t)
 	m.respond("add_topic_permission_group", 200, wwTopicAnswer)
-	res, err := m.client.AddTopicPermissions(context.Background(), seedCommunity, wwPermissionGroup,
-		[]TopicPermissionSetting{{TopicID: wwTopic, Permission: 1234}})
+	res, err := m.client.AddTopicPermissions(context.Background(), &TopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, Topics: []TopicPermissionSetting{{TopicID: wwTopic, Permission: 1234}}})
+
 	require.NoError(t, err)
 	reqs := m.requests()
 	require.Len(t, reqs, 1)
@@ -452,8 +452,8 @@ func TestSetTopicPermissionsWire(t *testing.T) {
 	m.respond("set_topic_permission_group", 200, wwAnswerItems("set_topic_permission_group",
 		`{"ErrorCode":0,"ErrorInfo":"","TopicId":"`+wwTopic+`"}`,
 		`{"ErrorCode":110011,"ErrorInfo":"topic not in group","TopicId":"`+other+`"}`))
-	res, err := m.client.SetTopicPermissions(context.Background(), seedCommunity, wwPermissionGroup,
-		[]TopicPermissionSetting{{TopicID: wwTopic, Permission: 0}, {TopicID: other, Permission: TopicPermSendMessage | TopicPermAtAll}})
+	res, err := m.client.SetTopicPermissions(context.Background(), &TopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, Topics: []TopicPermissionSetting{{TopicID: wwTopic, Permission: 0}, {TopicID: other, Permission: TopicPermSendMessage | TopicPermAtAll}}})
+
 	require.NoError(t, err)
 	reqs := m.requests()
 	require.Len(t, reqs, 1)
@@ -468,7 +468,7 @@ func TestSetTopicPermissionsWire(t *testing.T) {
 func TestDeleteTopicPermissionsWire(t *testing.T) {
 	m := newMock(t)
 	m.respond("delete_topic_permission_group", 200, wwTopicAnswer)
-	res, err := m.client.DeleteTopicPermissions(context.Background(), seedCommunity, wwPermissionGroup, []string{wwTopic})
+	res, err := m.client.DeleteTopicPermissions(context.Background(), &DeleteTopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, TopicIDs: []string{wwTopic}})
 	require.NoError(t, err)
 	reqs := m.requests()
 	require.Len(t, reqs, 1)
@@ -480,7 +480,7 @@ func TestDeleteTopicPermissionsWire(t *testing.T) {
 func TestAddPermissionGroupMembersWire(t *testing.T) {
 	m := newMock(t)
 	m.respond("add_permission_group_member", 200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MemberList":[{"Member_Account":"tommy","Result":0},{"Member_Account":"jared","Result":10013}]}`)
-	res, err := m.client.AddPermissionGroupMembers(context.Background(), seedCommunity, wwMemberGroup, []string{"tommy", "jared"})
+	res, err := m.client.AddPermissionGroupMembers(context.Background(), &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy", "jared"}})
 	require.NoError(t, err)
 	reqs := m.requests()
 	require.Len(t, reqs, 1)
@@ -519,7 +519,7 @@ func TestPermissionGroupMemberResultShapes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMock(t)
 			m.respond("add_permission_group_member", 200, wwAnswerItems("add_permission_group_member", tc.item))
-			res, err := m.client.AddPermissionGroupMembers(context.Background(), seedCommunity, wwMemberGroup, []string{"tommy"})
+			res, err := m.client.AddPermissionGroupMembers(context.Background(), &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy"}})
 			require.NoError(t, err)
 			tc.want.ID = "tommy"
 			assert.Equal(t, []ItemResult{tc.want}, res)
@@ -533,7 +533,7 @@ func TestPermissionGroupMemberResultShapes(t *testing.T) {
 	t.Run("Result that is not a number", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("add_permission_group_member", 200, wwAnswerItems("add_permission_group_member", `{"Member_Account":"tommy","Result":"ok"}`))
-		res, err := m.client.AddPermissionGroupMembers(context.Background(), seedCommunity, wwMemberGroup, []string{"tommy"})
+		res, err := m.client.AddPermissionGroupMembers(context.Background(), &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy"}})
 		var de *DecodeError
 		require.ErrorAs(t, err, &de)
 		assert.Equal(t, "add_permission_group_member", de.Command)
@@ -546,7 +546,7 @@ func TestDeletePermissionGroupMembersWire(t *testing.T) {
 	t.Run("envelope only: every account succeeded", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("delete_permission_group_member", 200, okEnvelope)
-		res, err := m.client.DeletePermissionGroupMembers(ctx, seedCommunity, wwMemberGroup, []string{"tommy", "jared"})
+		res, err := m.client.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy", "jared"}})
 		require.NoError(t, err)
 		reqs := m.requests()
 		require.Len(t, reqs, 1)
@@ -557,7 +557,7 @@ func TestDeletePermissionGroupMembersWire(t *testing.T) {
 	t.Run("with a member list", func(t *testing.T) {
 		m := newMock(t)
 		m.respond("delete_permission_group_member", 200, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MemberList":[{"Member_Account":"tommy","Result":0},{"Member_Account":"jared","ErrorCode":10019,"ErrorInfo":"no such user"}]}`)
-		res, err := m.client.DeletePermissionGroupMembers(ctx, seedCommunity, wwMemberGroup, []string{"tommy", "jared"})
+		res, err := m.client.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy", "jared"}})
 		require.NoError(t, err)
 		assert.JSONEq(t, wwMemberBody, m.requests()[0].Body)
 		assert.Equal(t, []ItemResult{{ID: "tommy"}, {ID: "jared", ErrorCode: ErrUserNotFound, ErrorInfo: "no such user"}}, res)
@@ -1154,27 +1154,27 @@ func TestWriteValidationSendsNothing(t *testing.T) {
 		call    func(c *Client, group, pg string) error
 	}{
 		{"destroy_permission_group", func(c *Client, group, _ string) error {
-			_, err := c.DestroyPermissionGroups(ctx, group, []string{"@PMG#_a"})
+			_, err := c.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: group, PermissionGroupIDs: []string{"@PMG#_a"}})
 			return err
 		}},
 		{"add_topic_permission_group", func(c *Client, group, pg string) error {
-			_, err := c.AddTopicPermissions(ctx, group, pg, []TopicPermissionSetting{{TopicID: wwTopic}})
+			_, err := c.AddTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []TopicPermissionSetting{{TopicID: wwTopic}}})
 			return err
 		}},
 		{"set_topic_permission_group", func(c *Client, group, pg string) error {
-			_, err := c.SetTopicPermissions(ctx, group, pg, []TopicPermissionSetting{{TopicID: wwTopic}})
+			_, err := c.SetTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []TopicPermissionSetting{{TopicID: wwTopic}}})
 			return err
 		}},
 		{"delete_topic_permission_group", func(c *Client, group, pg string) error {
-			_, err := c.DeleteTopicPermissions(ctx, group, pg, []string{wwTopic})
+			_, err := c.DeleteTopicPermissions(ctx, &DeleteTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, TopicIDs: []string{wwTopic}})
 			return err
 		}},
 		{"add_permission_group_member", func(c *Client, group, pg string) error {
-			_, err := c.AddPermissionGroupMembers(ctx, group, pg, []string{"tommy"})
+			_, err := c.AddPermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg, Accounts: []string{"tommy"}})
 			return err
 		}},
 		{"delete_permission_group_member", func(c *Client, group, pg string) error {
-			_, err := c.DeletePermissionGroupMembers(ctx, group, pg, []string{"tommy"})
+			_, err := c.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg, Accounts: []string{"tommy"}})
 			return err
 		}},
 	}

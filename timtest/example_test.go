@@ -30,7 +30,7 @@ func ExampleNewServer() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	roles, err := client.GetRoleInGroup(context.Background(), group, []string{"alice", "bob"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: group, Accounts: []string{"alice", "bob"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func ExampleServer_FailNext() {
 
 	srv.FailNext("get_role_in_group", 1, timtest.Fault{Status: http.StatusBadGateway})
 	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
-	roles, err := client.GetRoleInGroup(ctx, group, []string{"owner"})
+	roles, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: group, Accounts: []string{"owner"}})
 	fmt.Println(roles, err)
 	for _, r := range srv.RequestsFor("get_role_in_group") {
 		switch {
@@ -101,7 +101,7 @@ func ExampleServer_FailNext() {
 	}
 
 	srv.FailNext("get_role_in_group", 3, timtest.Fault{Drop: true})
-	_, err = client.GetRoleInGroup(ctx, group, []string{"owner"})
+	_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: group, Accounts: []string{"owner"}})
 	var te *tim.TransportError
 	fmt.Println(errors.As(err, &te), te.Attempts)
 	// Output:
@@ -132,7 +132,7 @@ func ExampleWithPermissionGroupMemberLimit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	results, err := client.AddPermissionGroupMembers(context.Background(), group, "@PMG#_mods", []string{"alice", "bob", "carol"})
+	results, err := client.AddPermissionGroupMembers(context.Background(), &tim.PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: "@PMG#_mods", Accounts: []string{"alice", "bob", "carol"}})
 	if err != nil {
 		log.Fatal(err)
 	}

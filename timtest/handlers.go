@@ -58,11 +58,12 @@ func communityOnly(h handler) handler {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := s.now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	if s.latency > 0 && !s.wait(r.Context(), s.latency) {
 		return
 	}
-	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Time: s.now()}
+	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Time: arrived}
 	if rec.Query.Has("usersig") {
 		rec.Query.Set("usersig", "[redacted]")
 	}
@@ -128,7 +129,7 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result,
 	fault = s.takeFault(command)
 	s.mu.Unlock()
 
-	if fault != nil && !fault.AfterApply {
+	if fault != nil && !fault.AfterApply && !fault.Pass {
 		if fault.Delay > 0 && !s.wait(r.Context(), fault.Delay) {
 			return nil, nil, fault, false
 		}
@@ -261,20 +262,28 @@ func (s *Server) checkUserSig(sig, identifier string) *fail {
 		return failf(tim.ErrIdentifierMismatch, "identifier does not match the UserSig")
 	case errors.Is(err, tim.ErrSDKAppIDMismatch):
 		return failf(tim.ErrSDKAppIDMismatch, "sdkappid does not match the UserSig")
+	case errors.Is(err, tim.ErrSecretKeyMismatch):
+		return failf(tim.ErrSecretKeyMismatch, "UserSig verification failed: signed with another key")
 	default:
 		return failf(tim.ErrUserSigInvalid, "UserSig is invalid")
 	}
 }
 
-// decode reads a request body as the group service does: unparsable JSON
-// is 10015, a field of the wrong type 10004.
+// decode reads a request body as the service does: a body that is not JSON
+// is refused by the REST layer with 60003 ("HTTP request JSON parsing
+// error"); JSON the group service cannot read into the command's request (a
+// field of the wrong type, an array for an object) gets 10011 ("failed to
+// parse the JSON packet").
 func decode(body []byte, v any) *fail {
+	if !json.Valid(body) {
+		return failf(tim.ErrBadJSON, "HTTP request JSON parsing error")
+	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return failf(tim.ErrInvalidParameter, "field %s has the wrong type", typeErr.Field)
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return failf(tim.ErrJSONParseFailed, "failed to parse the JSON packet: field %s has the wrong type", typeErr.Field)
 		}
-		return failf(tim.ErrInvalidGroupID, "request JSON could not be parsed")
+		return failf(tim.ErrJSONParseFailed, "failed to parse the JSON packet")
 	}
 	return nil
 }

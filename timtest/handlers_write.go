@@ -289,13 +289,32 @@ func (s *Server) getPermissionGroupMemberList(body []byte) (result, *fail) {
 	}
 	list := make([]map[string]any, 0, end-start)
 	for _, a := range accounts[start:end] {
-		list = append(list, map[string]any{"Member_Account": a, "Role": string(g.members[a])})
+		list = append(list, memberItem(g, a))
 	}
 	next := ""
 	if end < len(accounts) {
 		next = strconv.FormatUint(p.members[accounts[end-1]], 10)
 	}
 	return result{"MemberList": list, "Next": next}, nil
+}
+
+// memberItem is a member as the member list answers it: the account and its
+// group profile, under the names get_group_member_info uses (the docs of the
+// member list do not name them).
+func memberItem(g *group, account string) map[string]any {
+	item := map[string]any{"Member_Account": account, "Role": string(g.members[account])}
+	if p := g.profiles[account]; p != nil {
+		item["JoinTime"] = p.joinTime
+		item["NameCard"] = p.NameCard
+		if len(p.CustomData) > 0 {
+			custom := make([]map[string]string, 0, len(p.CustomData))
+			for _, k := range slices.Sorted(maps.Keys(p.CustomData)) {
+				custom = append(custom, map[string]string{"Key": k, "Value": p.CustomData[k]})
+			}
+			item["AppMemberDefinedData"] = custom
+		}
+	}
+	return item
 }
 
 // checkCount answers 10004 for a required list that is empty or too long.

@@ -31,6 +31,7 @@
 package timtest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -65,7 +66,11 @@ type Server struct {
 	closeOnce   sync.Once
 	record      bool
 
-	http *httptest.Server
+	// url and stop are all that is kept of the httptest.Server: its
+	// connections' buffers hold the signed URLs the fake received, which a
+	// reflection-based printer of the Server must not reach.
+	url  string
+	stop func()
 
 	mu           sync.Mutex
 	groups       map[string]*group
@@ -138,17 +143,18 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	hs := httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.url, s.stop = hs.URL, hs.Close
 	return s
 }
 
 // URL returns the fake's base URL, for [tim.WithBaseURL].
-func (s *Server) URL() string { return s.http.URL }
+func (s *Server) URL() string { return s.url }
 
 // Close shuts the fake down and waits for its connections to end.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closed) }) // ends every Delay and latency wait
-	s.http.Close()
+	s.stop()
 }
 
 // SDKAppID returns the app ID the fake answers for.
@@ -160,16 +166,25 @@ func (s *Server) Admin() string { return s.admins[0] }
 // SecretKey returns the key the fake verifies UserSigs with.
 func (s *Server) SecretKey() string { return s.secretKey() }
 
+// FastRetries is the retry policy [Server.NewClient] gives its clients: the
+// default attempts, with backoffs of milliseconds instead of up to seconds,
+// so that a test of retried failures stays fast.
+var FastRetries = tim.RetryPolicy{BaseDelay: time.Millisecond, RateLimitDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+
 // NewClient returns a [tim.Client] for the fake: its app, first admin, secret
-// key and URL, followed by opts.
+// key and URL, and [FastRetries], followed by opts (which may override
+// any of them, tim.WithRetryPolicy(tim.DefaultRetryPolicy()) say).
 func (s *Server) NewClient(opts ...tim.Option) (*tim.Client, error) {
-	all := append([]tim.Option{tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.secretKey())}, opts...)
+	all := append([]tim.Option{tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.secretKey()), tim.WithRetryPolicy(FastRetries)}, opts...)
 	return tim.NewClient(s.sdkAppID, s.Admin(), all...)
 }
 
 // String describes the fake without its key.
 func (s *Server) String() string {
-	return fmt.Sprintf("timtest.Server{URL: %q, SDKAppID: %d}", s.http.URL, s.sdkAppID)
+	if s == nil {
+		return "timtest.Server(nil)"
+	}
+	return fmt.Sprintf("timtest.Server{URL: %q, SDKAppID: %d}", s.url, s.sdkAppID)
 }
 
 // Format prints [Server.String] for every verb.
@@ -294,12 +309,20 @@ type Fault struct {
 	// With Delay the wait comes after the command ran: an answer slower
 	// than the client's timeout, for a change that was made.
 	AfterApply bool
+
+	// Pass answers normally: a place in the queue of faults that lets one
+	// call through, so that a later call can be the one to fail:
+	//
+	//	srv.FailNext(tim.CommandDestroyPermissionGroup, 1, timtest.Fault{Pass: true})
+	//	srv.FailNext(tim.CommandDestroyPermissionGroup, 1, timtest.Fault{Code: tim.ErrInternal})
+	//	// the first request of a split destroy succeeds, the second fails
+	Pass bool
 }
 
 // kinds counts the kinds of failure f sets.
 func (f *Fault) kinds() int {
 	n := 0
-	for _, set := range []bool{f.Code != 0, f.Status != 0, f.Truncate, f.NotJSON, f.Drop} {
+	for _, set := range []bool{f.Code != 0, f.Status != 0, f.Truncate, f.NotJSON, f.Drop, f.Pass} {
 		if set {
 			n++
 		}
@@ -308,28 +331,24 @@ func (f *Fault) kinds() int {
 }
 
 // FailNext serves f instead of the normal answer to the next n calls of
-// command. A call takes a fault once it has passed the checks the service
-// makes before acting: the URL, the signature, the admin identifier, the
-// command's name, a non-empty body, and the rate limit ([WithRateLimit]).
-// So a call refused with 60007, 70001 or 60010 does not use up a fault.
-// Faults queue up behind earlier ones, for one command at a time:
+// command (one of [tim.Commands], e.g. [tim.CommandGetRoleInGroup]). A call
+// takes a fault once it has passed the checks the service makes before
+// acting: the URL, the signature, the admin identifier, the command's name,
+// a non-empty body, and the rate limit ([WithRateLimit]). So a call refused
+// with 60007, 70001 or 60010 does not use up a fault. Faults queue up behind
+// earlier ones, for one command at a time:
 //
-//	srv.FailNext("get_role_in_group", 1, timtest.Fault{Status: http.StatusBadGateway})
-//	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
+//	srv.FailNext(tim.CommandGetRoleInGroup, 1, timtest.Fault{Status: http.StatusBadGateway})
+//	srv.FailNext(tim.CommandGetRoleInGroup, 1, timtest.Fault{Code: tim.ErrInternal})
 //	// the next call gets a 502 page, the one after it 10002, then normal answers
 //
-// FailNext panics on a Fault that sets no kind and no Delay, sets more than
-// one kind, or has a Status outside 300..599 or a negative Delay.
-func (s *Server) FailNext(command string, n int, f Fault) {
-	switch {
-	case f.kinds() > 1:
-		panic("timtest: FailNext: a Fault sets more than one of Code, Status, Truncate, NotJSON and Drop")
-	case f.kinds() == 0 && f.Delay == 0:
-		panic("timtest: FailNext: the Fault sets nothing")
-	case f.Status != 0 && (f.Status < 300 || f.Status > 599):
-		panic(fmt.Sprintf("timtest: FailNext: Status %d is not between 300 and 599", f.Status))
-	case f.Delay < 0:
-		panic("timtest: FailNext: negative Delay")
+// It returns an error, and queues nothing, for a command the fake does not
+// serve (a typo would otherwise never fire), an n below 1, and a Fault that
+// sets no kind and no Delay, more than one kind, Pass with a Delay or
+// AfterApply, a Status outside 300..599 or a negative Delay.
+func (s *Server) FailNext(command string, n int, f Fault) error {
+	if err := checkFault(command, n, f); err != nil {
+		return err
 	}
 	if f.Code != 0 && f.Info == "" {
 		f.Info = "injected by timtest"
@@ -339,6 +358,28 @@ func (s *Server) FailNext(command string, n int, f Fault) {
 	for range n {
 		s.faults[command] = append(s.faults[command], f)
 	}
+	return nil
+}
+
+func checkFault(command string, n int, f Fault) error {
+	if _, ok := handlers[command]; !ok {
+		return fmt.Errorf("timtest: FailNext: the fake serves no command %q (see tim.Commands)", command)
+	}
+	switch {
+	case n < 1:
+		return fmt.Errorf("timtest: FailNext: n is %d; at least 1", n)
+	case f.kinds() > 1:
+		return errors.New("timtest: FailNext: a Fault sets more than one of Code, Status, Truncate, NotJSON, Drop and Pass")
+	case f.kinds() == 0 && f.Delay == 0:
+		return errors.New("timtest: FailNext: the Fault sets nothing")
+	case f.Pass && (f.Delay != 0 || f.AfterApply):
+		return errors.New("timtest: FailNext: Pass is a normal answer: no Delay or AfterApply with it")
+	case f.Status != 0 && (f.Status < 300 || f.Status > 599):
+		return fmt.Errorf("timtest: FailNext: Status %d is not between 300 and 599", f.Status)
+	case f.Delay < 0:
+		return errors.New("timtest: FailNext: negative Delay")
+	}
+	return nil
 }
 
 // takeFault removes and returns the next fault for command, or nil. The

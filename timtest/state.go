@@ -39,8 +39,25 @@ type group struct {
 	typ       GroupType
 	dissolved bool
 	members   map[string]tim.Role // the owner included
+	profiles  map[string]*profile // of every member
 	topics    map[string]bool
 	pgs       map[string]*permGroup
+}
+
+// profile is the part of a member's group profile the member list shows.
+type profile struct {
+	joinTime int64 // Unix seconds, by the fake's clock
+	MemberProfile
+}
+
+// MemberProfile is the group profile of a community member that
+// get_permission_group_member_list returns with the member, besides its
+// role and join time; seed it with [Server.SetMemberProfile].
+type MemberProfile struct {
+	// NameCard is the member's name card in the group.
+	NameCard string
+	// CustomData holds the member's custom fields (AppMemberDefinedData).
+	CustomData map[string]string
 }
 
 type permGroup struct {
@@ -94,11 +111,12 @@ func (s *Server) CreateGroup(groupID string, typ GroupType, owner string) error 
 		return failf(tim.ErrInvalidParameter, "group %s already exists", groupID)
 	}
 	s.groups[groupID] = &group{
-		id:      groupID,
-		typ:     typ,
-		members: map[string]tim.Role{owner: tim.RoleOwner},
-		topics:  map[string]bool{},
-		pgs:     map[string]*permGroup{},
+		id:       groupID,
+		typ:      typ,
+		members:  map[string]tim.Role{owner: tim.RoleOwner},
+		profiles: map[string]*profile{owner: {joinTime: s.now().Unix()}},
+		topics:   map[string]bool{},
+		pgs:      map[string]*permGroup{},
 	}
 	return nil
 }
@@ -136,6 +154,27 @@ func (s *Server) AddMember(groupID, account string, role tim.Role) error {
 		return failf(tim.ErrInvalidParameter, "%s is the owner", account)
 	}
 	g.members[account] = role
+	if g.profiles[account] == nil {
+		g.profiles[account] = &profile{joinTime: s.now().Unix()}
+	}
+	return nil
+}
+
+// SetMemberProfile sets the name card and custom fields of a member of the
+// group (the owner included), which get_permission_group_member_list
+// returns with the member.
+func (s *Server) SetMemberProfile(groupID, account string, p MemberProfile) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, f := s.lookupGroup(groupID)
+	if f != nil {
+		return f
+	}
+	prof, ok := g.profiles[account]
+	if !ok {
+		return failf(tim.ErrInvalidParameter, "%s is not a member of %s", account, groupID)
+	}
+	prof.MemberProfile = MemberProfile{NameCard: p.NameCard, CustomData: maps.Clone(p.CustomData)}
 	return nil
 }
 
@@ -189,7 +228,9 @@ func (s *Server) createPermGroup(g *group, pg PermissionGroup) (*permGroup, *fai
 		return nil, f
 	}
 	if _, exists := g.pgs[id]; exists {
-		return nil, failf(tim.ErrInvalidParameter, "permission group %s already exists", id)
+		// The docs name no code for it; the SDK and the fake use 10021,
+		// the code for a group ID in use.
+		return nil, failf(tim.ErrIDInUse, "permission group ID %s is already in use", id)
 	}
 	p := &permGroup{
 		id: id, name: pg.Name, custom: pg.CustomString, permission: pg.Permission, serial: s.pgSerial,

@@ -153,7 +153,7 @@ func (m *manager) grantTopicPermissions(ctx context.Context) error {
 	}
 	unknown := m.groupID + "@TOPIC#_no-such-topic"
 	settings = append(settings, tim.TopicPermissionSetting{TopicID: unknown, Permission: topicPermission})
-	results, err := m.client.AddTopicPermissions(ctx, m.groupID, m.pgID, settings)
+	results, err := m.client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: m.groupID, PermissionGroupID: m.pgID, Topics: settings})
 	if err != nil {
 		return fmt.Errorf("add topic permissions: %w", err)
 	}
@@ -186,7 +186,7 @@ func (m *manager) addMembers(ctx context.Context) error {
 
 // add puts accounts into the group; one that is already in it is fine.
 func (m *manager) add(ctx context.Context, accounts []string) error {
-	results, err := m.client.AddPermissionGroupMembers(ctx, m.groupID, m.pgID, accounts)
+	results, err := m.client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: m.groupID, PermissionGroupID: m.pgID, Accounts: accounts})
 	if err != nil {
 		return fmt.Errorf("add members: %w", err)
 	}
@@ -301,9 +301,10 @@ func (m *manager) modify(ctx context.Context) error {
 func (m *manager) changeTopicPermission(ctx context.Context) error {
 	m.title("Change a topic permission (SetTopicPermissions)")
 	topic := m.topicIDs[0]
-	results, err := m.client.SetTopicPermissions(ctx, m.groupID, m.pgID, []tim.TopicPermissionSetting{
+	results, err := m.client.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: m.groupID, PermissionGroupID: m.pgID, Topics: []tim.TopicPermissionSetting{
 		{TopicID: topic, Permission: newTopicPermission},
-	})
+	}})
+
 	if err != nil {
 		return fmt.Errorf("set topic permissions: %w", err)
 	}
@@ -318,7 +319,7 @@ func (m *manager) changeTopicPermission(ctx context.Context) error {
 func (m *manager) deleteTopicPermission(ctx context.Context) error {
 	m.title("Delete a topic permission (DeleteTopicPermissions)")
 	topic := m.topicIDs[len(m.topicIDs)-1]
-	results, err := m.client.DeleteTopicPermissions(ctx, m.groupID, m.pgID, []string{topic})
+	results, err := m.client.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: m.groupID, PermissionGroupID: m.pgID, TopicIDs: []string{topic}})
 	if err != nil {
 		return fmt.Errorf("delete topic permissions: %w", err)
 	}
@@ -333,7 +334,7 @@ func (m *manager) deleteTopicPermission(ctx context.Context) error {
 func (m *manager) removeMember(ctx context.Context) error {
 	m.title("Remove a member (DeletePermissionGroupMembers)")
 	account := m.accounts[0]
-	results, err := m.client.DeletePermissionGroupMembers(ctx, m.groupID, m.pgID, []string{account})
+	results, err := m.client.DeletePermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: m.groupID, PermissionGroupID: m.pgID, Accounts: []string{account}})
 	if err != nil {
 		return fmt.Errorf("delete members: %w", err)
 	}
@@ -348,7 +349,7 @@ func (m *manager) removeMember(ctx context.Context) error {
 // item with ErrPermissionGroupNotFound.
 func (m *manager) destroy(ctx context.Context) error {
 	m.title("Destroy the permission group (DestroyPermissionGroups)")
-	results, err := m.client.DestroyPermissionGroups(ctx, m.groupID, []string{m.pgID})
+	results, err := m.client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: m.groupID, PermissionGroupIDs: []string{m.pgID}})
 	if err != nil {
 		return fmt.Errorf("destroy permission group: %w", err)
 	}
@@ -382,7 +383,7 @@ func (m *manager) destroyAfterFailure(ctx context.Context) {
 	// A context of its own: the step may have failed because ctx ran out.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	results, err := m.client.DestroyPermissionGroups(ctx, m.groupID, []string{m.pgID})
+	results, err := m.client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: m.groupID, PermissionGroupIDs: []string{m.pgID}})
 	if err == nil {
 		err = results[0].Err()
 	}

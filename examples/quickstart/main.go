@@ -66,7 +66,7 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "  (%d in all, fetched %d a page)\n", n, t.pageSize)
 
-	roles, err := t.client.GetRoleInGroup(ctx, t.groupID, t.accounts)
+	roles, err := t.client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: t.groupID, Accounts: t.accounts})
 	if err != nil {
 		return fmt.Errorf("get roles: %w", err)
 	}

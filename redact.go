@@ -1,0 +1,162 @@
+package tim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"reflect"
+	"strings"
+)
+
+// scrubError returns err if nothing about it holds a form of the signature,
+// and otherwise an error that keeps only what a caller can act on: its text
+// with the signature redacted, and its class (cancelled, deadline, timeout,
+// connection never made), for errors.Is and the retry rules. A transport
+// may quote the signed URL in its error text, or keep the request in a
+// field that a reflection-based printer would reach.
+func scrubError(err error, f *sigForms) error {
+	msg := err.Error()
+	clean := f.redact(msg)
+	if clean == msg && !holdsSecret(err, f) {
+		return err
+	}
+	return &redactedError{
+		msg:      clean,
+		canceled: errors.Is(err, context.Canceled),
+		deadline: errors.Is(err, context.DeadlineExceeded),
+		timeout:  isTimeout(err),
+		unsent:   connectFailed(err),
+	}
+}
+
+// redactedError stands for a transport error that held the signature.
+type redactedError struct {
+	msg                                 string
+	canceled, deadline, timeout, unsent bool
+}
+
+func (e *redactedError) Error() string { return e.msg + " (error value withheld: it held the UserSig)" }
+
+// Is keeps the context errors matchable.
+func (e *redactedError) Is(target error) bool {
+	return target == context.Canceled && e.canceled || target == context.DeadlineExceeded && e.deadline
+}
+
+// Timeout reports whether the error was a timeout, as net.Error does.
+func (e *redactedError) Timeout() bool { return e.timeout }
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// connectFailed reports whether a transport failure happened before the
+// request could be written: no connection was made (dial, DNS, proxy).
+func connectFailed(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect") {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var re *redactedError
+	return errors.As(err, &re) && re.unsent
+}
+
+// maxWalk bounds holdsSecret's walk; a value larger than that is taken to
+// hold the secret, since it cannot be shown not to.
+const maxWalk = 20000
+
+// holdsSecret reports whether a form of the signature can be reached from
+// v by reflection, the way a printer such as spew or a testify diff walks
+// it: through pointers, interfaces, structs (unexported fields included),
+// slices, arrays and maps. Functions, channels and unsafe pointers are not
+// followed, as printers do not follow them.
+func holdsSecret(v any, f *sigForms) bool {
+	if len(f.secrets) == 0 {
+		return false
+	}
+	w := walker{f: f, seen: map[uintptr]bool{}}
+	return w.walk(reflect.ValueOf(v))
+}
+
+type walker struct {
+	f     *sigForms
+	seen  map[uintptr]bool
+	steps int
+}
+
+func (w *walker) walk(v reflect.Value) bool {
+	if w.steps++; w.steps > maxWalk {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return w.secret(v.String())
+	case reflect.Pointer:
+		if v.IsNil() || w.seen[v.Pointer()] {
+			return false
+		}
+		w.seen[v.Pointer()] = true
+		return w.walk(v.Elem())
+	case reflect.Interface:
+		return !v.IsNil() && w.walk(v.Elem())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if w.walk(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return false
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return w.secretBytes(v.Bytes())
+		}
+		if w.seen[v.Pointer()] && v.Len() > 0 {
+			return false
+		}
+		w.seen[v.Pointer()] = true
+		fallthrough
+	case reflect.Array:
+		for i := range v.Len() {
+			if w.walk(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		if v.IsNil() || w.seen[v.Pointer()] {
+			return false
+		}
+		w.seen[v.Pointer()] = true
+		it := v.MapRange()
+		for it.Next() {
+			if w.walk(it.Key()) || w.walk(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (w *walker) secret(s string) bool {
+	for _, form := range w.f.secrets {
+		if strings.Contains(s, string(form)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) secretBytes(b []byte) bool {
+	for _, form := range w.f.secrets {
+		if bytes.Contains(b, form) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,272 @@
+package tim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"sync"
+	"time"
+)
+
+// envelope is the part every response shares.
+type envelope struct {
+	ActionStatus string    `json:"ActionStatus"`
+	ErrorCode    ErrorCode `json:"ErrorCode"`
+	ErrorInfo    string    `json:"ErrorInfo"`
+	ErrorDisplay string    `json:"ErrorDisplay"`
+	RequestID    string    `json:"RequestId"`
+}
+
+func (e *envelope) head() *envelope { return e }
+
+func (e *envelope) failed() bool {
+	return e.ActionStatus != "" && (e.ActionStatus != "OK" || e.ErrorCode != 0)
+}
+
+// response is a decoded response body; every one embeds envelope.
+type response interface{ head() *envelope }
+
+// call sends one command and decodes its answer into out, retrying as the
+// client's RetryPolicy says (see [RetryPolicy] for what is retried and why).
+// Every attempt first takes one of the command's in-flight places, then
+// waits for the rate limiter, asks the signer for a UserSig and builds a new
+// URL with a fresh random; out is reset before each retry so nothing of a
+// failed attempt's answer survives. The caller has checked c.ready.
+func (c *Client) call(ctx context.Context, command string, in any, out response) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("tim: %s: encode request: %w", command, err)
+	}
+	var (
+		last     error // the previous attempt's failure
+		budget   = c.retry.MaxAttempts
+		retries  int  // backoff retries so far
+		renewed  bool // the one resend with a new UserSig was made
+		attempts int
+	)
+	for {
+		// The place first, the turn second: a turn taken while waiting for
+		// a connection would be spent late, together with others.
+		place, err := c.inFlight.acquire(ctx, command)
+		if err != nil {
+			return stopped(command, "waiting for a request slot", err, attempts, last)
+		}
+		if err := c.limiter.Wait(ctx, command); err != nil {
+			<-place
+			if last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+				// The deadline comes before the limiter's turn: the last
+				// failure is the news, not a deadline that has not passed.
+				setAttempts(last, attempts)
+				return last
+			}
+			return stopped(command, "waiting for the rate limiter", err, attempts, last)
+		}
+		if last != nil {
+			reflect.ValueOf(out).Elem().SetZero() // decode the retry into a clean value
+		}
+		sig, err := c.signer.UserSig(ctx)
+		if err != nil {
+			<-place
+			return stopped(command, "getting a UserSig", err, attempts, last)
+		}
+		attempts++
+		start := time.Now()
+		err = c.send(ctx, command, sig, body, out)
+		<-place
+		took := time.Since(start)
+		if err == nil {
+			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
+			return nil
+		}
+
+		why := retryReasonFor(command, err, c.retry.RetryNonIdempotent)
+		var wait time.Duration
+		switch why {
+		case retryNewUserSig:
+			inv, ok := c.signer.(Invalidator)
+			if !ok || renewed {
+				why = noRetry
+				break
+			}
+			renewed = true
+			budget++ // the resend with a new UserSig is not a retry of a failure
+			inv.Invalidate(sig)
+		case retryTransient, retryRateLimited:
+			if attempts >= budget {
+				why = noRetry
+				break
+			}
+			wait = c.retry.backoff(why, retries+1)
+			if !fitsDeadline(ctx, wait) {
+				why = noRetry // the deadline would pass during the backoff
+			}
+		}
+		if ctx.Err() != nil {
+			why = noRetry
+		}
+		c.logAttempt(ctx, command, attempts, took, err, why, wait)
+		if why == noRetry {
+			setAttempts(err, attempts)
+			return err
+		}
+		if why != retryNewUserSig {
+			retries++
+		}
+		last = err
+		if !sleep(ctx, wait) {
+			return stopped(command, "waiting to retry", ctx.Err(), attempts, last)
+		}
+	}
+}
+
+// send makes one HTTP attempt signed with sig: POST, read, decode.
+func (c *Client) send(ctx context.Context, command, sig string, body []byte, out response) error {
+	forms := c.escapeSig(sig)
+	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	// A *bytes.Reader, not the []byte: resty hands a reader to the request
+	// as it is, where it would copy a []byte twice (BENCHMARKS.md, goal 1).
+	resp, err := c.wire().rest.R().
+		SetContext(withSig(attemptCtx, forms)).
+		SetBody(bytes.NewReader(body)).
+		SetDoNotParseResponse(true).
+		Post(c.requestURL(command))
+	if err != nil {
+		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
+	}
+	raw := resp.RawBody()
+	defer raw.Close()
+	if resp.StatusCode() != http.StatusOK {
+		// Drain a little so the connection can be reused; the body is not kept.
+		io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
+		return &HTTPError{Command: command, StatusCode: resp.StatusCode(), ContentType: resp.Header().Get("Content-Type")}
+	}
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	data, err := readBody(raw, (*buf)[:0])
+	*buf = data
+	if err != nil {
+		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
+	}
+	if len(data) > MaxResponseBytes {
+		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
+	}
+	// Server text (ErrorInfo, a per-item ErrorInfo, a member's raw item)
+	// reaches the caller: should it ever echo the signature, it is redacted.
+	return decodeResponse(command, forms.redactBytes(data), out)
+}
+
+// bodyBuffers holds buffers for response bodies. A body is only decoded
+// (decoding copies every string), never kept, so its buffer can serve the
+// next response.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// maxPooledBody is the largest buffer put back in bodyBuffers (a 500-account
+// get_role_in_group answer is about 30 kB), so a rare large body is not kept.
+const maxPooledBody = 64 << 10
+
+func putBodyBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBody {
+		*b = (*b)[:0]
+		bodyBuffers.Put(b)
+	}
+}
+
+// readBody appends r's content to buf until EOF, reading at most
+// MaxResponseBytes+1 bytes, so that a longer body is seen as too long
+// without reading it all. It is io.ReadAll with io.LimitReader without their
+// allocations.
+func readBody(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		space := buf[len(buf):cap(buf)]
+		if rest := MaxResponseBytes + 1 - len(buf); len(space) > rest {
+			space = space[:rest]
+		}
+		n, err := r.Read(space)
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF || len(buf) > MaxResponseBytes:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		}
+	}
+}
+
+// decodeResponse fills out from a response body and turns a failed envelope
+// into an *APIError. A failed envelope wins over a payload that does not
+// decode: the code is what the caller needs.
+func decodeResponse(command string, data []byte, out response) error {
+	err := json.Unmarshal(data, out)
+	env := out.head()
+	if err != nil {
+		var syntaxErr *json.SyntaxError
+		if errors.As(err, &syntaxErr) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return &DecodeError{Command: command, Err: err}
+		}
+		// Decoding may have stopped before the envelope fields: read them alone.
+		var only envelope
+		if json.Unmarshal(data, &only) != nil || !only.failed() {
+			return &DecodeError{Command: command, Err: err}
+		}
+		env = &only
+	}
+	if env.ActionStatus == "" {
+		return &DecodeError{Command: command, Err: errors.New("no ActionStatus in the body")}
+	}
+	if env.failed() {
+		return &APIError{
+			Command:      command,
+			ActionStatus: env.ActionStatus,
+			Code:         env.ErrorCode,
+			Info:         env.ErrorInfo,
+			Display:      env.ErrorDisplay,
+			RequestID:    env.RequestID,
+		}
+	}
+	return nil
+}
+
+// exchangeError types a failure to send a request or read its answer. ctx is
+// the caller's context and attemptCtx the attempt's (ctx with the
+// per-attempt timeout). When ctx is done the error matches ctx.Err(), even
+// if net/http reported a cause set on ctx; when only the attempt's timeout
+// passed it matches ErrAttemptTimeout and not context.DeadlineExceeded, so
+// it can be told apart (and retried).
+func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, command string, forms *sigForms, err error) error {
+	te := transportError(command, forms, err)
+	switch {
+	case ctx.Err() != nil:
+		if !errors.Is(te.Err, ctx.Err()) {
+			te.Err = fmt.Errorf("%w (%w)", ctx.Err(), te.Err)
+		}
+	case attemptCtx.Err() != nil:
+		te.Err = fmt.Errorf("%w (%s)", ErrAttemptTimeout, timeout)
+	}
+	return te
+}
+
+// transportError wraps a failure to exchange a request. The request URL is
+// dropped (net/http's *url.Error quotes it; above the signing layer it
+// carries no signature, but it is noise), and what is left is scrubbed once
+// more of any form of the signature: the signing layer scrubs what the base
+// transport says, and this catches anything else (a failure reading the
+// body, say).
+func transportError(command string, forms *sigForms, err error) *TransportError {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	err = scrubError(err, forms)
+	return &TransportError{Command: command, Err: err, notSent: connectFailed(err)}
+}

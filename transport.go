@@ -1,0 +1,195 @@
+package tim
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// The transport stack of a client, from the top:
+//
+//	resty → http.Client (never follows redirects)
+//	      → the caller's middleware ([WithMiddleware]), outermost first
+//	      → signingTransport: puts the real UserSig into the URL, and takes it out of
+//	        whatever comes back
+//	      → the base transport: the caller's ([WithHTTPClient]) or the
+//	        client's own (a tuned clone of http.DefaultTransport)
+//
+// Above the signer every URL carries a placeholder instead of the UserSig,
+// so resty, net/http's errors and the middleware never see it.
+
+// wire is what sends a client's requests; the Client reaches it only
+// through a closure (see Client.wire).
+type wire struct {
+	rest      *resty.Client
+	closeIdle func()
+}
+
+func newWire(s *settings) *wire {
+	w := &wire{closeIdle: func() {}}
+	var base http.RoundTripper
+	if s.httpClient != nil && s.httpClient.Transport != nil {
+		base = callerTransport{hc: s.httpClient}
+	} else {
+		dt := newDefaultTransport()
+		base = dt
+		if dt.tuned != nil {
+			w.closeIdle = dt.tuned.CloseIdleConnections
+		}
+		if s.httpClient != nil {
+			// A caller's client without a transport: the default one,
+			// until the caller sets one (httpmock.ActivateNonDefault).
+			base = callerTransport{hc: s.httpClient, fallback: dt}
+		}
+	}
+	var rt http.RoundTripper = signingTransport{base}
+	for i := len(s.middleware) - 1; i >= 0; i-- {
+		rt = s.middleware[i](rt)
+	}
+	hc := &http.Client{
+		Transport:     rt,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	// resty.NewWithClient rather than resty.New, whose cookie jar costs
+	// time on every call and has no use here. Its own log lines are
+	// dropped: the client logs each attempt itself.
+	w.rest = resty.NewWithClient(hc).
+		SetLogger(silentLogger{}).
+		SetDisableWarn(true).
+		SetHeader("Content-Type", "application/json").
+		SetHeader("Accept", "application/json"). // set once here, not by resty on every request
+		SetHeader("User-Agent", orDefault(s.userAgent, DefaultUserAgent))
+	return w
+}
+
+// defaultTransport sends through http.DefaultTransport: through a tuned
+// clone of it while it is the standard library's *http.Transport, and
+// through whatever RoundTripper the program installs there instead
+// (httpmock.Activate, an instrumentation wrapper), before or after the
+// client was made.
+//
+// The clone keeps up to 2 × DefaultMaxInFlight idle connections to the
+// service and does not cap busy ones: the client caps the requests in
+// flight per command itself ([WithMaxInFlight]), before each request's turn
+// at the rate limiter, so a request never waits for a connection after its
+// turn (BENCHMARKS.md, goal 5, and the rate-limit tests).
+type defaultTransport struct {
+	orig  http.RoundTripper // http.DefaultTransport when the client was made
+	tuned *http.Transport   // its tuned clone; nil when it was not an *http.Transport
+}
+
+func newDefaultTransport() *defaultTransport {
+	dt := &defaultTransport{orig: http.DefaultTransport}
+	if std, ok := dt.orig.(*http.Transport); ok {
+		t := std.Clone()
+		t.MaxIdleConns = 4 * DefaultMaxInFlight
+		t.MaxIdleConnsPerHost = 2 * DefaultMaxInFlight
+		t.MaxConnsPerHost = 0
+		// Keep the program's TLS settings (its root CAs, say), but never
+		// without verification, and TLS 1.2 at least.
+		cfg := t.TLSClientConfig
+		if cfg == nil {
+			cfg = &tls.Config{}
+		}
+		cfg.InsecureSkipVerify = false
+		cfg.MinVersion = max(cfg.MinVersion, tls.VersionTLS12)
+		t.TLSClientConfig = cfg
+		dt.tuned = t
+	}
+	return dt
+}
+
+func (t *defaultTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	cur := http.DefaultTransport
+	if t.tuned != nil && cur == t.orig {
+		return t.tuned.RoundTrip(r)
+	}
+	return roundTrip(cur, r)
+}
+
+// callerTransport sends through the caller's http.Client's transport as it
+// is at each request, so that a transport swapped in after NewClient
+// (httpmock.ActivateNonDefault) is used.
+type callerTransport struct {
+	hc       *http.Client
+	fallback http.RoundTripper // while hc.Transport is nil
+}
+
+func (t callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt := t.hc.Transport
+	if rt == nil {
+		rt = t.fallback
+	}
+	return roundTrip(rt, r)
+}
+
+// roundTrip sends r through rt, refusing a transport without TLS
+// verification.
+func roundTrip(rt http.RoundTripper, r *http.Request) (*http.Response, error) {
+	switch {
+	case rt == nil:
+		return nil, errors.New("tim: no transport (http.DefaultTransport is nil)")
+	case skipsVerify(rt):
+		return nil, errInsecureTransport
+	}
+	return rt.RoundTrip(r)
+}
+
+var errInsecureTransport = errors.New("tim: the transport skips TLS verification (InsecureSkipVerify); the SDK will not send credentials over it")
+
+func skipsVerify(rt http.RoundTripper) bool {
+	t, ok := rt.(*http.Transport)
+	return ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify
+}
+
+// signingTransport is the layer just above the base transport: it replaces the
+// UserSig placeholder in the URL with the real, escaped UserSig of the
+// request (from its context), sends, and makes sure nothing it hands back
+// up holds the signature: the response points at the request it was given,
+// and an error that quotes or holds the signature is replaced by a
+// redacted one (see scrubError).
+type signingTransport struct{ base http.RoundTripper }
+
+func (s signingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	forms, ok := r.Context().Value(sigKey{}).(sigSecret)
+	if !ok || !strings.Contains(r.URL.RawQuery, sigPlaceholder) {
+		return s.base.RoundTrip(r) // not one of the client's requests
+	}
+	f := forms()
+	signed := *r // shallow, as Request.WithContext does; r itself is not modified
+	u := *r.URL
+	u.RawQuery = strings.Replace(u.RawQuery, sigPlaceholder, "usersig="+f.query, 1)
+	signed.URL = &u
+	resp, err := s.base.RoundTrip(&signed)
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close()
+		}
+		return nil, scrubError(err, f)
+	}
+	resp.Request = r
+	return resp, nil
+}
+
+// sigKey is the context key of a request's UserSig.
+type sigKey struct{}
+
+// sigSecret hands out a request's UserSig. It is a function so that a
+// reflection-based printer of the request's context (a middleware logging
+// the request, say) cannot see the signature.
+type sigSecret func() *sigForms
+
+func withSig(ctx context.Context, f *sigForms) context.Context {
+	return context.WithValue(ctx, sigKey{}, sigSecret(func() *sigForms { return f }))
+}
+
+// silentLogger drops resty's own log lines.
+type silentLogger struct{}
+
+func (silentLogger) Errorf(string, ...any) {}
+func (silentLogger) Warnf(string, ...any)  {}
+func (silentLogger) Debugf(string, ...any) {}

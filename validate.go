@@ -1,0 +1,130 @@
+package tim
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The documented shapes of the IDs the SDK checks before sending.
+const (
+	// CommunityIDPrefix starts the GroupId of every community.
+	CommunityIDPrefix = "@TGS#_"
+	// PermissionGroupIDPrefix starts every permission-group ID; IDs the
+	// service makes start PermissionGroupIDPrefix + "@PMG#".
+	PermissionGroupIDPrefix = "@PMG#_"
+	// TopicIDInfix joins a community's GroupId and a topic's own suffix in
+	// the topic's ID: "@TGS#_…@TOPIC#_…".
+	TopicIDInfix = "@TOPIC#_"
+	// MaxTopicIDBytes is the longest topic ID, in bytes.
+	MaxTopicIDBytes = 96
+
+	serverMadePrefix = "@PMG#_@PMG#"
+)
+
+// checkCommunityID checks the GroupId of a community-only command.
+func checkCommunityID(cmd, id string) error {
+	const field, param = "GroupID", "GroupId"
+	if id == "" {
+		return invalid(cmd, field, param, "is empty")
+	}
+	if reason := badText(id); reason != "" {
+		return invalid(cmd, field, param, reason)
+	}
+	if !strings.HasPrefix(id, CommunityIDPrefix) || len(id) == len(CommunityIDPrefix) {
+		return invalid(cmd, field, param, quoteID(id)+" is not a community ID ("+CommunityIDPrefix+"…)"+mixUp(id))
+	}
+	return nil
+}
+
+// checkPermissionGroupID checks one permission-group ID.
+func checkPermissionGroupID(cmd, field, param, id string) error {
+	if id == "" {
+		return invalid(cmd, field, param, "is empty")
+	}
+	if reason := badText(id); reason != "" {
+		return invalid(cmd, field, param, reason)
+	}
+	if !strings.HasPrefix(id, PermissionGroupIDPrefix) || len(id) == len(PermissionGroupIDPrefix) {
+		return invalid(cmd, field, param, quoteID(id)+" is not a permission-group ID ("+PermissionGroupIDPrefix+"…)"+mixUp(id))
+	}
+	return nil
+}
+
+// checkTopicID checks a topic ID of community groupID (already checked).
+func checkTopicID(cmd, field, groupID, id string) error {
+	const param = "TopicId"
+	if id == "" {
+		return invalid(cmd, field, param, "is empty")
+	}
+	if reason := badText(id); reason != "" {
+		return invalid(cmd, field, param, reason)
+	}
+	prefix := groupID + TopicIDInfix
+	switch {
+	case !strings.HasPrefix(id, prefix) || len(id) == len(prefix):
+		return invalid(cmd, field, param, quoteID(id)+" is not a topic of "+groupID+" ("+prefix+"…)"+mixUp(id))
+	case len(id) > MaxTopicIDBytes:
+		return invalid(cmd, field, param, strconv.Itoa(len(id))+" bytes is over "+strconv.Itoa(MaxTopicIDBytes))
+	}
+	return nil
+}
+
+// checkAccount checks one account (a UserID).
+func checkAccount(cmd, field, param, account string) error {
+	if account == "" {
+		return invalid(cmd, field, param, "is empty")
+	}
+	if reason := badText(account); reason != "" {
+		return invalid(cmd, field, param, reason)
+	}
+	return nil
+}
+
+// checkList checks a list a request names: not empty, each entry checked by
+// check (given the entry's Go name, "Accounts[3]"), and, when unique is
+// set, no entry twice (a repeated ID would make per-item results
+// ambiguous).
+func checkList(cmd, field, param string, ids []string, unique bool, check func(field, id string) error) error {
+	if len(ids) == 0 {
+		return invalid(cmd, field, param, "is empty")
+	}
+	var seen map[string]int
+	if unique {
+		seen = make(map[string]int, len(ids))
+	}
+	for i, id := range ids {
+		name := field + "[" + strconv.Itoa(i) + "]"
+		if err := check(name, id); err != nil {
+			return err
+		}
+		if unique {
+			if j, dup := seen[id]; dup {
+				return invalid(cmd, name, param, quoteID(id)+" is also "+field+"["+strconv.Itoa(j)+"]")
+			}
+			seen[id] = i
+		}
+	}
+	return nil
+}
+
+// mixUp says what kind of ID id looks like, when it is one the caller
+// probably meant for another field.
+func mixUp(id string) string {
+	switch {
+	case strings.Contains(id, TopicIDInfix):
+		return "; it looks like a topic ID"
+	case strings.HasPrefix(id, PermissionGroupIDPrefix):
+		return "; it looks like a permission-group ID"
+	case strings.HasPrefix(id, CommunityIDPrefix):
+		return "; it looks like a community ID"
+	}
+	return ""
+}
+
+// quoteID quotes an ID for an error message, shortened if it is long.
+func quoteID(id string) string {
+	if len(id) > 120 {
+		id = id[:120] + "…"
+	}
+	return strconv.Quote(id)
+}
