@@ -219,13 +219,17 @@ func TestGetPermissionGroupsDecoding(t *testing.T) {
 		})
 	}
 	t.Run("per-item error is typed", func(t *testing.T) {
-		g := PermissionGroup{ErrorCode: ErrPermissionGroupNotFound, ErrorInfo: "gone"}
+		g := PermissionGroup{ID: "@PMG#_gone", ErrorCode: ErrPermissionGroupNotFound, ErrorInfo: "gone"}
 		err := g.Err()
 		require.ErrorIs(t, err, ErrPermissionGroupNotFound)
+		var itemErr *ItemError
+		require.ErrorAs(t, err, &itemErr)
+		assert.Equal(t, "get_permission_group", itemErr.Command)
+		assert.Equal(t, "permission group", itemErr.Kind)
+		assert.Equal(t, "@PMG#_gone", itemErr.ID)
+		assert.Equal(t, "gone", itemErr.Info)
 		var apiErr *APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, "get_permission_group", apiErr.Command)
-		assert.Equal(t, "gone", apiErr.Info)
+		assert.False(t, errors.As(err, &apiErr), "a per-item failure is not a failed request")
 	})
 }
 
@@ -579,57 +583,59 @@ func TestUserAgent(t *testing.T) {
 func TestValidationSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	blankAccounts := make([]string, 3)
+	const pg = "@PMG#_a"
 	cases := []struct {
 		name  string
-		field string
+		field string // the Go name
+		param string // the wire name
 		call  func(*Client) error
 	}{
-		{"nil page request", "request", func(c *Client) error { _, err := c.GetPermissionGroups(ctx, nil); return err }},
-		{"page without group", "GroupId", func(c *Client) error {
+		{"nil page request", "req", "", func(c *Client) error { _, err := c.GetPermissionGroups(ctx, nil); return err }},
+		{"page without group", "GroupID", "GroupId", func(c *Client) error {
 			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{})
 			return err
 		}},
-		{"limit 21", "Limit", func(c *Client) error {
-			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: "g", Limit: 21})
+		{"limit 21", "Limit", "Limit", func(c *Client) error {
+			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: seedCommunity, Limit: 21})
 			return err
 		}},
-		{"negative limit", "Limit", func(c *Client) error {
-			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: "g", Limit: -1})
+		{"negative limit", "Limit", "Limit", func(c *Client) error {
+			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: seedCommunity, Limit: -1})
 			return err
 		}},
-		{"empty permission group id", "PermissionGroupIdList", func(c *Client) error {
-			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: "g", PermissionGroupIDs: []string{"@PMG#_a", ""}})
+		{"empty permission group id", "PermissionGroupIDs[1]", "PermissionGroupIdList", func(c *Client) error {
+			_, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: seedCommunity, PermissionGroupIDs: []string{pg, ""}})
 			return err
 		}},
-		{"iterator with limit 21", "Limit", func(c *Client) error {
-			for _, err := range c.AllPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: "g", Limit: 21}) {
+		{"iterator with limit 21", "Limit", "Limit", func(c *Client) error {
+			for _, err := range c.AllPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: seedCommunity, Limit: 21}) {
 				return err
 			}
 			return nil
 		}},
-		{"roles without group", "GroupId", func(c *Client) error {
+		{"roles without group", "GroupID", "GroupId", func(c *Client) error {
 			_, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "", Accounts: []string{"a"}})
 			return err
 		}},
-		{"roles without accounts", "User_Account", func(c *Client) error {
+		{"roles without accounts", "Accounts", "User_Account", func(c *Client) error {
 			_, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: nil})
 			return err
 		}},
-		{"roles with an empty account", "User_Account", func(c *Client) error {
+		{"roles with an empty account", "Accounts[0]", "User_Account", func(c *Client) error {
 			_, err := c.GetRoleInGroup(ctx, &GetRoleInGroupRequest{GroupID: "g", Accounts: blankAccounts})
 			return err
 		}},
-		{"nil topic request", "request", func(c *Client) error { _, err := c.GetTopicPermissions(ctx, nil); return err }},
-		{"topics without group", "GroupId", func(c *Client) error {
-			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{PermissionGroupID: "@PMG#_a"})
+		{"nil topic request", "req", "", func(c *Client) error { _, err := c.GetTopicPermissions(ctx, nil); return err }},
+		{"topics without group", "GroupID", "GroupId", func(c *Client) error {
+			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{PermissionGroupID: pg})
 			return err
 		}},
-		{"topics without permission group", "PermissionGroupId", func(c *Client) error {
-			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{GroupID: "g"})
+		{"topics without permission group", "PermissionGroupID", "PermissionGroupId", func(c *Client) error {
+			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{GroupID: seedCommunity})
 			return err
 		}},
-		{"empty topic id", "TopicIdList", func(c *Client) error {
-			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{GroupID: "g", PermissionGroupID: "@PMG#_a", TopicIDs: []string{""}})
+		{"empty topic id", "TopicIDs[0]", "TopicId", func(c *Client) error {
+			_, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: pg, TopicIDs: []string{""}})
 			return err
 		}},
 	}
@@ -642,6 +648,7 @@ func TestValidationSendsNothing(t *testing.T) {
 			var ve *ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tc.field, ve.Field)
+			assert.Equal(t, tc.param, ve.Param)
 			assert.Equal(t, 0, m.mt.GetTotalCallCount(), "nothing is sent")
 		})
 	}
@@ -676,7 +683,7 @@ func TestNewClientConfig(t *testing.T) {
 		{"TLS verification off", testAppID, testAdmin, []Option{region, key, WithHTTPClient(insecure)}, "InsecureSkipVerify"},
 		{"nil logger", testAppID, testAdmin, []Option{region, key, WithLogger(nil)}, "nil"},
 		{"empty user agent", testAppID, testAdmin, []Option{region, key, WithUserAgent("")}, "user agent"},
-		{"header injection in user agent", testAppID, testAdmin, []Option{region, key, WithUserAgent("a\r\nX: y")}, "user agent"},
+		{"header injection in user agent", testAppID, testAdmin, []Option{region, key, WithUserAgent("a\r\nX: y")}, "not printable ASCII"},
 		{"zero concurrency", testAppID, testAdmin, []Option{region, key, WithMaxConcurrency(0)}, "less than 1"},
 		{"nil option", testAppID, testAdmin, []Option{region, key, nil}, "nil option"},
 	}
@@ -854,7 +861,7 @@ func TestOddResponses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMock(t)
 			m.respond("get_permission_group", 200, tc.body)
-			page, err := m.client.GetPermissionGroups(context.Background(), &GetPermissionGroupsRequest{GroupID: "g"})
+			page, err := m.client.GetPermissionGroups(context.Background(), &GetPermissionGroupsRequest{GroupID: seedCommunity})
 			tc.check(t, page, err)
 		})
 	}
@@ -881,8 +888,9 @@ func TestTransportErrorsThatQuoteTheURLAreWithheld(t *testing.T) {
 		var te *TransportError
 		require.ErrorAs(t, err, &te)
 		assert.Contains(t, err.Error(), "withheld")
+		assert.Contains(t, err.Error(), "[redacted]", "the signature's place is marked")
 		assert.NotContains(t, err.Error(), sig)
-		assert.NotContains(t, err.Error(), "usersig")
+		assert.NotContains(t, err.Error(), url.QueryEscape(sig))
 		assert.True(t, te.Retryable())
 	}
 }
@@ -979,7 +987,10 @@ func TestDecodedValuesOutliveTheBodyBuffer(t *testing.T) {
 func TestEscapedUserSigFollowsTheSigner(t *testing.T) {
 	escape := newSigEscaper()
 	for _, sig := range []string{"a*b-c_", "a*b-c_", "d*e", "a*b-c_"} {
-		assert.Equal(t, url.QueryEscape(sig), escape(sig))
+		f := escape(sig)
+		assert.Equal(t, sig, f.raw)
+		assert.Equal(t, url.QueryEscape(sig), f.query)
+		assert.Equal(t, url.PathEscape(sig), f.path)
 	}
 }
 

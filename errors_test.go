@@ -238,7 +238,7 @@ func TestValidationError(t *testing.T) {
 
 	var ve *ValidationError
 	require.ErrorAs(t, fmt.Errorf("outer: %w", err), &ve)
-	assert.Equal(t, ValidationError{Command: "get_permission_group", Field: "Limit", Reason: "must be at most 20"}, *ve)
+	assert.Equal(t, ValidationError{Command: "get_permission_group", Field: "Limit", Param: "Limit", Reason: "must be at most 20"}, *ve)
 
 	assert.NotErrorIs(t, &APIError{Code: ErrInvalidParameter}, ErrInvalidRequest, "a server refusal is not a local validation error")
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// pagedGroup is the community the paginator tests list.
+const pagedGroup = "@TGS#_g"
+
 // pagesAPI is a scripted PermissionGroupGetter: answers[cursor] is the page
 // for that cursor. It records the requests it got.
 type pagesAPI struct {
@@ -59,15 +62,15 @@ func TestPaginatorWalksAllPages(t *testing.T) {
 		"c1": {PermissionGroups: groups("c", "d"), Next: "c2"},
 		"c2": {PermissionGroups: groups("e"), Next: ""},
 	}}
-	req := &GetPermissionGroupsRequest{GroupID: "g"}
+	req := &GetPermissionGroupsRequest{GroupID: pagedGroup}
 	ids, errs := collect(t, NewPermissionGroupPaginator(api, req).All(context.Background()))
 	assert.Empty(t, errs)
 	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, ids)
 	require.Len(t, api.got, 3)
 	for i, cur := range []string{"", "c1", "c2"} {
-		assert.Equal(t, GetPermissionGroupsRequest{GroupID: "g", Limit: MaxPermissionGroupsPerPage, Next: cur}, api.got[i])
+		assert.Equal(t, GetPermissionGroupsRequest{GroupID: pagedGroup, Limit: MaxPermissionGroupsPerPage, Next: cur}, api.got[i])
 	}
-	assert.Equal(t, GetPermissionGroupsRequest{GroupID: "g"}, *req, "the caller's request is not changed")
+	assert.Equal(t, GetPermissionGroupsRequest{GroupID: pagedGroup}, *req, "the caller's request is not changed")
 }
 
 func TestPaginatorPageByPage(t *testing.T) {
@@ -75,7 +78,7 @@ func TestPaginatorPageByPage(t *testing.T) {
 		answers: map[string]PermissionGroupsPage{"": {PermissionGroups: groups("a"), Next: "n"}, "n": {PermissionGroups: groups("b")}},
 		fail:    map[string]error{},
 	}
-	p := NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g", Limit: 1})
+	p := NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup, Limit: 1})
 	require.True(t, p.HasMorePages())
 	page, err := p.NextPage(context.Background())
 	require.NoError(t, err)
@@ -105,7 +108,7 @@ func TestPaginatorRefusesARepeatedCursor(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			api := &pagesAPI{answers: answers}
-			ids, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()))
+			ids, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()))
 			require.Len(t, errs, 1)
 			assert.ErrorIs(t, errs[0], ErrCursorRepeated)
 			assert.Len(t, ids, len(answers), "every page's items are still yielded")
@@ -114,7 +117,7 @@ func TestPaginatorRefusesARepeatedCursor(t *testing.T) {
 	}
 	t.Run("a start cursor coming back", func(t *testing.T) {
 		api := &pagesAPI{answers: map[string]PermissionGroupsPage{"s": {PermissionGroups: groups("a"), Next: "s"}}}
-		_, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g", Next: "s"}).All(context.Background()))
+		_, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup, Next: "s"}).All(context.Background()))
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], ErrCursorRepeated)
 	})
@@ -125,14 +128,14 @@ func TestPaginatorStopsOnErrorAndOnBreak(t *testing.T) {
 		answers: map[string]PermissionGroupsPage{"": {PermissionGroups: groups("a", "b"), Next: "n"}},
 		fail:    map[string]error{"n": ErrGroupNotFound},
 	}
-	ids, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()))
+	ids, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()))
 	assert.Equal(t, []string{"a", "b"}, ids)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrGroupNotFound)
 	assert.Len(t, api.got, 2)
 
 	api = &pagesAPI{answers: map[string]PermissionGroupsPage{"": {PermissionGroups: groups("a", "b"), Next: "n"}}}
-	for range NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()) {
+	for range NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()) {
 		break
 	}
 	assert.Len(t, api.got, 1, "breaking out of the loop fetches nothing more")
@@ -144,7 +147,7 @@ func TestPaginatorYieldsPerItemErrors(t *testing.T) {
 	}}}}
 	var ids []string
 	var errs []error
-	for g, err := range NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g", PermissionGroupIDs: []string{"@PMG#_ok", "@PMG#_gone", "@PMG#_ok2"}}).All(context.Background()) {
+	for g, err := range NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup, PermissionGroupIDs: []string{"@PMG#_ok", "@PMG#_gone", "@PMG#_ok2"}}).All(context.Background()) {
 		ids = append(ids, g.ID)
 		errs = append(errs, err)
 	}
@@ -157,13 +160,13 @@ func TestPaginatorYieldsPerItemErrors(t *testing.T) {
 func TestPaginatorCopiesTheRequest(t *testing.T) {
 	api := &pagesAPI{answers: map[string]PermissionGroupsPage{"": {PermissionGroups: groups("a")}}}
 	ids := []string{"@PMG#_a"}
-	req := &GetPermissionGroupsRequest{GroupID: "g", PermissionGroupIDs: ids}
+	req := &GetPermissionGroupsRequest{GroupID: pagedGroup, PermissionGroupIDs: ids}
 	p := NewPermissionGroupPaginator(api, req)
 	req.GroupID = "changed"
 	ids[0] = "@PMG#_changed"
 	_, err := p.NextPage(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, "g", api.got[0].GroupID)
+	assert.Equal(t, pagedGroup, api.got[0].GroupID)
 	assert.Equal(t, []string{"@PMG#_a"}, api.got[0].PermissionGroupIDs)
 }
 
@@ -192,7 +195,7 @@ func TestPaginatorResumesAfterABreak(t *testing.T) {
 		"":  {PermissionGroups: groups("a", "b", "c"), Next: "n"},
 		"n": {PermissionGroups: groups("d", "e", "f"), Next: "n"}, // then a repeated cursor
 	}}
-	p := NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"})
+	p := NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup})
 	var got []string
 	var errs []error
 	take := func(n int) {
@@ -232,7 +235,7 @@ func TestPaginatorCatchesLongCycles(t *testing.T) {
 			}
 			answers[prev] = PermissionGroupsPage{PermissionGroups: groups("back"), Next: name(tc.lead)} // back into the cycle
 			api := &pagesAPI{answers: answers}
-			_, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()))
+			_, errs := collect(t, NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()))
 			require.Len(t, errs, 1)
 			assert.ErrorIs(t, errs[0], ErrCursorRepeated)
 			assert.LessOrEqual(t, len(api.got), tc.lead+3*tc.cycle+1, "caught within a few turns")
@@ -249,7 +252,7 @@ func TestPaginatorCatchesLongCycles(t *testing.T) {
 			answers[prev] = PermissionGroupsPage{PermissionGroups: groups(strconv.Itoa(i)), Next: next}
 			prev = next
 		}
-		ids, errs := collect(t, NewPermissionGroupPaginator(&pagesAPI{answers: answers}, &GetPermissionGroupsRequest{GroupID: "g"}).All(context.Background()))
+		ids, errs := collect(t, NewPermissionGroupPaginator(&pagesAPI{answers: answers}, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()))
 		assert.Empty(t, errs)
 		assert.Len(t, ids, 10000)
 	})

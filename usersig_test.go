@@ -35,7 +35,7 @@ var (
 )
 
 // userSigSentinels are the errors VerifyUserSig may match.
-var userSigSentinels = []error{ErrUserSigInvalid, ErrSDKAppIDMismatch, ErrIdentifierMismatch, ErrUserSigExpired}
+var userSigSentinels = []error{ErrUserSigInvalid, ErrSDKAppIDMismatch, ErrIdentifierMismatch, ErrUserSigExpired, ErrSecretKeyMismatch}
 
 // unpackUserSig undoes the UserSig encoding by hand, without the package's
 // decoder: alphabet, base64, zlib, JSON (numbers kept as json.Number).
@@ -320,9 +320,9 @@ func TestVerifyUserSigFailures(t *testing.T) {
 		{"wrong identifier", sig, vecAppID, vecKey, "xiaojuN", ErrIdentifierMismatch, "tim: error 70013: identifier does not match the UserSig"},
 		{"wrong sdkappid", sig, vecAppID + 1, vecKey, vecIdentifier, ErrSDKAppIDMismatch, "tim: error 70014: SDKAppID does not match the UserSig"},
 		{"negative sdkappid", packUserSig(t, negativeApp, zlib.NoCompression, true), ^uint64(0), vecKey, vecIdentifier, ErrSDKAppIDMismatch, ""},
-		{"wrong key", sig, vecAppID, vecKey[1:], vecIdentifier, ErrUserSigInvalid, "tim: error 70003: UserSig invalid: signature does not match the key"},
+		{"wrong key", sig, vecAppID, vecKey[1:], vecIdentifier, ErrSecretKeyMismatch, "tim: error 70009: secret key or SDKAppID mismatch: the signature does not match the key"},
 		{"flipped character", string(flipped), vecAppID, vecKey, vecIdentifier, ErrUserSigInvalid, ""},
-		{"changed TLS.time", packUserSig(t, retimed, zlib.NoCompression, true), vecAppID, vecKey, vecIdentifier, ErrUserSigInvalid, "tim: error 70003: UserSig invalid: signature does not match the key"},
+		{"changed TLS.time", packUserSig(t, retimed, zlib.NoCompression, true), vecAppID, vecKey, vecIdentifier, ErrSecretKeyMismatch, "tim: error 70009: secret key or SDKAppID mismatch: the signature does not match the key"},
 		{"negative expire", packUserSig(t, negativeExpire, zlib.NoCompression, true), vecAppID, vecKey, vecIdentifier, ErrUserSigExpired, ""},
 		{"empty", "", vecAppID, vecKey, vecIdentifier, ErrUserSigInvalid, "tim: error 70003: UserSig invalid: not zlib"},
 		{"abc", "abc", vecAppID, vecKey, vecIdentifier, ErrUserSigInvalid, "tim: error 70003: UserSig invalid: not zlib"},

@@ -158,12 +158,21 @@ func wwJSON(v any) string {
 type wwWriter struct {
 	command  string
 	size     int       // the most IDs one request may name
-	field    string    // the request's list field, as a ValidationError names it
+	kind     string    // what an item is, as ItemError.Kind and BatchError's text name it
+	list     wwField   // the request's list, as a ValidationError names it
+	entry    wwField   // an entry of the list; Go is a format with the index
 	itemCode ErrorCode // a per-item failure the command documents
 	ids      func(n int) []string
 	call     func(c *Client, ids []string) ([]ItemResult, error)
 	body     func(batch []string) string // the exact body of one request
 }
+
+// wwField is how a ValidationError names a field: Field, its Go name, and
+// Param, its name on the wire.
+type wwField struct{ Go, Param string }
+
+// entryField is the Go name of entry i of w's list.
+func (w wwWriter) entryField(i int) string { return fmt.Sprintf(w.entry.Go, i) }
 
 var wwWriters = func() []wwWriter {
 	ctx := context.Background()
@@ -185,7 +194,9 @@ var wwWriters = func() []wwWriter {
 	}
 	return []wwWriter{
 		{
-			"destroy_permission_group", 20, "PermissionGroupIdList", ErrPermissionGroupNotFound,
+			"destroy_permission_group", 20, "permission group",
+			wwField{"PermissionGroupIDs", "PermissionGroupIdList"}, wwField{"PermissionGroupIDs[%d]", "PermissionGroupIdList"},
+			ErrPermissionGroupNotFound,
 			func(n int) []string { return wwIDs("@PMG#_@PMG#g", n) },
 			func(c *Client, ids []string) ([]ItemResult, error) {
 				return c.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: seedCommunity, PermissionGroupIDs: ids})
@@ -195,21 +206,27 @@ var wwWriters = func() []wwWriter {
 			},
 		},
 		{
-			"add_topic_permission_group", 50, "TopicPermissionList", ErrTopicAlreadyInPermissionGroup, topics,
+			"add_topic_permission_group", 50, "topic",
+			wwField{"Topics", "TopicPermissionList"}, wwField{"Topics[%d].TopicID", "TopicId"},
+			ErrTopicAlreadyInPermissionGroup, topics,
 			func(c *Client, ids []string) ([]ItemResult, error) {
 				return c.AddTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, Topics: wwSettings(ids)})
 			},
 			settingsBody,
 		},
 		{
-			"set_topic_permission_group", 50, "TopicPermissionList", ErrTopicNotInPermissionGroup, topics,
+			"set_topic_permission_group", 50, "topic",
+			wwField{"Topics", "TopicPermissionList"}, wwField{"Topics[%d].TopicID", "TopicId"},
+			ErrTopicNotInPermissionGroup, topics,
 			func(c *Client, ids []string) ([]ItemResult, error) {
 				return c.SetTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, Topics: wwSettings(ids)})
 			},
 			settingsBody,
 		},
 		{
-			"delete_topic_permission_group", 50, "TopicIdList", ErrTopicPermissionAlreadyDeleted, topics,
+			"delete_topic_permission_group", 50, "topic",
+			wwField{"TopicIDs", "TopicIdList"}, wwField{"TopicIDs[%d]", "TopicId"},
+			ErrTopicPermissionAlreadyDeleted, topics,
 			func(c *Client, ids []string) ([]ItemResult, error) {
 				return c.DeleteTopicPermissions(ctx, &DeleteTopicPermissionsRequest{GroupID: seedCommunity, PermissionGroupID: wwPermissionGroup, TopicIDs: ids})
 			},
@@ -218,14 +235,18 @@ var wwWriters = func() []wwWriter {
 			},
 		},
 		{
-			"add_permission_group_member", 100, "MemberList", ErrAlreadyMember, accounts,
+			"add_permission_group_member", 100, "account",
+			wwField{"Accounts", "MemberList"}, wwField{"Accounts[%d]", "Member_Account"},
+			ErrAlreadyMember, accounts,
 			func(c *Client, ids []string) ([]ItemResult, error) {
 				return c.AddPermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: ids})
 			},
 			membersBody,
 		},
 		{
-			"delete_permission_group_member", 100, "MemberList", ErrUserNotFound, accounts,
+			"delete_permission_group_member", 100, "account",
+			wwField{"Accounts", "MemberList"}, wwField{"Accounts[%d]", "Member_Account"},
+			ErrUserNotFound, accounts,
 			func(c *Client, ids []string) ([]ItemResult, error) {
 				return c.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: ids})
 			},
@@ -246,11 +267,11 @@ func wwMembers(seq iter.Seq2[PermissionGroupMember, error]) (accounts []string, 
 	return accounts, errs
 }
 
-// wwOK returns the results of ids that all succeeded.
-func wwOK(ids ...string) []ItemResult {
+// wwOK returns the results of command for ids that all succeeded.
+func wwOK(command string, ids ...string) []ItemResult {
 	out := make([]ItemResult, len(ids))
 	for i, id := range ids {
-		out[i] = ItemResult{ID: id}
+		out[i] = ItemResult{Command: command, ID: id}
 	}
 	return out
 }
@@ -418,7 +439,7 @@ func TestDestroyPermissionGroupsWire(t *testing.T) {
 		require.Len(t, reqs, 1)
 		assertSigned(t, reqs[0], "destroy_permission_group")
 		assert.JSONEq(t, `{"GroupId":"@TGS#_@TGS#cV6IHIIM62C4","PermissionGroupIdList":["@PMG#_@PMG#cM2","@PMG#_@PMG#cN3"]}`, reqs[0].Body)
-		assert.Equal(t, wwOK("@PMG#_@PMG#cM2", "@PMG#_@PMG#cN3"), res)
+		assert.Equal(t, wwOK("destroy_permission_group", "@PMG#_@PMG#cM2", "@PMG#_@PMG#cN3"), res)
 		for _, r := range res {
 			assert.NoError(t, r.Err())
 		}
@@ -429,7 +450,7 @@ func TestDestroyPermissionGroupsWire(t *testing.T) {
 			`{"ErrorCode":"110006","ErrorInfo":"no such group","PermissionGroupId":"@PMG#_@PMG#cM2"}`))
 		res, err := m.client.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: seedCommunity, PermissionGroupIDs: []string{"@PMG#_@PMG#cM2"}})
 		require.NoError(t, err)
-		assert.Equal(t, []ItemResult{{ID: "@PMG#_@PMG#cM2", ErrorCode: ErrPermissionGroupNotFound, ErrorInfo: "no such group"}}, res)
+		assert.Equal(t, []ItemResult{{Command: "destroy_permission_group", ID: "@PMG#_@PMG#cM2", ErrorCode: ErrPermissionGroupNotFound, ErrorInfo: "no such group"}}, res)
 	})
 }
 
@@ -443,7 +464,7 @@ func TestAddTopicPermissionsWire(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assertSigned(t, reqs[0], "add_topic_permission_group")
 	assert.JSONEq(t, wwAddTopicBody, reqs[0].Body)
-	assert.Equal(t, wwOK(wwTopic), res)
+	assert.Equal(t, wwOK("add_topic_permission_group", wwTopic), res)
 }
 
 func TestSetTopicPermissionsWire(t *testing.T) {
@@ -460,7 +481,10 @@ func TestSetTopicPermissionsWire(t *testing.T) {
 	assertSigned(t, reqs[0], "set_topic_permission_group")
 	assert.JSONEq(t, `{"GroupId":"@TGS#_@TGS#cV6IHIIM62C4","PermissionGroupId":"@PMG#_test_permission_group_with_topic","TopicPermissionList":[
 		{"TopicId":"`+wwTopic+`","Permission":0},{"TopicId":"`+other+`","Permission":72}]}`, reqs[0].Body)
-	assert.Equal(t, []ItemResult{{ID: wwTopic}, {ID: other, ErrorCode: ErrTopicNotInPermissionGroup, ErrorInfo: "topic not in group"}}, res)
+	assert.Equal(t, []ItemResult{
+		{Command: "set_topic_permission_group", ID: wwTopic},
+		{Command: "set_topic_permission_group", ID: other, ErrorCode: ErrTopicNotInPermissionGroup, ErrorInfo: "topic not in group"},
+	}, res)
 	assert.NoError(t, res[0].Err())
 	assert.ErrorIs(t, res[1].Err(), ErrTopicNotInPermissionGroup)
 }
@@ -474,7 +498,7 @@ func TestDeleteTopicPermissionsWire(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assertSigned(t, reqs[0], "delete_topic_permission_group")
 	assert.JSONEq(t, `{"GroupId":"@TGS#_@TGS#cV6IHIIM62C4","PermissionGroupId":"@PMG#_test_permission_group_with_topic","TopicIdList":["`+wwTopic+`"]}`, reqs[0].Body)
-	assert.Equal(t, wwOK(wwTopic), res)
+	assert.Equal(t, wwOK("delete_topic_permission_group", wwTopic), res)
 }
 
 func TestAddPermissionGroupMembersWire(t *testing.T) {
@@ -486,13 +510,18 @@ func TestAddPermissionGroupMembersWire(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assertSigned(t, reqs[0], "add_permission_group_member")
 	assert.JSONEq(t, wwMemberBody, reqs[0].Body)
-	assert.Equal(t, []ItemResult{{ID: "tommy"}, {ID: "jared", ErrorCode: ErrAlreadyMember}}, res)
+	assert.Equal(t, []ItemResult{
+		{Command: "add_permission_group_member", ID: "tommy"},
+		{Command: "add_permission_group_member", ID: "jared", ErrorCode: ErrAlreadyMember},
+	}, res)
 	assert.NoError(t, res[0].Err())
 	assert.ErrorIs(t, res[1].Err(), ErrAlreadyMember)
 }
 
-// TestPermissionGroupMemberResultShapes covers the inferred per-member
-// result of add_permission_group_member (and delete, read the same way).
+// TestPermissionGroupMemberResultShapes covers the per-member result of
+// add_permission_group_member (and delete, read the same way). Result is an
+// error code, as documented: 1 and 2 are codes, not success and
+// already-a-member.
 func TestPermissionGroupMemberResultShapes(t *testing.T) {
 	cases := []struct {
 		name string
@@ -501,10 +530,10 @@ func TestPermissionGroupMemberResultShapes(t *testing.T) {
 	}{
 		{"Result 0 is success", `{"Member_Account":"tommy","Result":0}`, ItemResult{}},
 		{"Result 10013 is already a member", `{"Member_Account":"tommy","Result":10013}`, ItemResult{ErrorCode: ErrAlreadyMember}},
-		{"Result 1 is success", `{"Member_Account":"tommy","Result":1}`, ItemResult{}},
-		{"Result 2 is already a member", `{"Member_Account":"tommy","Result":2}`, ItemResult{ErrorCode: ErrAlreadyMember}},
+		{"Result 1 is error code 1, not success", `{"Member_Account":"tommy","Result":1}`, ItemResult{ErrorCode: 1}},
+		{"Result 2 is error code 2, not already a member", `{"Member_Account":"tommy","Result":2}`, ItemResult{ErrorCode: 2}},
 		{"Result as a string", `{"Member_Account":"tommy","Result":"10013"}`, ItemResult{ErrorCode: ErrAlreadyMember}},
-		{"Result 1 as a string", `{"Member_Account":"tommy","Result":"1"}`, ItemResult{}},
+		{"Result 1 as a string", `{"Member_Account":"tommy","Result":"1"}`, ItemResult{ErrorCode: 1}},
 		{"other Result is its code", `{"Member_Account":"tommy","Result":110012}`, ItemResult{ErrorCode: ErrPermissionGroupMemberLimit}},
 		{"no Result", `{"Member_Account":"tommy"}`, ItemResult{}},
 		{"null Result", `{"Member_Account":"tommy","Result":null}`, ItemResult{}},
@@ -512,7 +541,7 @@ func TestPermissionGroupMemberResultShapes(t *testing.T) {
 		{"ErrorCode form, success", `{"Member_Account":"tommy","ErrorCode":0,"ErrorInfo":""}`, ItemResult{}},
 		{"ErrorCode as a string", `{"Member_Account":"tommy","ErrorCode":"10013","ErrorInfo":"dup"}`, ItemResult{ErrorCode: ErrAlreadyMember, ErrorInfo: "dup"}},
 		{"ErrorCode 0 does not hide a Result", `{"Member_Account":"tommy","ErrorCode":0,"Result":10013}`, ItemResult{ErrorCode: ErrAlreadyMember}},
-		{"ErrorCode 0 does not hide a Result of 2", `{"Member_Account":"tommy","ErrorCode":0,"Result":2}`, ItemResult{ErrorCode: ErrAlreadyMember}},
+		{"ErrorCode 0 does not hide a Result of 2", `{"Member_Account":"tommy","ErrorCode":0,"Result":2}`, ItemResult{ErrorCode: 2}},
 		{"a non-zero ErrorCode wins over Result", `{"Member_Account":"tommy","ErrorCode":110012,"Result":0}`, ItemResult{ErrorCode: ErrPermissionGroupMemberLimit}},
 	}
 	for _, tc := range cases {
@@ -521,7 +550,7 @@ func TestPermissionGroupMemberResultShapes(t *testing.T) {
 			m.respond("add_permission_group_member", 200, wwAnswerItems("add_permission_group_member", tc.item))
 			res, err := m.client.AddPermissionGroupMembers(context.Background(), &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy"}})
 			require.NoError(t, err)
-			tc.want.ID = "tommy"
+			tc.want.Command, tc.want.ID = "add_permission_group_member", "tommy"
 			assert.Equal(t, []ItemResult{tc.want}, res)
 			if tc.want.ErrorCode == 0 {
 				assert.NoError(t, res[0].Err())
@@ -552,7 +581,7 @@ func TestDeletePermissionGroupMembersWire(t *testing.T) {
 		require.Len(t, reqs, 1)
 		assertSigned(t, reqs[0], "delete_permission_group_member")
 		assert.JSONEq(t, wwMemberBody, reqs[0].Body)
-		assert.Equal(t, wwOK("tommy", "jared"), res)
+		assert.Equal(t, wwOK("delete_permission_group_member", "tommy", "jared"), res)
 	})
 	t.Run("with a member list", func(t *testing.T) {
 		m := newMock(t)
@@ -560,7 +589,10 @@ func TestDeletePermissionGroupMembersWire(t *testing.T) {
 		res, err := m.client.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Accounts: []string{"tommy", "jared"}})
 		require.NoError(t, err)
 		assert.JSONEq(t, wwMemberBody, m.requests()[0].Body)
-		assert.Equal(t, []ItemResult{{ID: "tommy"}, {ID: "jared", ErrorCode: ErrUserNotFound, ErrorInfo: "no such user"}}, res)
+		assert.Equal(t, []ItemResult{
+			{Command: "delete_permission_group_member", ID: "tommy"},
+			{Command: "delete_permission_group_member", ID: "jared", ErrorCode: ErrUserNotFound, ErrorInfo: "no such user"},
+		}, res)
 		assert.ErrorIs(t, res[1].Err(), ErrUserNotFound)
 	})
 }
@@ -581,9 +613,9 @@ func TestWriteItemResults(t *testing.T) {
 				assert.NoError(t, res[2].Err())
 				err = res[1].Err()
 				require.ErrorIs(t, err, w.itemCode)
-				var apiErr *APIError
-				require.ErrorAs(t, err, &apiErr)
-				assert.Equal(t, w.itemCode, apiErr.Code)
+				var itemErr *ItemError
+				require.ErrorAs(t, err, &itemErr)
+				assert.Equal(t, ItemError{Command: w.command, Kind: w.kind, ID: ids[1], Code: w.itemCode}, *itemErr)
 				assert.Equal(t, ids[1], res[1].ID)
 			})
 			t.Run("answer out of order is put in request order", func(t *testing.T) {
@@ -593,14 +625,14 @@ func TestWriteItemResults(t *testing.T) {
 				m.respond(w.command, 200, wwAnswer(w.command, reversed, map[string]ErrorCode{ids[0]: w.itemCode}))
 				res, err := w.call(m.client, ids)
 				require.NoError(t, err)
-				assert.Equal(t, []ItemResult{{ID: ids[0], ErrorCode: w.itemCode}, {ID: ids[1]}, {ID: ids[2]}}, res)
+				assert.Equal(t, []ItemResult{{Command: w.command, ID: ids[0], ErrorCode: w.itemCode}, {Command: w.command, ID: ids[1]}, {Command: w.command, ID: ids[2]}}, res)
 			})
-			t.Run("an item the answer does not name is ignored", func(t *testing.T) {
+			t.Run("an item listed twice with the same result counts once", func(t *testing.T) {
 				m := newMock(t)
-				m.respond(w.command, 200, wwAnswer(w.command, append([]string{"stranger"}, ids...), nil))
+				m.respond(w.command, 200, wwAnswer(w.command, append(slices.Clone(ids), ids[0]), nil))
 				res, err := w.call(m.client, ids)
 				require.NoError(t, err)
-				assert.Equal(t, wwOK(ids...), res)
+				assert.Equal(t, wwOK(w.command, ids...), res)
 			})
 			t.Run("envelope only", func(t *testing.T) {
 				m := newMock(t)
@@ -613,7 +645,7 @@ func TestWriteItemResults(t *testing.T) {
 					return
 				}
 				require.NoError(t, err, "no sample shows the list: without it every item succeeded")
-				assert.Equal(t, wwOK(ids...), res)
+				assert.Equal(t, wwOK(w.command, ids...), res)
 			})
 			if w.command == "delete_permission_group_member" {
 				t.Run("empty list: every account succeeded", func(t *testing.T) {
@@ -621,7 +653,7 @@ func TestWriteItemResults(t *testing.T) {
 					m.respond(w.command, 200, wwAnswerItems(w.command))
 					res, err := w.call(m.client, ids)
 					require.NoError(t, err, "deleting succeeds for every account, so an empty list names no failure")
-					assert.Equal(t, wwOK(ids...), res)
+					assert.Equal(t, wwOK(w.command, ids...), res)
 				})
 			}
 			if w.command == "delete_permission_group_member" {
@@ -630,7 +662,7 @@ func TestWriteItemResults(t *testing.T) {
 					m.respond(w.command, 200, wwAnswer(w.command, []string{ids[1]}, map[string]ErrorCode{ids[1]: w.itemCode}))
 					res, err := w.call(m.client, ids)
 					require.NoError(t, err)
-					assert.Equal(t, []ItemResult{{ID: ids[0]}, {ID: ids[1], ErrorCode: w.itemCode}, {ID: ids[2]}}, res)
+					assert.Equal(t, []ItemResult{{Command: w.command, ID: ids[0]}, {Command: w.command, ID: ids[1], ErrorCode: w.itemCode}, {Command: w.command, ID: ids[2]}}, res)
 				})
 			}
 			failures := []struct {
@@ -647,6 +679,12 @@ func TestWriteItemResults(t *testing.T) {
 			}{
 				{"null item", wwAnswerItems(w.command, wwItem(w.command, ids[0], 0), "null", wwItem(w.command, ids[2], 0)), "item 1"},
 				{"list of the wrong type", wwAnswerItems(w.command, `"x"`), ""},
+				// An answer about items the request did not name is not the
+				// answer to this request: not a silent success.
+				{"an item the request did not name", wwAnswer(w.command, append([]string{"stranger"}, ids...), nil), `"stranger", which the request did not name`},
+				{"two different results for one item", wwAnswerItems(w.command,
+					wwItem(w.command, ids[0], 0), wwItem(w.command, ids[1], 0), wwItem(w.command, ids[2], 0), wwItem(w.command, ids[0], w.itemCode)),
+					fmt.Sprintf("two different results for %q", ids[0])},
 			}...)
 			for _, f := range failures {
 				t.Run(f.name, func(t *testing.T) {
@@ -668,7 +706,9 @@ func TestWriteItemResults(t *testing.T) {
 				var apiErr *APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, APIError{Command: w.command, ActionStatus: "FAIL", Code: ErrGroupNotFound, Info: "gone", RequestID: "req-1", Attempts: 1}, *apiErr)
-				assert.Empty(t, res)
+				var be *BatchError
+				assert.False(t, errors.As(err, &be), "a list of one request fails with that request's own error")
+				assert.Nil(t, res)
 				assert.Len(t, m.requests(), 1)
 			})
 		})
@@ -688,7 +728,7 @@ func TestWriteSplitsLongLists(t *testing.T) {
 				reqs := m.requests()
 				require.Len(t, reqs, 1)
 				assert.JSONEq(t, w.body(ids), reqs[0].Body)
-				assert.Equal(t, wwOK(ids...), res)
+				assert.Equal(t, wwOK(w.command, ids...), res)
 			})
 			t.Run("one over the limit is two requests, merged in input order", func(t *testing.T) {
 				m := newMock(t)
@@ -709,7 +749,7 @@ func TestWriteSplitsLongLists(t *testing.T) {
 				}
 				require.Len(t, res, w.size+1)
 				for i, r := range res {
-					assert.Equal(t, ItemResult{ID: ids[i], ErrorCode: failing[ids[i]]}, r)
+					assert.Equal(t, ItemResult{Command: w.command, ID: ids[i], ErrorCode: failing[ids[i]]}, r)
 				}
 			})
 			t.Run("a failed request stops the split", func(t *testing.T) {
@@ -727,13 +767,18 @@ func TestWriteSplitsLongLists(t *testing.T) {
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, w.command, apiErr.Command)
 				assert.Equal(t, "req-9", apiErr.RequestID)
-				assert.Equal(t, wwOK(ids[:w.size]...), res, "the first request's results come with the error")
+				assert.Equal(t, wwOK(w.command, ids[:w.size]...), res, "the first request's results come with the error")
 				var be *BatchError
 				require.ErrorAs(t, err, &be)
 				assert.Equal(t, w.command, be.Command)
+				assert.Equal(t, 2, be.Request, "the second request failed")
+				assert.Equal(t, 3, be.Requests)
+				assert.Equal(t, res, be.Results, "the error holds the results too")
 				assert.Equal(t, ids[w.size:2*w.size], be.Unconfirmed, "the failed request's items")
 				assert.Equal(t, ids[2*w.size:], be.NotSent)
-				assert.Contains(t, err.Error(), fmt.Sprintf("%d items unconfirmed, 1 not sent", w.size))
+				assert.False(t, be.MayHaveApplied(), "the service refused the request")
+				assert.Equal(t, fmt.Sprintf("tim: %s: request 2 of 3 failed after %d %ss were done; its %d %ss were not applied, 1 were not sent: error 10004: invalid parameter (invalid)",
+					w.command, w.size, w.kind, w.size, w.kind), err.Error())
 				reqs := m.requests()
 				require.Len(t, reqs, 2, "nothing is sent after the failure")
 				assert.JSONEq(t, w.body(ids[w.size:2*w.size]), reqs[1].Body)
@@ -750,11 +795,13 @@ func TestWriteSplitsLongLists(t *testing.T) {
 				res, err := w.call(m.client, ids)
 				var de *DecodeError
 				require.ErrorAs(t, err, &de)
-				assert.Equal(t, wwOK(ids[:w.size]...), res)
+				assert.Equal(t, wwOK(w.command, ids[:w.size]...), res)
 				var be *BatchError
 				require.ErrorAs(t, err, &be)
 				assert.Equal(t, ids[w.size:2*w.size], be.Unconfirmed)
 				assert.Equal(t, ids[2*w.size:], be.NotSent)
+				assert.True(t, be.MayHaveApplied(), "an unreadable answer says nothing of what was done")
+				assert.Contains(t, err.Error(), fmt.Sprintf("its %d %ss may or may not have been applied", w.size, w.kind))
 				assert.Len(t, m.requests(), 2)
 			})
 			t.Run("a duplicate in a later batch is refused before sending", func(t *testing.T) {
@@ -765,7 +812,8 @@ func TestWriteSplitsLongLists(t *testing.T) {
 				res, err := w.call(m.client, ids)
 				var ve *ValidationError
 				require.ErrorAs(t, err, &ve)
-				assert.Equal(t, w.field, ve.Field)
+				assert.Equal(t, fmt.Sprintf("%s[%d]", w.list.Go, w.size), ve.Field)
+				assert.Equal(t, w.list.Param, ve.Param)
 				assert.Nil(t, res)
 				assert.Empty(t, m.requests())
 			})
@@ -847,7 +895,7 @@ func TestPermissionGroupMemberDecoding(t *testing.T) {
 		item string
 		want PermissionGroupMember // without Raw, which must equal item
 	}{
-		{"documented fields", wwTommy, PermissionGroupMember{Account: "tommy", Role: RoleMember, JoinTime: 1700000000, NameCard: "Tommy"}},
+		{"documented fields", wwTommy, PermissionGroupMember{Account: "tommy", Role: RoleMember, JoinTime: 1700000000, NameCard: "Tommy", CustomData: map[string]string{"level": "3"}}},
 		{"JoinTime as a numeric string", wwJared, PermissionGroupMember{Account: "jared", Role: RoleAdmin, JoinTime: 1700000100}},
 		{"account only", `{"Member_Account":"a"}`, PermissionGroupMember{Account: "a"}},
 		{"null JoinTime", `{"Member_Account":"a","JoinTime":null}`, PermissionGroupMember{Account: "a"}},
@@ -1042,14 +1090,14 @@ func TestAllPermissionGroupMembersWire(t *testing.T) {
 		assert.JSONEq(t, `{`+head+`,"Limit":2,"Next":"TGSMTQ0MTE1MjM1MTUyNDI0MzY1"}`, reqs[2].Body)
 	})
 	invalid := []struct {
-		name  string
-		req   *GetPermissionGroupMembersRequest
-		field string
+		name         string
+		req          *GetPermissionGroupMembersRequest
+		field, param string
 	}{
-		{"nil request", nil, "request"},
-		{"no group", &GetPermissionGroupMembersRequest{PermissionGroupID: wwMemberGroup}, "GroupId"},
-		{"no permission group", &GetPermissionGroupMembersRequest{GroupID: seedCommunity}, "PermissionGroupId"},
-		{"Limit 51", &GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Limit: 51}, "Limit"},
+		{"nil request", nil, "req", ""},
+		{"no group", &GetPermissionGroupMembersRequest{PermissionGroupID: wwMemberGroup}, "GroupID", "GroupId"},
+		{"no permission group", &GetPermissionGroupMembersRequest{GroupID: seedCommunity}, "PermissionGroupID", "PermissionGroupId"},
+		{"Limit 51", &GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: wwMemberGroup, Limit: 51}, "Limit", "Limit"},
 	}
 	for _, tc := range invalid {
 		t.Run("invalid: "+tc.name, func(t *testing.T) {
@@ -1066,6 +1114,7 @@ func TestAllPermissionGroupMembersWire(t *testing.T) {
 				var ve *ValidationError
 				require.ErrorAs(t, err, &ve)
 				assert.Equal(t, tc.field, ve.Field)
+				assert.Equal(t, tc.param, ve.Param)
 				assert.Equal(t, "get_permission_group_member_list", ve.Command)
 			}
 			assert.Equal(t, 0, m.mt.GetTotalCallCount(), "nothing is sent")
@@ -1083,6 +1132,9 @@ func TestWriteValidationSendsNothing(t *testing.T) {
 	createID := func(id string) func(*Client) error {
 		return create(&CreatePermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: id, Name: "n"})
 	}
+	createIn := func(group string) func(*Client) error {
+		return create(&CreatePermissionGroupRequest{GroupID: group, Name: "n"})
+	}
 	modify := func(r *ModifyPermissionGroupRequest) func(*Client) error {
 		return func(c *Client) error { return c.ModifyPermissionGroup(ctx, r) }
 	}
@@ -1091,46 +1143,66 @@ func TestWriteValidationSendsNothing(t *testing.T) {
 	}
 	long := strings.Repeat("a", 151)
 	wide := strings.Repeat("中", 50) + "a" // 151 bytes
+	var (
+		req          = wwField{"req", ""}
+		groupID      = wwField{"GroupID", "GroupId"}
+		pgID         = wwField{"PermissionGroupID", "PermissionGroupId"}
+		name         = wwField{"Name", "PermissionGroupName"}
+		customString = wwField{"CustomString", "CustomString"}
+		limit        = wwField{"Limit", "Limit"}
+	)
 	type tcase struct {
-		name, command, field string
-		call                 func(*Client) error
+		name, command string
+		field         wwField
+		call          func(*Client) error
 	}
 	cases := []tcase{
-		{"nil request", "create_permission_group", "request", create(nil)},
-		{"no group", "create_permission_group", "GroupId", create(&CreatePermissionGroupRequest{Name: "n"})},
-		{"no name", "create_permission_group", "PermissionGroupName", create(&CreatePermissionGroupRequest{GroupID: seedCommunity})},
-		{"name of 151 bytes", "create_permission_group", "PermissionGroupName", create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: long})},
-		{"name of 151 bytes in 51 characters", "create_permission_group", "PermissionGroupName", create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: wide})},
-		{"name not UTF-8", "create_permission_group", "PermissionGroupName", create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: "a\xffb"})},
-		{"custom string of 3001 bytes", "create_permission_group", "CustomString", create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: "n", CustomString: strings.Repeat("x", 3001)})},
-		{"custom string not UTF-8", "create_permission_group", "CustomString", create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: "n", CustomString: "\xc3"})},
-		{"custom ID with the server's prefix", "create_permission_group", "PermissionGroupId", createID("@PMG#_@PMG#x")},
-		{"custom ID that is the server's prefix", "create_permission_group", "PermissionGroupId", createID("@PMG#_@PMG#")},
-		{"custom ID that is the prefix alone", "create_permission_group", "PermissionGroupId", createID("@PMG#_")},
-		{"custom ID without the prefix", "create_permission_group", "PermissionGroupId", createID("mods")},
-		{"custom ID with a lower-case prefix", "create_permission_group", "PermissionGroupId", createID("@pmg#_mods")},
-		{"custom ID with a control byte", "create_permission_group", "PermissionGroupId", createID("@PMG#_a\x01")},
-		{"custom ID with DEL", "create_permission_group", "PermissionGroupId", createID("@PMG#_a\x7f")},
-		{"custom ID not ASCII", "create_permission_group", "PermissionGroupId", createID("@PMG#_é")},
-		{"custom ID checked before the name", "create_permission_group", "PermissionGroupId", create(&CreatePermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "x"})},
+		{"nil request", "create_permission_group", req, create(nil)},
+		{"no group", "create_permission_group", groupID, create(&CreatePermissionGroupRequest{Name: "n"})},
+		{"group that is not a community", "create_permission_group", groupID, createIn("@TGS#2C5SZEAEF")},
+		{"group that is the community prefix alone", "create_permission_group", groupID, createIn("@TGS#_")},
+		{"permission group ID for the group", "create_permission_group", groupID, createIn("@PMG#_mods")},
+		{"group ID not UTF-8", "create_permission_group", groupID, createIn("@TGS#_\xff")},
+		{"group ID with a NUL", "create_permission_group", groupID, createIn("@TGS#_a\x00")},
+		{"no name", "create_permission_group", name, create(&CreatePermissionGroupRequest{GroupID: seedCommunity})},
+		{"name of 151 bytes", "create_permission_group", name, create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: long})},
+		{"name of 151 bytes in 51 characters", "create_permission_group", name, create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: wide})},
+		{"name not UTF-8", "create_permission_group", name, create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: "a\xffb"})},
+		{"custom string of 3001 bytes", "create_permission_group", customString, create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: "n", CustomString: strings.Repeat("x", 3001)})},
+		{"custom string not UTF-8", "create_permission_group", customString, create(&CreatePermissionGroupRequest{GroupID: seedCommunity, Name: "n", CustomString: "\xc3"})},
+		{"custom ID with the server's prefix", "create_permission_group", pgID, createID("@PMG#_@PMG#x")},
+		{"custom ID that is the server's prefix", "create_permission_group", pgID, createID("@PMG#_@PMG#")},
+		{"custom ID that is the prefix alone", "create_permission_group", pgID, createID("@PMG#_")},
+		{"custom ID without the prefix", "create_permission_group", pgID, createID("mods")},
+		{"custom ID with a lower-case prefix", "create_permission_group", pgID, createID("@pmg#_mods")},
+		{"custom ID with a control byte", "create_permission_group", pgID, createID("@PMG#_a\x01")},
+		{"custom ID with DEL", "create_permission_group", pgID, createID("@PMG#_a\x7f")},
+		{"custom ID not ASCII", "create_permission_group", pgID, createID("@PMG#_é")},
+		{"custom ID checked before the name", "create_permission_group", pgID, create(&CreatePermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "x"})},
 
-		{"nil request", "modify_permission_group", "request", modify(nil)},
-		{"no group", "modify_permission_group", "GroupId", modify(&ModifyPermissionGroupRequest{PermissionGroupID: "@PMG#_a", Name: Ptr("n")})},
-		{"no permission group", "modify_permission_group", "PermissionGroupId", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, Name: Ptr("n")})},
-		{"nothing to change", "modify_permission_group", "request", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a"})},
-		{"empty name", "modify_permission_group", "PermissionGroupName", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr("")})},
-		{"name of 151 bytes", "modify_permission_group", "PermissionGroupName", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr(long)})},
-		{"name not UTF-8", "modify_permission_group", "PermissionGroupName", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr("\xff")})},
-		{"custom string of 3001 bytes", "modify_permission_group", "CustomString", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", CustomString: Ptr(strings.Repeat("x", 3001))})},
-		{"custom string not UTF-8 beside a valid name", "modify_permission_group", "CustomString", modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr("n"), CustomString: Ptr("\xff")})},
+		{"nil request", "modify_permission_group", req, modify(nil)},
+		{"no group", "modify_permission_group", groupID, modify(&ModifyPermissionGroupRequest{PermissionGroupID: "@PMG#_a", Name: Ptr("n")})},
+		{"group that is not a community", "modify_permission_group", groupID, modify(&ModifyPermissionGroupRequest{GroupID: "g", PermissionGroupID: "@PMG#_a", Name: Ptr("n")})},
+		{"no permission group", "modify_permission_group", pgID, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, Name: Ptr("n")})},
+		{"permission group without the prefix", "modify_permission_group", pgID, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "pg", Name: Ptr("n")})},
+		{"community ID for the permission group", "modify_permission_group", pgID, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: seedCommunity, Name: Ptr("n")})},
+		{"nothing to change", "modify_permission_group", req, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a"})},
+		{"empty name", "modify_permission_group", name, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr("")})},
+		{"name of 151 bytes", "modify_permission_group", name, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr(long)})},
+		{"name not UTF-8", "modify_permission_group", name, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr("\xff")})},
+		{"custom string of 3001 bytes", "modify_permission_group", customString, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", CustomString: Ptr(strings.Repeat("x", 3001))})},
+		{"custom string not UTF-8 beside a valid name", "modify_permission_group", customString, modify(&ModifyPermissionGroupRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Name: Ptr("n"), CustomString: Ptr("\xff")})},
 
-		{"nil request", "get_permission_group_member_list", "request", members(nil)},
-		{"no group", "get_permission_group_member_list", "GroupId", members(&GetPermissionGroupMembersRequest{PermissionGroupID: "@PMG#_a"})},
-		{"no permission group", "get_permission_group_member_list", "PermissionGroupId", members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity})},
-		{"Limit -1", "get_permission_group_member_list", "Limit", members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Limit: -1})},
-		{"Limit 51", "get_permission_group_member_list", "Limit", members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Limit: 51})},
+		{"nil request", "get_permission_group_member_list", req, members(nil)},
+		{"no group", "get_permission_group_member_list", groupID, members(&GetPermissionGroupMembersRequest{PermissionGroupID: "@PMG#_a"})},
+		{"no permission group", "get_permission_group_member_list", pgID, members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity})},
+		{"permission group without the prefix", "get_permission_group_member_list", pgID, members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: "pg"})},
+		{"Limit -1", "get_permission_group_member_list", limit, members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Limit: -1})},
+		{"Limit 51", "get_permission_group_member_list", limit, members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Limit: 51})},
+		{"Next not UTF-8", "get_permission_group_member_list", wwField{"Next", "Next"}, members(&GetPermissionGroupMembersRequest{GroupID: seedCommunity, PermissionGroupID: "@PMG#_a", Next: "\xff"})},
 	}
 	// The list writes: their group, permission group and list checks.
+	longTopic := seedCommunity + TopicIDInfix + strings.Repeat("t", MaxTopicIDBytes-len(seedCommunity)-len(TopicIDInfix)+1) // 97 bytes
 	for _, w := range wwWriters {
 		ids := w.ids(2)
 		call := func(ids []string) func(*Client) error {
@@ -1142,12 +1214,29 @@ func TestWriteValidationSendsNothing(t *testing.T) {
 				return err
 			}
 		}
+		list, entry := w.list, wwField{w.entryField(1), w.entry.Param}
 		cases = append(cases,
-			tcase{"nil list", w.command, w.field, call(nil)},
-			tcase{"empty list", w.command, w.field, call([]string{})},
-			tcase{"empty entry", w.command, w.field, call([]string{ids[0], ""})},
-			tcase{"repeated entry", w.command, w.field, call([]string{ids[0], ids[1], ids[0]})},
+			tcase{"nil list", w.command, list, call(nil)},
+			tcase{"empty list", w.command, list, call([]string{})},
+			tcase{"empty entry", w.command, entry, call([]string{ids[0], ""})},
+			tcase{"repeated entry", w.command, wwField{w.list.Go + "[2]", w.list.Param}, call([]string{ids[0], ids[1], ids[0]})},
+			tcase{"entry not UTF-8", w.command, entry, call([]string{ids[0], ids[1] + "\xff"})},
+			tcase{"entry with a NUL", w.command, entry, call([]string{ids[0], ids[1] + "\x00"})},
 		)
+		switch w.kind {
+		case "permission group":
+			cases = append(cases,
+				tcase{"entry without the prefix", w.command, entry, call([]string{ids[0], "pg"})},
+				tcase{"entry that is the prefix alone", w.command, entry, call([]string{ids[0], PermissionGroupIDPrefix})},
+			)
+		case "topic":
+			cases = append(cases,
+				tcase{"topic of another community", w.command, entry, call([]string{ids[0], "@TGS#_other" + TopicIDInfix + "t"})},
+				tcase{"topic that is the infix alone", w.command, entry, call([]string{ids[0], seedCommunity + TopicIDInfix})},
+				tcase{"topic of 97 bytes", w.command, entry, call([]string{ids[0], longTopic})},
+				tcase{"community ID for a topic", w.command, entry, call([]string{ids[0], seedCommunity})},
+			)
+		}
 	}
 	groupless := []struct {
 		command string
@@ -1179,9 +1268,15 @@ func TestWriteValidationSendsNothing(t *testing.T) {
 		}},
 	}
 	for _, g := range groupless {
-		cases = append(cases, tcase{"no group", g.command, "GroupId", func(c *Client) error { return g.call(c, "", wwPermissionGroup) }})
+		cases = append(cases,
+			tcase{"no group", g.command, groupID, func(c *Client) error { return g.call(c, "", wwPermissionGroup) }},
+			tcase{"group that is not a community", g.command, groupID, func(c *Client) error { return g.call(c, "@TGS#2C5SZEAEF", wwPermissionGroup) }},
+		)
 		if g.command != "destroy_permission_group" {
-			cases = append(cases, tcase{"no permission group", g.command, "PermissionGroupId", func(c *Client) error { return g.call(c, seedCommunity, "") }})
+			cases = append(cases,
+				tcase{"no permission group", g.command, pgID, func(c *Client) error { return g.call(c, seedCommunity, "") }},
+				tcase{"permission group without the prefix", g.command, pgID, func(c *Client) error { return g.call(c, seedCommunity, "pg") }},
+			)
 		}
 	}
 	for _, tc := range cases {
@@ -1196,8 +1291,9 @@ func TestWriteValidationSendsNothing(t *testing.T) {
 			var ve *ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tc.command, ve.Command)
-			assert.Equal(t, tc.field, ve.Field)
+			assert.Equal(t, tc.field, wwField{ve.Field, ve.Param})
 			assert.NotEmpty(t, ve.Reason)
+			assert.Equal(t, "tim: "+tc.command+": invalid "+ve.Field+": "+ve.Reason, err.Error())
 			assert.Empty(t, m.requests(), "nothing is sent")
 		})
 	}
@@ -1259,15 +1355,22 @@ func TestWriteLimitsAccepted(t *testing.T) {
 }
 
 func TestItemResultErr(t *testing.T) {
-	assert.NoError(t, ItemResult{ID: "a"}.Err())
-	assert.NoError(t, ItemResult{ID: "a", ErrorInfo: "ignored without a code"}.Err())
-	err := ItemResult{ID: "a", ErrorCode: ErrAlreadyMember, ErrorInfo: "dup"}.Err()
+	const cmd = "add_permission_group_member"
+	assert.NoError(t, ItemResult{Command: cmd, ID: "a"}.Err())
+	assert.NoError(t, ItemResult{Command: cmd, ID: "a", ErrorInfo: "ignored without a code"}.Err())
+	err := ItemResult{Command: cmd, ID: "a", ErrorCode: ErrAlreadyMember, ErrorInfo: "dup"}.Err()
 	require.ErrorIs(t, err, ErrAlreadyMember)
 	assert.False(t, errors.Is(err, ErrPermissionGroupNotFound))
+	var itemErr *ItemError
+	require.ErrorAs(t, err, &itemErr)
+	assert.Equal(t, ItemError{Command: cmd, Kind: "account", ID: "a", Code: ErrAlreadyMember, Info: "dup"}, *itemErr)
 	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, ErrAlreadyMember, apiErr.Code)
-	assert.Equal(t, "dup", apiErr.Info)
-	assert.Contains(t, err.Error(), "10013")
-	assert.Contains(t, err.Error(), "dup")
+	assert.False(t, errors.As(err, &apiErr), "an item's failure is not a failed request")
+	assert.Equal(t, "tim: add_permission_group_member: account a: error 10013: already a member (dup)", err.Error())
+
+	// Server text that only repeats the code's meaning is not repeated.
+	for _, info := range []string{"already a member", "Already a member.", ""} {
+		err := ItemResult{Command: cmd, ID: "a", ErrorCode: ErrAlreadyMember, ErrorInfo: info}.Err()
+		assert.Equal(t, "tim: add_permission_group_member: account a: error 10013: already a member", err.Error(), "info %q", info)
+	}
 }
