@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -235,10 +236,23 @@ func (c *Client) ready(ctx context.Context, command string) error {
 	case ctx == nil:
 		return &ValidationError{Command: command, Field: "ctx", Reason: "is nil; pass context.Background() or a context with a deadline"}
 	case c.closed.Load():
-		return fmt.Errorf("tim: %s: %w", command, ErrClientClosed)
+		return &commandError{command, ErrClientClosed}
 	}
 	return nil
 }
+
+// commandError puts the command into the text of a package-level error
+// such as ErrClientClosed, which it unwraps to.
+type commandError struct {
+	command string
+	err     error
+}
+
+func (e *commandError) Error() string {
+	return "tim: " + e.command + ": " + strings.TrimPrefix(e.err.Error(), "tim: ")
+}
+
+func (e *commandError) Unwrap() error { return e.err }
 
 // badText says what is wrong with a string the SDK sends as an ID or an
 // account, or "": invalid UTF-8 (encoding/json would silently replace the

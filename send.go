@@ -34,10 +34,9 @@ type response interface{ head() *envelope }
 
 // call sends one command and decodes its answer into out, retrying as the
 // client's RetryPolicy says (see [RetryPolicy] for what is retried and why).
-// Every attempt first takes one of the command's in-flight places, then
-// waits for the rate limiter, asks the signer for a UserSig and builds a new
-// URL with a fresh random; out is reset before each retry so nothing of a
-// failed attempt's answer survives. The caller has checked c.ready.
+// Every attempt is made anew (see attempt): a place, a turn at the rate
+// limiter, a UserSig, a URL with a fresh random. The caller has checked
+// c.ready.
 func (c *Client) call(ctx context.Context, command string, in any, out response) error {
 	body, err := json.Marshal(in)
 	if err != nil {
@@ -51,35 +50,17 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 		attempts int
 	)
 	for {
-		// The place first, the turn second: a turn taken while waiting for
-		// a connection would be spent late, together with others.
-		place, err := c.inFlight.acquire(ctx, command)
-		if err != nil {
-			return stopped(command, "waiting for a request slot", err, attempts, last)
-		}
-		if err := c.limiter.Wait(ctx, command); err != nil {
-			<-place
-			if last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		sig, took, stage, err := c.attempt(ctx, command, body, out, last != nil)
+		if stage != "" {
+			if stage == waitLimiter && last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 				// The deadline comes before the limiter's turn: the last
 				// failure is the news, not a deadline that has not passed.
 				setAttempts(last, attempts)
 				return last
 			}
-			return stopped(command, "waiting for the rate limiter", err, attempts, last)
-		}
-		if last != nil {
-			reflect.ValueOf(out).Elem().SetZero() // decode the retry into a clean value
-		}
-		sig, err := c.signer.UserSig(ctx)
-		if err != nil {
-			<-place
-			return stopped(command, "getting a UserSig", err, attempts, last)
+			return stopped(command, stage, err, attempts, last)
 		}
 		attempts++
-		start := time.Now()
-		err = c.send(ctx, command, sig, body, out)
-		<-place
-		took := time.Since(start)
 		if err == nil {
 			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
 			return nil
@@ -123,6 +104,40 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 			return stopped(command, "waiting to retry", ctx.Err(), attempts, last)
 		}
 	}
+}
+
+// What an attempt that ended before sending was waiting for.
+const (
+	waitPlace   = "waiting for a request slot"
+	waitLimiter = "waiting for the rate limiter"
+	waitSigner  = "getting a UserSig"
+)
+
+// attempt makes one attempt: it takes one of the command's in-flight places,
+// then its turn at the rate limiter (the place first: a turn taken while
+// waiting for a connection would be spent late, together with others), gets
+// a UserSig and sends. The place is given back however the attempt ends, a
+// panic in the caller's transport, limiter or signer included. An attempt
+// that ended before sending returns what it was waiting for as stage. reset
+// clears out first, so that nothing of a failed attempt's answer survives.
+func (c *Client) attempt(ctx context.Context, command string, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
+	place, err := c.inFlight.acquire(ctx, command)
+	if err != nil {
+		return "", 0, waitPlace, err
+	}
+	defer func() { <-place }()
+	if err := c.limiter.Wait(ctx, command); err != nil {
+		return "", 0, waitLimiter, err
+	}
+	if reset {
+		reflect.ValueOf(out).Elem().SetZero()
+	}
+	if sig, err = c.signer.UserSig(ctx); err != nil {
+		return "", 0, waitSigner, err
+	}
+	start := time.Now()
+	err = c.send(ctx, command, sig, body, out)
+	return sig, time.Since(start), "", err
 }
 
 // send makes one HTTP attempt signed with sig: POST, read, decode.
