@@ -52,19 +52,30 @@ func seeded(t *testing.T, opts ...timtest.Option) (*timtest.Server, *tim.Client)
 }
 
 func TestFakeGetPermissionGroups(t *testing.T) {
-	_, client := seeded(t)
+	srv, client := seeded(t)
 	page, err := client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community})
 	require.NoError(t, err)
 	assert.Equal(t, &tim.PermissionGroupsPage{PermissionGroups: []tim.PermissionGroup{{
 		ID: "@PMG#_mods", Name: "mods", CustomString: "c", Permission: tim.GroupPermMuteMembers | tim.GroupPermBanMembers, MemberCount: 2,
 	}}}, page)
 
-	page, err = client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope", "bad"}})
+	page, err = client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope"}})
 	require.NoError(t, err)
-	require.Len(t, page.PermissionGroups, 3)
+	require.Len(t, page.PermissionGroups, 2)
 	assert.NoError(t, page.PermissionGroups[0].Err())
 	assert.ErrorIs(t, page.PermissionGroups[1].Err(), tim.ErrPermissionGroupNotFound)
-	assert.ErrorIs(t, page.PermissionGroups[2].Err(), tim.ErrInvalidPermissionGroupID)
+	var itemErr *tim.ItemError
+	require.ErrorAs(t, page.PermissionGroups[1].Err(), &itemErr)
+	assert.Equal(t, "@PMG#_nope", itemErr.ID)
+
+	// An ID without the "@PMG#_" prefix (which the fake answers 110008
+	// for) is refused before anything is sent.
+	srv.ResetRequests()
+	_, err = client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope", "bad"}})
+	var ve *tim.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "PermissionGroupIDs[2]", ve.Field)
+	assert.Empty(t, srv.Requests())
 }
 
 func TestFakePaginationAcrossPages(t *testing.T) {
@@ -195,7 +206,7 @@ func TestFakeGetTopicPermissions(t *testing.T) {
 	assert.NotContains(t, body, "TopicIdList")
 
 	require.NoError(t, srv.DeleteTopicPermission(community, "@PMG#_mods", topicB))
-	some, err := client.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", TopicIDs: []string{topicA, topicB, topicC, "nope"}})
+	some, err := client.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", TopicIDs: []string{topicA, topicB, topicC, community + "@TOPIC#_nope"}})
 	require.NoError(t, err)
 	require.Len(t, some, 4)
 	assert.NoError(t, some[0].Err())
@@ -236,21 +247,23 @@ func TestFakeDocumentedErrors(t *testing.T) {
 			require.NoError(t, s.DissolveGroup(community))
 			return nil
 		}, community, pages, tim.ErrGroupNotFound},
+		// A group that is not a community under an ID of the community
+		// shape, so that the SDK sends it and the fake's own check answers
+		// (a real "@TGS#…" ID is refused before sending).
 		{"not a community", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
-			require.NoError(t, s.CreateGroup("@TGS#pub", timtest.Public, "o"))
+			require.NoError(t, s.CreateGroup("@TGS#_pub", timtest.Public, "o"))
 			return nil
-		}, "@TGS#pub", pages, tim.ErrNoPermission},
+		}, "@TGS#_pub", pages, tim.ErrNoPermission},
 		{"not a community: topics", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
-			require.NoError(t, s.CreateGroup("@TGS#pub", timtest.Public, "o"))
+			require.NoError(t, s.CreateGroup("@TGS#_pub", timtest.Public, "o"))
 			return nil
-		}, "@TGS#pub", topics("@PMG#_x"), tim.ErrNoPermission},
+		}, "@TGS#_pub", topics("@PMG#_x"), tim.ErrNoPermission},
 		{"AVChatRoom roles", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
 			require.NoError(t, s.CreateGroup("@TGS#av", timtest.AVChatRoom, "o"))
 			return nil
 		}, "@TGS#av", roles, tim.ErrNoPermission},
 		{"app without communities", []timtest.Option{timtest.WithoutCommunitySupport()}, nil, community, pages, tim.ErrCommunityNotSupported},
 		{"unknown permission group", nil, nil, community, topics("@PMG#_nope"), tim.ErrPermissionGroupNotFound},
-		{"malformed permission group", nil, nil, community, topics("nope"), tim.ErrInvalidPermissionGroupID},
 		{"not an admin", []timtest.Option{timtest.WithAdmins("root")}, func(t *testing.T, s *timtest.Server) *tim.Client {
 			c, err := tim.NewClient(s.SDKAppID(), "administrator", tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.SecretKey()))
 			require.NoError(t, err)
@@ -263,7 +276,7 @@ func TestFakeDocumentedErrors(t *testing.T) {
 		{"UserSig from another key", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
 			sig, _ := tim.GenerateUserSig(s.SDKAppID(), "another-key", s.Admin(), time.Now(), time.Hour)
 			return signedWith(t, s, sig)
-		}, community, roles, tim.ErrUserSigInvalid},
+		}, community, roles, tim.ErrSecretKeyMismatch},
 		{"UserSig of another identifier", nil, func(t *testing.T, s *timtest.Server) *tim.Client {
 			sig, _ := tim.GenerateUserSig(s.SDKAppID(), s.SecretKey(), "someone", time.Now(), time.Hour)
 			return signedWith(t, s, sig)
@@ -283,6 +296,37 @@ func TestFakeDocumentedErrors(t *testing.T) {
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, "FAIL", apiErr.ActionStatus)
 			assert.NotEmpty(t, apiErr.Info)
+		})
+	}
+}
+
+// TestFakeMalformedIDsAreNotSent: IDs the fake would refuse for their
+// shape (110008 for a permission group without "@PMG#_", 10007 for a group
+// that is not a community) are refused by the SDK before sending.
+func TestFakeMalformedIDsAreNotSent(t *testing.T) {
+	ctx := context.Background()
+	srv, client := seeded(t)
+	require.NoError(t, srv.CreateGroup("@TGS#pub", timtest.Public, "o"))
+	srv.ResetRequests()
+	for _, tc := range []struct {
+		name, field string
+		call        func() error
+	}{
+		{"malformed permission group", "PermissionGroupID", func() error {
+			_, err := client.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: community, PermissionGroupID: "nope"})
+			return err
+		}},
+		{"group that is not a community", "GroupID", func() error {
+			_, err := client.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: "@TGS#pub"})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			var ve *tim.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Empty(t, srv.Requests(), "nothing is sent")
 		})
 	}
 }
@@ -376,7 +420,7 @@ func TestFakeEveryDocumentedCode(t *testing.T) {
 	for command, m := range methods {
 		for _, code := range m.codes {
 			t.Run(fmt.Sprintf("%s/%d", command, code), func(t *testing.T) {
-				srv.FailNext(command, 1, timtest.Fault{Code: code, Info: "injected"})
+				require.NoError(t, srv.FailNext(command, 1, timtest.Fault{Code: code, Info: "injected"}))
 				err := m.call(client)
 				require.ErrorIs(t, err, code)
 				var apiErr *tim.APIError

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,7 +81,7 @@ func TestFakeCreatePermissionGroup(t *testing.T) {
 	assert.Equal(t, strings.Repeat("é", 75), readGroup(t, client, custom).Name, "150 bytes of UTF-8 is the limit, not 150 characters")
 
 	_, err = client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, PermissionGroupID: "@PMG#_readers", Name: "again"})
-	assert.ErrorIs(t, err, tim.ErrInvalidParameter, "a custom ID that exists")
+	assert.ErrorIs(t, err, tim.ErrIDInUse, "a custom ID that exists")
 	_, err = client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: strings.Repeat("é", 76)})
 	assert.ErrorIs(t, err, tim.ErrInvalidRequest, "152 bytes are refused before sending")
 }
@@ -109,17 +108,21 @@ func TestFakeModifyPermissionGroupKeepsUnsetFields(t *testing.T) {
 	err := client.ModifyPermissionGroup(ctx, &tim.ModifyPermissionGroupRequest{GroupID: community, PermissionGroupID: "@PMG#_nope", Name: tim.Ptr("x")})
 	assert.ErrorIs(t, err, tim.ErrPermissionGroupNotFound)
 	err = client.ModifyPermissionGroup(ctx, &tim.ModifyPermissionGroupRequest{GroupID: community, PermissionGroupID: "mods", Name: tim.Ptr("x")})
-	assert.ErrorIs(t, err, tim.ErrInvalidPermissionGroupID)
+	assert.ErrorIs(t, err, tim.ErrInvalidRequest, "an ID without the @PMG#_ prefix is refused before sending")
 }
 
 func TestFakeDestroyPermissionGroups(t *testing.T) {
 	ctx := context.Background()
 	srv, client := seeded(t)
 
-	res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope", "bad"}})
+	_, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope", "bad"}})
+	assert.ErrorIs(t, err, tim.ErrInvalidRequest, "an ID without the @PMG#_ prefix is refused before sending")
+	assert.Empty(t, srv.RequestsFor("destroy_permission_group"))
+
+	res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: []string{"@PMG#_mods", "@PMG#_nope"}})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"@PMG#_mods", "@PMG#_nope", "bad"}, []string{res[0].ID, res[1].ID, res[2].ID})
-	assert.Equal(t, []tim.ErrorCode{0, tim.ErrPermissionGroupNotFound, tim.ErrInvalidPermissionGroupID}, codes(res))
+	assert.Equal(t, []string{"@PMG#_mods", "@PMG#_nope"}, []string{res[0].ID, res[1].ID})
+	assert.Equal(t, []tim.ErrorCode{0, tim.ErrPermissionGroupNotFound}, codes(res))
 	assert.ErrorIs(t, res[1].Err(), tim.ErrPermissionGroupNotFound)
 
 	assert.ErrorIs(t, readGroup(t, client, "@PMG#_mods").Err(), tim.ErrPermissionGroupNotFound)
@@ -164,15 +167,20 @@ func TestFakeTopicPermissions(t *testing.T) {
 	const pg = "@PMG#_mods" // seeded with topic a (SendMessage) and topic b (123456)
 	unknown := community + "@TOPIC#_nope"
 
+	_, err := client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{
+		{TopicID: topicC, Permission: tim.TopicPermAtAll},
+		{TopicID: "@TGS#_other@TOPIC#_x", Permission: 1},
+	}})
+	assert.ErrorIs(t, err, tim.ErrInvalidRequest, "a topic of another community is refused before sending")
+
 	res, err := client.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: community, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{
 		{TopicID: topicC, Permission: tim.TopicPermAtAll},
 		{TopicID: topicA, Permission: tim.TopicPermAtAll},
 		{TopicID: unknown, Permission: 1},
-		{TopicID: "@TGS#_other@TOPIC#_x", Permission: 1},
 	}})
 
 	require.NoError(t, err)
-	assert.Equal(t, []tim.ErrorCode{0, tim.ErrTopicAlreadyInPermissionGroup, tim.ErrInvalidTopicID, tim.ErrInvalidTopicID}, codes(res))
+	assert.Equal(t, []tim.ErrorCode{0, tim.ErrTopicAlreadyInPermissionGroup, tim.ErrInvalidTopicID}, codes(res))
 	assert.Equal(t, map[string]tim.TopicPermission{topicA: tim.TopicPermSendMessage, topicB: 123456, topicC: tim.TopicPermAtAll}, readTopics(t, client, pg),
 		"a failed add leaves the existing permission alone")
 
@@ -324,16 +332,18 @@ func TestFakeWriteErrors(t *testing.T) {
 			}
 			return res[0].Err() // an unknown or malformed ID fails per item
 		},
+		// The topics are the written group's own (topicC and topicA in the
+		// seeded community), so that the SDK sends the request.
 		"add_topic_permission_group": func(c *tim.Client, group, pg string) error {
-			_, err := c.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: topicC}}})
+			_, err := c.AddTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: group + "@TOPIC#_c"}}})
 			return err
 		},
 		"set_topic_permission_group": func(c *tim.Client, group, pg string) error {
-			_, err := c.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: topicA}}})
+			_, err := c.SetTopicPermissions(ctx, &tim.TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: []tim.TopicPermissionSetting{{TopicID: group + "@TOPIC#_a"}}})
 			return err
 		},
 		"delete_topic_permission_group": func(c *tim.Client, group, pg string) error {
-			_, err := c.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, TopicIDs: []string{topicA}})
+			_, err := c.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, TopicIDs: []string{group + "@TOPIC#_a"}})
 			return err
 		},
 		"add_permission_group_member": func(c *tim.Client, group, pg string) error {
@@ -352,14 +362,19 @@ func TestFakeWriteErrors(t *testing.T) {
 	for command, write := range writes {
 		t.Run(command, func(t *testing.T) {
 			srv, client := seeded(t)
+			// A group that is not a community: under an ID of the community
+			// shape the fake answers 10007; under a real one ("@TGS#…")
+			// the SDK refuses it before sending.
+			require.NoError(t, srv.CreateGroup("@TGS#_pub", timtest.Public, "o"))
 			require.NoError(t, srv.CreateGroup("@TGS#pub", timtest.Public, "o"))
 			assert.ErrorIs(t, write(client, "@TGS#_nope", "@PMG#_mods"), tim.ErrGroupNotFound)
-			assert.ErrorIs(t, write(client, "@TGS#pub", "@PMG#_mods"), tim.ErrNoPermission)
+			assert.ErrorIs(t, write(client, "@TGS#_pub", "@PMG#_mods"), tim.ErrNoPermission)
+			assert.ErrorIs(t, write(client, "@TGS#pub", "@PMG#_mods"), tim.ErrInvalidRequest)
 			if command != "create_permission_group" {
 				assert.ErrorIs(t, write(client, community, "@PMG#_nope"), tim.ErrPermissionGroupNotFound)
-				assert.ErrorIs(t, write(client, community, "mods"), tim.ErrInvalidPermissionGroupID)
+				assert.ErrorIs(t, write(client, community, "mods"), tim.ErrInvalidRequest, "refused before sending, where the fake answers 110008")
 			}
-			srv.FailNext(command, 1, timtest.Fault{Code: tim.ErrCallbackDenied})
+			require.NoError(t, srv.FailNext(command, 1, timtest.Fault{Code: tim.ErrCallbackDenied}))
 			assert.ErrorIs(t, write(client, community, "@PMG#_mods"), tim.ErrCallbackDenied)
 			assert.NoError(t, write(client, community, "@PMG#_mods"), "the fault was used up; the call itself works")
 
@@ -448,7 +463,7 @@ func TestFakeAgreesWithAModel(t *testing.T) {
 					name, perm := fmt.Sprint("n", step), tim.GroupPermission(r.Uint64())
 					_, err := client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, PermissionGroupID: id, Name: name, Permission: perm})
 					if g != nil {
-						require.ErrorIs(t, err, tim.ErrInvalidParameter, "step %d: %s exists", step, id)
+						require.ErrorIs(t, err, tim.ErrIDInUse, "step %d: %s exists", step, id)
 						break
 					}
 					require.NoError(t, err, "step %d", step)
@@ -586,9 +601,6 @@ func (m model) check(t *testing.T, client *tim.Client, step int) {
 	}
 }
 
-// fastRetries is a retry policy with millisecond backoffs, for tests.
-var fastRetries = tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, RateLimitDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond})
-
 // TestFakeLostWriteResponsesAreNotSentAgain checks the retry rule for writes
 // that are not idempotent against the fake's state: when the service applied
 // a request and the answer was lost, the client does not send it again, so
@@ -602,26 +614,24 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 	}
 	for name, fault := range lost {
 		t.Run(name+" after applying", func(t *testing.T) {
-			srv, _ := seeded(t)
-			client, err := srv.NewClient(fastRetries)
-			require.NoError(t, err)
+			srv, client := seeded(t) // timtest.FastRetries: millisecond backoffs
 
-			srv.FailNext("create_permission_group", 1, fault)
-			_, err = client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "once"})
+			require.NoError(t, srv.FailNext("create_permission_group", 1, fault))
+			_, err := client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "once"})
 			require.Error(t, err)
 			assert.Len(t, srv.RequestsFor("create_permission_group"), 1, "a create that may have been applied is not sent again")
 			page, err := client.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: community})
 			require.NoError(t, err)
 			assert.Len(t, page.PermissionGroups, 2, "@PMG#_mods and the one create, applied once")
 
-			srv.FailNext("add_permission_group_member", 1, fault)
+			require.NoError(t, srv.FailNext("add_permission_group_member", 1, fault))
 			_, err = client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Accounts: []string{"leckie"}})
 			require.Error(t, err)
 			assert.Len(t, srv.RequestsFor("add_permission_group_member"), 1)
 			assert.Equal(t, []string{"amy", "peter", "leckie"}, readMembers(t, client, "@PMG#_mods", 0), "applied once")
 
 			// modify_permission_group is idempotent: sent again, and the answer arrives.
-			srv.FailNext("modify_permission_group", 1, fault)
+			require.NoError(t, srv.FailNext("modify_permission_group", 1, fault))
 			require.NoError(t, client.ModifyPermissionGroup(ctx, &tim.ModifyPermissionGroupRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Name: tim.Ptr("m2")}))
 			assert.Len(t, srv.RequestsFor("modify_permission_group"), 2)
 			assert.Equal(t, "m2", readGroup(t, client, "@PMG#_mods").Name)
@@ -630,9 +640,11 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 
 	t.Run("opted in", func(t *testing.T) {
 		srv, _ := seeded(t)
-		client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, RetryNonIdempotent: true}))
+		policy := timtest.FastRetries
+		policy.RetryNonIdempotent = true
+		client, err := srv.NewClient(tim.WithRetryPolicy(policy))
 		require.NoError(t, err)
-		srv.FailNext("add_permission_group_member", 1, timtest.Fault{Drop: true, AfterApply: true})
+		require.NoError(t, srv.FailNext("add_permission_group_member", 1, timtest.Fault{Drop: true, AfterApply: true}))
 		res, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: community, PermissionGroupID: "@PMG#_mods", Accounts: []string{"leckie"}})
 		require.NoError(t, err)
 		assert.Len(t, srv.RequestsFor("add_permission_group_member"), 2)
@@ -640,12 +652,10 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 	})
 
 	t.Run("refused before acting: retried for every command", func(t *testing.T) {
-		srv, _ := seeded(t)
-		client, err := srv.NewClient(fastRetries)
-		require.NoError(t, err)
-		srv.FailNext("create_permission_group", 1, timtest.Fault{Code: tim.ErrRateLimitExceeded})
-		srv.FailNext("create_permission_group", 1, timtest.Fault{Drop: true}) // dropped before applying: still unknown to the client
-		_, err = client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "n"})
+		srv, client := seeded(t)
+		require.NoError(t, srv.FailNext("create_permission_group", 1, timtest.Fault{Code: tim.ErrRateLimitExceeded}))
+		require.NoError(t, srv.FailNext("create_permission_group", 1, timtest.Fault{Drop: true})) // dropped before applying: still unknown to the client
+		_, err := client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "n"})
 		var te *tim.TransportError
 		require.ErrorAs(t, err, &te, "a dropped connection may have been applied, so the create stops there")
 		assert.Equal(t, 2, te.Attempts, "the 60007 was retried, the drop was not")
@@ -665,8 +675,8 @@ func TestFakeSplitWriteFailureAccountsForEveryItem(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, id)
 	}
-	srv.FailNext("destroy_permission_group", 1, timtest.Fault{Delay: time.Nanosecond})           // the first request is answered
-	srv.FailNext("destroy_permission_group", 1, timtest.Fault{Truncate: true, AfterApply: true}) // the second is applied, its answer cut
+	require.NoError(t, srv.FailNext("destroy_permission_group", 1, timtest.Fault{Pass: true}))                     // the first request is answered
+	require.NoError(t, srv.FailNext("destroy_permission_group", 1, timtest.Fault{Truncate: true, AfterApply: true})) // the second is applied, its answer cut
 
 	res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: ids})
 	var be *tim.BatchError
@@ -675,8 +685,12 @@ func TestFakeSplitWriteFailureAccountsForEveryItem(t *testing.T) {
 	assert.ErrorAs(t, err, &de, "the cause is still reachable")
 	require.Len(t, res, 20)
 	for i, r := range res {
-		assert.Equal(t, tim.ItemResult{ID: ids[i]}, r)
+		assert.Equal(t, tim.ItemResult{Command: tim.CommandDestroyPermissionGroup, ID: ids[i]}, r)
 	}
+	assert.Equal(t, res, be.Results)
+	assert.Equal(t, 2, be.Request)
+	assert.Equal(t, 2, be.Requests)
+	assert.True(t, be.MayHaveApplied(), "the answer was cut: the service may have acted")
 	assert.Equal(t, ids[20:], be.Unconfirmed)
 	assert.Empty(t, be.NotSent)
 	assert.Len(t, srv.RequestsFor("destroy_permission_group"), 2, "a destroy that may have been applied is not sent again")
