@@ -52,9 +52,9 @@ type Client struct {
 	sdkAppID    uint64
 	identifier  string
 	signer      UserSigner
-	baseURL     string // scheme://host[/prefix], no trailing slash
-	endpoint    string // baseURL + groupService
-	queryHead   string // "?sdkappid=…&identifier=…"
+	baseURL     string     // the primary's scheme://host[/prefix], no trailing slash
+	endpoints   *endpoints // the primary and the standbys
+	queryHead   string     // "?sdkappid=…&identifier=…"
 	timeout     time.Duration
 	logger      *slog.Logger // nil: no logging
 	concurrency int
@@ -127,7 +127,7 @@ func NewClient(sdkAppID uint64, identifier string, opts ...Option) (*Client, err
 	default:
 		return nil, errors.New("tim: NewClient: no region: use WithRegion or WithBaseURL")
 	}
-	c.endpoint = c.baseURL + groupService
+	c.endpoints = newEndpoints(append([]string{c.baseURL}, s.standby...), s.logger)
 	c.queryHead = "?sdkappid=" + strconv.FormatUint(sdkAppID, 10) +
 		"&identifier=" + url.QueryEscape(identifier)
 
@@ -194,7 +194,8 @@ func (c *Client) Identifier() string {
 	return c.identifier
 }
 
-// BaseURL returns where requests go, e.g. "https://adminapisgp.im.qcloud.com".
+// BaseURL returns where requests go, e.g. "https://adminapisgp.im.qcloud.com"
+// (the primary, when there are standbys: see [WithStandby]).
 func (c *Client) BaseURL() string {
 	if c == nil {
 		return ""

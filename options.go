@@ -24,6 +24,7 @@ func (f optionFunc) apply(s *settings) error { return f(s) }
 type settings struct {
 	region      Region
 	baseURL     string
+	standby     []string
 	httpClient  *http.Client
 	middleware  []Middleware
 	timeout     time.Duration

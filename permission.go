@@ -1,7 +1,10 @@
 package tim
 
 import (
+	"errors"
+	"fmt"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,20 +16,25 @@ import (
 // service's own samples use values such as 123).
 type GroupPermission uint64
 
-// The community / permission-group permissions.
+// The community / permission-group permissions. Each comment gives the
+// bit's value and the name Tencent's SDKs and docs give it.
 const (
-	GroupPermManageGroupInfo         GroupPermission = 1 << iota // manage group info
-	GroupPermManageMembers                                       // add and remove members, approve joins, edit member profiles
-	GroupPermManagePermissionGroups                              // create, modify and delete permission groups and their topic permissions
-	GroupPermManagePermissionMembers                             // manage permission-group members
-	GroupPermManageTopics                                        // manage topics
-	GroupPermMuteMembers                                         // mute members
-	GroupPermSendMessage                                         // send messages
-	GroupPermAtAll                                               // @all
-	GroupPermReadHistory                                         // read history from before joining
-	GroupPermRecallMessages                                      // recall other members' messages
-	GroupPermBanMembers                                          // ban members
+	GroupPermManageGroupInfo         GroupPermission = 1 << iota // 1: manage group info (V2TIM_COMMUNITY_PERMISSION_MANAGE_GROUP_INFO)
+	GroupPermManageMembers                                       // 2: add and remove members, approve joins, edit member profiles (V2TIM_COMMUNITY_PERMISSION_MANAGE_GROUP_MEMBER)
+	GroupPermManagePermissionGroups                              // 4: create, modify and delete permission groups and their topic permissions (V2TIM_COMMUNITY_PERMISSION_MANAGE_PERMISSION_GROUP_INFO)
+	GroupPermManagePermissionMembers                             // 8: manage permission-group members (V2TIM_COMMUNITY_PERMISSION_MANAGE_PERMISSION_GROUP_MEMBER)
+	GroupPermManageTopics                                        // 16: manage topics (V2TIM_COMMUNITY_PERMISSION_MANAGE_TOPIC_IN_COMMUNITY)
+	GroupPermMuteMembers                                         // 32: mute members (V2TIM_COMMUNITY_PERMISSION_MUTE_MEMBER)
+	GroupPermSendMessage                                         // 64: send messages (V2TIM_COMMUNITY_PERMISSION_SEND_MESSAGE)
+	GroupPermAtAll                                               // 128: @all (V2TIM_COMMUNITY_PERMISSION_AT_ALL)
+	GroupPermReadHistory                                         // 256: read history from before joining (V2TIM_COMMUNITY_PERMISSION_GET_HISTORY_MESSAGE)
+	GroupPermRecallMessages                                      // 512: recall other members' messages (V2TIM_COMMUNITY_PERMISSION_REVOKE_OTHER_MEMBER_MESSAGE)
+	GroupPermBanMembers                                          // 1024: ban members (V2TIM_COMMUNITY_PERMISSION_BAN_MEMBER)
 )
+
+// GroupPermAll has every bit of [GroupPermission] set: what the community's
+// owner and the app admin have.
+const GroupPermAll = ^GroupPermission(0)
 
 var groupPermNames = []string{
 	"ManageGroupInfo", "ManageMembers", "ManagePermissionGroups", "ManagePermissionMembers",
@@ -44,16 +52,21 @@ func (p GroupPermission) String() string { return formatBits(uint64(p), groupPer
 // group. Unknown bits are kept, as for [GroupPermission].
 type TopicPermission uint64
 
-// The topic permissions.
+// The topic permissions. Each comment gives the bit's value and the name
+// Tencent's SDKs and docs give it.
 const (
-	TopicPermManageTopicInfo        TopicPermission = 1 << iota // manage this topic's info
-	TopicPermManagePermissionGroups                             // manage permission groups in this topic
-	TopicPermMuteMembers                                        // mute members in this topic
-	TopicPermSendMessage                                        // send messages
-	TopicPermReadHistory                                        // read history from before joining
-	TopicPermRecallMessages                                     // recall other members' messages
-	TopicPermAtAll                                              // @all
+	TopicPermManageTopicInfo        TopicPermission = 1 << iota // 1: manage this topic's info (V2TIM_TOPIC_PERMISSION_MANAGE_TOPIC)
+	TopicPermManagePermissionGroups                             // 2: manage permission groups in this topic (V2TIM_TOPIC_PERMISSION_MANAGE_TOPIC_PERMISSION)
+	TopicPermMuteMembers                                        // 4: mute members in this topic (V2TIM_TOPIC_PERMISSION_MUTE_MEMBER)
+	TopicPermSendMessage                                        // 8: send messages (V2TIM_TOPIC_PERMISSION_SEND_MESSAGE)
+	TopicPermReadHistory                                        // 16: read history from before joining (V2TIM_TOPIC_PERMISSION_GET_HISTORY_MESSAGE)
+	TopicPermRecallMessages                                     // 32: recall other members' messages (V2TIM_TOPIC_PERMISSION_REVOKE_OTHER_MEMBER_MESSAGE)
+	TopicPermAtAll                                              // 64: @all (V2TIM_TOPIC_PERMISSION_AT_ALL)
 )
+
+// TopicPermAll has every bit of [TopicPermission] set: what the
+// community's owner and the app admin have in every topic.
+const TopicPermAll = ^TopicPermission(0)
 
 var topicPermNames = []string{
 	"ManageTopicInfo", "ManagePermissionGroups", "MuteMembers", "SendMessage",
@@ -65,6 +78,64 @@ func (p TopicPermission) Has(q TopicPermission) bool { return p&q == q }
 
 // String names the set bits joined by "|"; unknown bits are shown in hex; zero is "0".
 func (p TopicPermission) String() string { return formatBits(uint64(p), topicPermNames) }
+
+// ParseGroupPermission reads a permission as [GroupPermission.String]
+// prints it: names joined by "|" ("SendMessage|AtAll"), hex for bits
+// without a name ("0x800"), or "0"; a decimal number is read too.
+func ParseGroupPermission(s string) (GroupPermission, error) {
+	v, err := parseBits(s, groupPermNames)
+	return GroupPermission(v), err
+}
+
+// ParseTopicPermission reads a permission as [TopicPermission.String]
+// prints it; see [ParseGroupPermission].
+func ParseTopicPermission(s string) (TopicPermission, error) {
+	v, err := parseBits(s, topicPermNames)
+	return TopicPermission(v), err
+}
+
+func parseBits(s string, names []string) (uint64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, errors.New("tim: empty permission")
+	}
+	if n, err := strconv.ParseUint(s, 10, 64); err == nil {
+		return n, nil
+	}
+	var v uint64
+	for _, part := range strings.Split(s, "|") {
+		part = strings.TrimSpace(part)
+		if hex, ok := strings.CutPrefix(part, "0x"); ok {
+			n, err := strconv.ParseUint(hex, 16, 64)
+			if err != nil {
+				return 0, fmt.Errorf("tim: permission %q: %q is not a hex number", s, part)
+			}
+			v |= n
+			continue
+		}
+		i := slices.Index(names, part)
+		if i < 0 {
+			return 0, fmt.Errorf("tim: permission %q: unknown name %q (known: %s)", s, part, strings.Join(names, ", "))
+		}
+		v |= 1 << i
+	}
+	return v, nil
+}
+
+// BitNames returns the names of the set bits of a permission, as
+// [GroupPermission.String] joins them, one per entry.
+func (p GroupPermission) BitNames() []string { return bitNames(uint64(p), groupPermNames) }
+
+// BitNames returns the names of the set bits of a permission, as
+// [TopicPermission.String] joins them, one per entry.
+func (p TopicPermission) BitNames() []string { return bitNames(uint64(p), topicPermNames) }
+
+func bitNames(v uint64, names []string) []string {
+	if v == 0 {
+		return nil
+	}
+	return strings.Split(formatBits(v, names), "|")
+}
 
 func formatBits(v uint64, names []string) string {
 	if v == 0 {

@@ -26,16 +26,20 @@ const (
 	RegionRiyadh                          // adminapiksa.im.qcloud.com
 )
 
-var regionTable = [...]struct{ name, domain string }{
-	RegionChina:         {"china", "console.tim.qq.com"},
-	RegionSingapore:     {"singapore", "adminapisgp.im.qcloud.com"},
-	RegionSeoul:         {"seoul", "adminapikr.im.qcloud.com"},
-	RegionTokyo:         {"tokyo", "adminapijpn.im.qcloud.com"},
-	RegionFrankfurt:     {"frankfurt", "adminapiger.im.qcloud.com"},
-	RegionSiliconValley: {"silicon-valley", "adminapiusa.im.qcloud.com"},
-	RegionJakarta:       {"jakarta", "adminapiidn.im.qcloud.com"},
-	RegionMumbai:        {"mumbai", "adminapiind.im.qcloud.com"},
-	RegionRiyadh:        {"riyadh", "adminapiksa.im.qcloud.com"},
+// regionTable holds each region's name, domain and standby domain (for
+// when DNS is hijacked, from the RESTful API overview, trtc.io/document/34620;
+// Tokyo's is listed in one copy of that page only, and none is documented
+// for Riyadh).
+var regionTable = [...]struct{ name, domain, standby string }{
+	RegionChina:         {"china", "console.tim.qq.com", "adminapi.my-imcloud.com"},
+	RegionSingapore:     {"singapore", "adminapisgp.im.qcloud.com", "adminapisgp.my-imcloud.com"},
+	RegionSeoul:         {"seoul", "adminapikr.im.qcloud.com", "adminapikr.my-imcloud.com"},
+	RegionTokyo:         {"tokyo", "adminapijpn.im.qcloud.com", "adminapijpn.my-imcloud.com"},
+	RegionFrankfurt:     {"frankfurt", "adminapiger.im.qcloud.com", "adminapiger.my-imcloud.com"},
+	RegionSiliconValley: {"silicon-valley", "adminapiusa.im.qcloud.com", "adminapiusa.my-imcloud.com"},
+	RegionJakarta:       {"jakarta", "adminapiidn.im.qcloud.com", "adminapiidn.my-imcloud.com"},
+	RegionMumbai:        {"mumbai", "adminapiind.im.qcloud.com", "adminapiind.my-imcloud.com"},
+	RegionRiyadh:        {"riyadh", "adminapiksa.im.qcloud.com", ""},
 }
 
 // Regions returns every known region, in the order of the constants.
@@ -56,6 +60,25 @@ func (r Region) Domain() string {
 		return ""
 	}
 	return regionTable[r].domain
+}
+
+// StandbyDomain returns the region's documented standby domain, e.g.
+// "adminapisgp.my-imcloud.com", or "" when none is known (Riyadh) or the
+// region is unknown.
+func (r Region) StandbyDomain() string {
+	if !r.valid() {
+		return ""
+	}
+	return regionTable[r].standby
+}
+
+// StandbyURL returns "https://" + [Region.StandbyDomain], for [WithStandby],
+// or "" when no standby domain is known.
+func (r Region) StandbyURL() string {
+	if d := r.StandbyDomain(); d != "" {
+		return "https://" + d
+	}
+	return ""
 }
 
 // String returns the region's name as [ParseRegion] accepts it, e.g. "singapore".

@@ -157,6 +157,7 @@ const (
 	retryTransient               // BaseDelay backoff
 	retryRateLimited             // RateLimitDelay backoff
 	retryNewUserSig              // at once, with a new UserSig
+	retryStandby                 // at once, to the next base URL (see WithStandby)
 )
 
 func (r retryReason) String() string {
@@ -167,6 +168,8 @@ func (r retryReason) String() string {
 		return "rate_limited"
 	case retryNewUserSig:
 		return "new_signature"
+	case retryStandby:
+		return "standby"
 	default:
 		return "none"
 	}

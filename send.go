@@ -47,10 +47,12 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 		budget   = c.retry.MaxAttempts
 		retries  int  // backoff retries so far
 		renewed  bool // the one resend with a new UserSig was made
+		moves    int  // moves to another base URL (see WithStandby)
 		attempts int
 	)
 	for {
-		sig, took, stage, err := c.attempt(ctx, command, body, out, last != nil)
+		ep := c.endpoints.pick()
+		sig, took, stage, err := c.attempt(ctx, command, ep, body, out, last != nil)
 		if stage != "" {
 			if stage == waitLimiter && last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 				// The deadline comes before the limiter's turn: the last
@@ -61,9 +63,20 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 			return stopped(command, stage, err, attempts, last)
 		}
 		attempts++
+		var te *TransportError
+		connected := err == nil || !errors.As(err, &te) || !unconnected(te.Err)
+		next := c.endpoints.done(ctx, ep, connected, err)
 		if err == nil {
 			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
 			return nil
+		}
+		if next >= 0 && moves < len(c.endpoints.urls) && ctx.Err() == nil {
+			// Nothing was sent: the request moves, and it is not a retry.
+			moves++
+			budget++
+			c.logAttempt(ctx, command, attempts, took, err, retryStandby, 0)
+			last = err
+			continue
 		}
 
 		why := retryReasonFor(command, err, c.retry.RetryNonIdempotent)
@@ -120,7 +133,7 @@ const (
 // panic in the caller's transport, limiter or signer included. An attempt
 // that ended before sending returns what it was waiting for as stage. reset
 // clears out first, so that nothing of a failed attempt's answer survives.
-func (c *Client) attempt(ctx context.Context, command string, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
+func (c *Client) attempt(ctx context.Context, command string, ep int, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
 	place, err := c.inFlight.acquire(ctx, command)
 	if err != nil {
 		return "", 0, waitPlace, err
@@ -136,12 +149,12 @@ func (c *Client) attempt(ctx context.Context, command string, body []byte, out r
 		return "", 0, waitSigner, err
 	}
 	start := time.Now()
-	err = c.send(ctx, command, sig, body, out)
+	err = c.send(ctx, command, ep, sig, body, out)
 	return sig, time.Since(start), "", err
 }
 
 // send makes one HTTP attempt signed with sig: POST, read, decode.
-func (c *Client) send(ctx context.Context, command, sig string, body []byte, out response) error {
+func (c *Client) send(ctx context.Context, command string, ep int, sig string, body []byte, out response) error {
 	forms := c.escapeSig(sig)
 	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -152,7 +165,7 @@ func (c *Client) send(ctx context.Context, command, sig string, body []byte, out
 		SetContext(withSig(attemptCtx, forms)).
 		SetBody(bytes.NewReader(body)).
 		SetDoNotParseResponse(true).
-		Post(c.requestURL(command))
+		Post(c.requestURL(ep, command))
 	if err != nil {
 		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
 	}

@@ -1,0 +1,189 @@
+package tim_test
+
+// Standby base URLs: loopback servers stand in for the primary and the
+// standby, and each way an attempt can end is classified: only a
+// connection that could not be made moves a request (and the client) to
+// the standby.
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/timtest"
+)
+
+// standbyPair is a primary and a standby fake, and a client of the
+// primary with the standby, whose connections to the primary fail while
+// down is set.
+type standbyPair struct {
+	primary, standby *timtest.Server
+	client           *tim.Client
+	down             atomic.Bool
+	logs             *bytes.Buffer
+}
+
+func newStandbyPair(t *testing.T, opts ...tim.Option) *standbyPair {
+	t.Helper()
+	p := &standbyPair{primary: timtest.NewServer(), standby: timtest.NewServer(), logs: &bytes.Buffer{}}
+	t.Cleanup(p.primary.Close)
+	t.Cleanup(p.standby.Close)
+	for _, s := range []*timtest.Server{p.primary, p.standby} {
+		require.NoError(t, s.CreateCommunity(seamGroup, "owner"))
+	}
+	primaryAddr := strings.TrimPrefix(p.primary.URL(), "http://")
+	var d net.Dialer
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == primaryAddr && p.down.Load() {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "primary", IsNotFound: true}}
+		}
+		return d.DialContext(ctx, network, addr)
+	}}
+	all := append([]tim.Option{
+		tim.WithBaseURL(p.primary.URL()), tim.WithStandby(p.standby.URL()),
+		tim.WithSecretKey(timtest.DefaultSecretKey), tim.WithRetryPolicy(timtest.FastRetries),
+		tim.WithHTTPClient(&http.Client{Transport: transport}),
+		tim.WithLogger(slog.New(slog.NewJSONHandler(p.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	}, opts...)
+	c, err := tim.NewClient(timtest.DefaultSDKAppID, timtest.DefaultAdmin, all...)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	p.client = c
+	return p
+}
+
+func (p *standbyPair) counts() (primary, standby int) {
+	return len(p.primary.Requests()), len(p.standby.Requests())
+}
+
+func TestStandbyOutcomes(t *testing.T) {
+	ctx := context.Background()
+	t.Run("success stays on the primary", func(t *testing.T) {
+		p := newStandbyPair(t)
+		for range 3 {
+			_, err := p.client.RoleOf(ctx, seamGroup, "owner")
+			require.NoError(t, err)
+		}
+		pr, sb := p.counts()
+		assert.Equal(t, 3, pr)
+		assert.Zero(t, sb)
+		assert.Empty(t, p.logs.String())
+	})
+	for name, fault := range map[string]timtest.Fault{
+		"a 502":              {Status: http.StatusBadGateway},
+		"a dropped answer":   {Drop: true},
+		"an internal error":  {Code: tim.ErrInternal},
+		"a rate limit":       {Code: tim.ErrRateLimitExceeded},
+		"a body cut short":   {Truncate: true},
+		"a refusal (10010)":  {Code: tim.ErrGroupNotFound},
+		"a non-JSON answer":  {NotJSON: true},
+		"a slow answer, ok":  {Delay: 20 * time.Millisecond},
+		"a refusal (10004)!": {Code: tim.ErrInvalidParameter},
+	} {
+		t.Run(name+" never moves", func(t *testing.T) {
+			p := newStandbyPair(t)
+			require.NoError(t, p.primary.FailNext(tim.CommandGetRoleInGroup, 3, fault))
+			_, _ = p.client.RoleOf(ctx, seamGroup, "owner")
+			_, sb := p.counts()
+			assert.Zero(t, sb, "a request that reached the primary is not sent elsewhere")
+			assert.NotContains(t, p.logs.String(), "tim standby")
+		})
+	}
+	t.Run("no connection moves, for any command, once", func(t *testing.T) {
+		p := newStandbyPair(t)
+		p.down.Store(true)
+		// create_permission_group is not idempotent: it moves all the same,
+		// since nothing was sent, and is applied once.
+		id, err := p.client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: seamGroup, PermissionGroupID: "@PMG#_once", Name: "once"})
+		require.NoError(t, err)
+		assert.Equal(t, "@PMG#_once", id)
+		pr, sb := p.counts()
+		assert.Zero(t, pr)
+		assert.Equal(t, 1, sb)
+		assert.Contains(t, p.logs.String(), `"msg":"tim standby"`)
+		assert.Contains(t, p.logs.String(), `"reason":"cannot connect`)
+		assert.NotContains(t, p.logs.String(), "usersig")
+
+		// The client stays there: the next call goes straight to the standby.
+		_, err = p.client.RoleOf(ctx, seamGroup, "owner")
+		require.NoError(t, err)
+		pr, sb = p.counts()
+		assert.Zero(t, pr)
+		assert.Equal(t, 2, sb)
+		assert.Equal(t, 1, strings.Count(p.logs.String(), "tim standby"), "one move")
+	})
+}
+
+func TestStandbyProbesThePrimary(t *testing.T) {
+	ctx := context.Background()
+	p := newStandbyPair(t)
+	tim.SetStandbyProbe(p.client, 50*time.Millisecond)
+	p.down.Store(true)
+	_, err := p.client.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	_, sb := p.counts()
+	require.Equal(t, 1, sb)
+
+	// Still down at the probe: the request moves on, the client stays.
+	time.Sleep(60 * time.Millisecond)
+	_, err = p.client.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	pr, sb := p.counts()
+	assert.Equal(t, 0, pr)
+	assert.Equal(t, 2, sb)
+
+	// Back up: the next probe returns the client to the primary.
+	p.down.Store(false)
+	time.Sleep(60 * time.Millisecond)
+	for range 3 {
+		_, err = p.client.RoleOf(ctx, seamGroup, "owner")
+		require.NoError(t, err)
+	}
+	pr, sb = p.counts()
+	assert.Equal(t, 3, pr)
+	assert.Equal(t, 2, sb)
+	assert.Contains(t, p.logs.String(), "the primary answers again")
+}
+
+// A TLS handshake that fails (here: a certificate nobody signed) sent
+// nothing of the request: the request moves.
+func TestStandbyAfterAFailedTLSHandshake(t *testing.T) {
+	tlsPrimary := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsPrimary.Close()
+	standby := timtest.NewServer()
+	defer standby.Close()
+	require.NoError(t, standby.CreateCommunity(seamGroup, "owner"))
+	c, err := tim.NewClient(timtest.DefaultSDKAppID, timtest.DefaultAdmin, tim.WithBaseURL(tlsPrimary.URL),
+		tim.WithStandby(standby.URL()), tim.WithSecretKey(timtest.DefaultSecretKey))
+	require.NoError(t, err)
+	defer c.Close()
+	role, err := c.RoleOf(context.Background(), seamGroup, "owner")
+	require.NoError(t, err)
+	assert.Equal(t, tim.RoleOwner, role)
+	assert.Len(t, standby.Requests(), 1)
+}
+
+func TestStandbyOptions(t *testing.T) {
+	_, err := tim.NewClient(1400000000, "admin", tim.WithRegion(tim.RegionRiyadh), tim.WithSecretKey("k"), tim.WithStandby(tim.RegionRiyadh.StandbyURL()))
+	assert.ErrorContains(t, err, "no known standby")
+	_, err = tim.NewClient(1400000000, "admin", tim.WithRegion(tim.RegionSingapore), tim.WithSecretKey("k"), tim.WithStandby("http://example.com"))
+	assert.Error(t, err, "plain http only to loopback")
+	_, err = tim.NewClient(1400000000, "admin", tim.WithRegion(tim.RegionSingapore), tim.WithSecretKey("k"), tim.WithStandby())
+	assert.Error(t, err)
+	c, err := tim.NewClient(1400000000, "admin", tim.WithRegion(tim.RegionSingapore), tim.WithSecretKey("k"), tim.WithStandby(tim.RegionSingapore.StandbyURL()))
+	require.NoError(t, err)
+	assert.Equal(t, "https://adminapisgp.im.qcloud.com", c.BaseURL())
+	assert.Equal(t, "adminapisgp.my-imcloud.com", tim.RegionSingapore.StandbyDomain())
+	assert.Equal(t, "adminapi.my-imcloud.com", tim.RegionChina.StandbyDomain())
+}
