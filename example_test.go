@@ -184,7 +184,7 @@ func Example_errors() {
 	// Output:
 	// no such group
 	// get_role_in_group 10010 false
-	// true tim: get_role_in_group: invalid GroupId: is empty
+	// true tim: get_role_in_group: invalid GroupID: is empty
 }
 
 func ExampleGenerateUserSig() {
@@ -290,7 +290,9 @@ func ExampleWithRetryPolicy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv.FailNext("get_role_in_group", 2, timtest.Fault{Code: tim.ErrInternal}) // 10002 twice
+	if err := srv.FailNext(tim.CommandGetRoleInGroup, 2, timtest.Fault{Code: tim.ErrInternal}); err != nil { // 10002 twice
+		log.Fatal(err)
+	}
 	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"amy"}})
 	fmt.Println(roles, err, len(srv.RequestsFor("get_role_in_group")))
 
@@ -299,7 +301,9 @@ func ExampleWithRetryPolicy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
+	if err := srv.FailNext(tim.CommandGetRoleInGroup, 1, timtest.Fault{Code: tim.ErrInternal}); err != nil {
+		log.Fatal(err)
+	}
 	_, err = once.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"amy"}})
 	var apiErr *tim.APIError
 	fmt.Println(errors.As(err, &apiErr), apiErr.Code == tim.ErrInternal, apiErr.Attempts)

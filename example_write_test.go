@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log"
 	"strings"
-	"time"
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
@@ -323,20 +322,20 @@ func ExamplePtr() {
 
 func ExampleItemResult_Err() {
 	// One item of a write's results, as AddPermissionGroupMembers returns it.
-	r := tim.ItemResult{ID: "amy", ErrorCode: tim.ErrAlreadyMember}
+	r := tim.ItemResult{Command: tim.CommandAddPermissionGroupMember, ID: "amy", ErrorCode: tim.ErrAlreadyMember}
 
 	err := r.Err()
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, tim.ErrAlreadyMember))
-	var apiErr *tim.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(int(apiErr.Code), apiErr.Retryable())
+	var itemErr *tim.ItemError // the item failed, not the call
+	if errors.As(err, &itemErr) {
+		fmt.Println(itemErr.Kind, itemErr.ID, int(itemErr.Code), itemErr.Code.Retryable())
 	}
-	fmt.Println(tim.ItemResult{ID: "peter"}.Err()) // success
+	fmt.Println(tim.ItemResult{Command: tim.CommandAddPermissionGroupMember, ID: "peter"}.Err()) // success
 	// Output:
-	// tim: error 10013: already a member
+	// tim: add_permission_group_member: account amy: error 10013: already a member
 	// true
-	// 10013 false
+	// account amy 10013 false
 	// <nil>
 }
 
@@ -353,20 +352,29 @@ func ExampleBatchError() {
 		accounts = append(accounts, account)
 	}
 	// The second request is refused by the app's callback (10016).
-	srv.FailNext("add_permission_group_member", 1, timtest.Fault{Delay: time.Nanosecond}) // the first goes through
-	srv.FailNext("add_permission_group_member", 1, timtest.Fault{Code: tim.ErrCallbackDenied})
+	faults := []timtest.Fault{
+		{Pass: true},                  // the first goes through
+		{Code: tim.ErrCallbackDenied}, // the second is refused
+	}
+	for _, f := range faults {
+		if err := srv.FailNext(tim.CommandAddPermissionGroupMember, 1, f); err != nil {
+			log.Fatal(err)
+		}
+	}
 
 	results, err := client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{GroupID: exampleCommunity, PermissionGroupID: "@PMG#_speakers", Accounts: accounts})
 	var be *tim.BatchError
 	if errors.As(err, &be) {
-		fmt.Println("confirmed:", len(results))
+		fmt.Println("failed: request", be.Request, "of", be.Requests)
+		fmt.Println("confirmed:", len(results), len(be.Results))
 		fmt.Println("unconfirmed:", len(be.Unconfirmed), "from", be.Unconfirmed[0])
 		fmt.Println("not sent:", len(be.NotSent))
-		fmt.Println("refused:", errors.Is(err, tim.ErrCallbackDenied)) // refused: those 23 were not added
+		fmt.Println("refused:", errors.Is(err, tim.ErrCallbackDenied), "may have applied:", be.MayHaveApplied()) // refused: those 23 were not added
 	}
 	// Output:
-	// confirmed: 100
+	// failed: request 2 of 2
+	// confirmed: 100 100
 	// unconfirmed: 23 from user097
 	// not sent: 0
-	// refused: true
+	// refused: true may have applied: false
 }

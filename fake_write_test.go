@@ -675,7 +675,7 @@ func TestFakeSplitWriteFailureAccountsForEveryItem(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, id)
 	}
-	require.NoError(t, srv.FailNext("destroy_permission_group", 1, timtest.Fault{Pass: true}))                     // the first request is answered
+	require.NoError(t, srv.FailNext("destroy_permission_group", 1, timtest.Fault{Pass: true}))                       // the first request is answered
 	require.NoError(t, srv.FailNext("destroy_permission_group", 1, timtest.Fault{Truncate: true, AfterApply: true})) // the second is applied, its answer cut
 
 	res, err := client.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: community, PermissionGroupIDs: ids})

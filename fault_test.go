@@ -222,7 +222,7 @@ func TestFaultMatrix(t *testing.T) {
 			require.NoError(t, err)
 			tim.SetAttemptTimeout(client, 100*time.Millisecond)
 			for _, f := range tc.faults {
-				srv.FailNext(cmdRole, 1, f)
+				require.NoError(t, srv.FailNext(cmdRole, 1, f))
 			}
 
 			roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy", "peter", "nobody"}})
@@ -379,12 +379,16 @@ func TestDeadline(t *testing.T) {
 	const deadline, margin = 100 * time.Millisecond, time.Second
 
 	t.Run("a hanging server returns the context's error", func(t *testing.T) {
-		srv, client := seeded(t) // the default 10 s per-attempt timeout and retry policy
-		srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour})
+		srv, _ := seeded(t)
+		// The default 10 s per-attempt timeout and retry policy (not
+		// timtest.FastRetries, which srv.NewClient would add).
+		client, err := srv.NewClient(tim.WithRetryPolicy(tim.DefaultRetryPolicy()))
+		require.NoError(t, err)
+		require.NoError(t, srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour}))
 		ctx, cancel := context.WithTimeout(context.Background(), deadline)
 		defer cancel()
 		start := time.Now()
-		_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
+		_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		took := time.Since(start)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.NotErrorIs(t, err, tim.ErrAttemptTimeout)
@@ -399,7 +403,7 @@ func TestDeadline(t *testing.T) {
 	})
 	t.Run("a deadline with a cause still matches DeadlineExceeded", func(t *testing.T) {
 		srv, client := seeded(t)
-		srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour})
+		require.NoError(t, srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour}))
 		cause := errors.New("the request handler's budget ran out")
 		ctx, cancel := context.WithTimeoutCause(context.Background(), deadline, cause)
 		defer cancel()
@@ -422,7 +426,7 @@ func TestDeadline(t *testing.T) {
 				}
 			}))))
 		require.NoError(t, err)
-		srv.FailNext(cmdRole, 1, internal)
+		require.NoError(t, srv.FailNext(cmdRole, 1, internal))
 		start := time.Now()
 		_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 		assert.Less(t, time.Since(start), deadline+margin, "the backoff sleep ends with the context")
@@ -437,7 +441,7 @@ func TestDeadline(t *testing.T) {
 		srv, _ := seeded(t)
 		client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour}))
 		require.NoError(t, err)
-		srv.FailNext(cmdRole, 1, internal)
+		require.NoError(t, srv.FailNext(cmdRole, 1, internal))
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		start := time.Now()
@@ -477,10 +481,10 @@ func TestConcurrentCallsThroughFaults(t *testing.T) {
 	retryable := []timtest.Fault{internal, badGateway, drop, rateLimit, {Status: http.StatusTooManyRequests}, {Code: tim.ErrInternal, AfterApply: true}}
 	const perKind, delayed, fatal = 8, 8, 5
 	for _, f := range retryable {
-		srv.FailNext(cmdRole, perKind, f)
+		require.NoError(t, srv.FailNext(cmdRole, perKind, f))
 	}
-	srv.FailNext(cmdRole, delayed, timtest.Fault{Delay: 5 * time.Millisecond}) // answered, late
-	srv.FailNext(cmdRole, fatal, timtest.Fault{NotJSON: true})                 // ends a call: not retried
+	require.NoError(t, srv.FailNext(cmdRole, delayed, timtest.Fault{Delay: 5 * time.Millisecond})) // answered, late
+	require.NoError(t, srv.FailNext(cmdRole, fatal, timtest.Fault{NotJSON: true}))                 // ends a call: not retried
 
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	client, err := srv.NewClient(
@@ -534,13 +538,13 @@ func TestHTTPClientTimeoutIsAnAttemptTimeout(t *testing.T) {
 	require.NoError(t, srv.CreateCommunity("@TGS#_c", "owner"))
 	client, err := srv.NewClient(tim.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}), tim.WithRetryPolicy(matrixPolicy))
 	require.NoError(t, err)
-	srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour})
+	require.NoError(t, srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour}))
 	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_c", Accounts: []string{"owner"}})
 	require.NoError(t, err, "the slow attempt is retried")
 	assert.Equal(t, tim.RoleOwner, roles[0].Role)
 	assert.Len(t, srv.RequestsFor(cmdRole), 2)
 
-	srv.FailNext(cmdRole, 3, timtest.Fault{Delay: time.Hour})
+	require.NoError(t, srv.FailNext(cmdRole, 3, timtest.Fault{Delay: time.Hour}))
 	_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_c", Accounts: []string{"owner"}})
 	require.ErrorIs(t, err, tim.ErrAttemptTimeout)
 	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context had no deadline")

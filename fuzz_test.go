@@ -55,8 +55,11 @@ var responseSeeds = []string{
 	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupId":"@PMG#_@PMG#cM2"}`,
 	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupInfo":{"PermissionGroupId":"@PMG#_x"}}`,
 	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupInfo":[1],"PermissionGroupId":7}`,
-	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupResultList":[{"ErrorCode":0,"PermissionGroupId":"p"},{"ErrorCode":110006,"PermissionGroupId":"q"},null]}`,
-	`{"ActionStatus":"OK","ErrorCode":0,"TopicPermissionResultList":[{"ErrorCode":110010,"ErrorInfo":"dup","TopicId":"t"}]}`,
+	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupResultList":[{"ErrorCode":0,"PermissionGroupId":"@PMG#_p"},{"ErrorCode":110006,"PermissionGroupId":"@PMG#_q"},null]}`,
+	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupResultList":[{"ErrorCode":110006,"PermissionGroupId":"@PMG#_q"},{"ErrorCode":0,"PermissionGroupId":"@PMG#_p"}]}`,
+	`{"ActionStatus":"OK","ErrorCode":0,"PermissionGroupResultList":[{"ErrorCode":0,"PermissionGroupId":"@PMG#_p"},{"ErrorCode":0,"PermissionGroupId":"stranger"}]}`,
+	`{"ActionStatus":"OK","ErrorCode":0,"TopicPermissionResultList":[{"ErrorCode":110010,"ErrorInfo":"dup","TopicId":"@TGS#_g@TOPIC#_t"},{"ErrorCode":0,"TopicId":"@TGS#_g@TOPIC#_u"}]}`,
+	`{"ActionStatus":"OK","ErrorCode":0,"TopicPermissionResultList":[{"ErrorCode":0,"TopicId":"@TGS#_g@TOPIC#_t"},{"ErrorCode":110010,"TopicId":"@TGS#_g@TOPIC#_t"}]}`,
 	`{"ActionStatus":"OK","ErrorCode":0,"MemberList":[{"Member_Account":"tommy","Result":0},{"Member_Account":"jared","Result":"10013"},{"Member_Account":"x","Result":2,"ErrorCode":0}]}`,
 	`{"ActionStatus":"OK","ErrorCode":0,"MemberList":[{"Member_Account":"a","Role":"Admin","JoinTime":"1700000000","NameCard":"n","Custom":[1]}],"Next":"TGSMTQ0MTE1MjM1MTUyNDI0MzY1"}`,
 	`{"ActionStatus":"OK","ErrorCode":0,"MemberList":[],"Next":7}`,
@@ -149,7 +152,8 @@ func FuzzClientResponses(f *testing.F) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
 		}
-		page, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: "g"})
+		const group, pg = "@TGS#_g", "@PMG#_p"
+		page, err := c.GetPermissionGroups(ctx, &GetPermissionGroupsRequest{GroupID: group})
 		check(err)
 		if err == nil {
 			for _, g := range page.PermissionGroups {
@@ -162,16 +166,16 @@ func FuzzClientResponses(f *testing.F) {
 		if err == nil && (len(roles) != 2 || roles[0].Account != "leckie" || roles[1].Account != "peter") {
 			t.Fatalf("roles %v do not answer the accounts asked about", roles)
 		}
-		perms, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{GroupID: "g", PermissionGroupID: "@PMG#_p"})
+		perms, err := c.GetTopicPermissions(ctx, &GetTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg})
 		check(err)
 		for _, p := range perms {
 			_ = p.Err()
 			_ = p.Permission.String()
 		}
 
-		_, err = c.CreatePermissionGroup(ctx, &CreatePermissionGroupRequest{GroupID: "g", Name: "n"})
+		_, err = c.CreatePermissionGroup(ctx, &CreatePermissionGroupRequest{GroupID: group, Name: "n"})
 		check(err)
-		check(c.ModifyPermissionGroup(ctx, &ModifyPermissionGroupRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Name: Ptr("n")}))
+		check(c.ModifyPermissionGroup(ctx, &ModifyPermissionGroupRequest{GroupID: group, PermissionGroupID: pg, Name: Ptr("n")}))
 		// The list writes must answer every item asked about, in order.
 		inOrder := func(want []string, res []ItemResult, err error) {
 			check(err)
@@ -188,20 +192,21 @@ func FuzzClientResponses(f *testing.F) {
 				_ = r.Err()
 			}
 		}
-		ids := []string{"p", "q"}
-		res, err := c.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: "g", PermissionGroupIDs: ids})
+		ids := []string{"@PMG#_p", "@PMG#_q"}
+		res, err := c.DestroyPermissionGroups(ctx, &DestroyPermissionGroupsRequest{GroupID: group, PermissionGroupIDs: ids})
 		inOrder(ids, res, err)
-		topics := []TopicPermissionSetting{{TopicID: "t"}, {TopicID: "u"}}
-		res, err = c.AddTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Topics: topics})
-		inOrder([]string{"t", "u"}, res, err)
-		res, err = c.DeleteTopicPermissions(ctx, &DeleteTopicPermissionsRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", TopicIDs: []string{"t", "u"}})
-		inOrder([]string{"t", "u"}, res, err)
+		topicIDs := []string{group + "@TOPIC#_t", group + "@TOPIC#_u"}
+		topics := []TopicPermissionSetting{{TopicID: topicIDs[0]}, {TopicID: topicIDs[1]}}
+		res, err = c.AddTopicPermissions(ctx, &TopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, Topics: topics})
+		inOrder(topicIDs, res, err)
+		res, err = c.DeleteTopicPermissions(ctx, &DeleteTopicPermissionsRequest{GroupID: group, PermissionGroupID: pg, TopicIDs: topicIDs})
+		inOrder(topicIDs, res, err)
 		accounts := []string{"tommy", "jared"}
-		res, err = c.AddPermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Accounts: accounts})
+		res, err = c.AddPermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg, Accounts: accounts})
 		inOrder(accounts, res, err)
-		res, err = c.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: "g", PermissionGroupID: "@PMG#_p", Accounts: accounts})
+		res, err = c.DeletePermissionGroupMembers(ctx, &PermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg, Accounts: accounts})
 		inOrder(accounts, res, err)
-		members, err := c.GetPermissionGroupMembers(ctx, &GetPermissionGroupMembersRequest{GroupID: "g", PermissionGroupID: "@PMG#_p"})
+		members, err := c.GetPermissionGroupMembers(ctx, &GetPermissionGroupMembersRequest{GroupID: group, PermissionGroupID: pg})
 		check(err)
 		if err == nil {
 			for _, m := range members.Members {

@@ -3,6 +3,7 @@ package tim_test
 import (
 	"context"
 	"errors"
+	"math"
 	"sort"
 	"sync"
 	"testing"
@@ -145,8 +146,8 @@ func TestRateLimiterIsAskedBeforeEveryAttempt(t *testing.T) {
 	limiter := &countingLimiter{}
 	client, err := srv.NewClient(tim.WithRateLimiter(limiter), tim.WithRetryPolicy(matrixPolicy))
 	require.NoError(t, err)
-	srv.FailNext("get_role_in_group", 2, internal)
-	srv.FailNext("get_role_in_group", 1, expiredSig)
+	require.NoError(t, srv.FailNext("get_role_in_group", 2, internal))
+	require.NoError(t, srv.FailNext("get_role_in_group", 1, expiredSig))
 	_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"get_role_in_group": 4}, limiter.waits, "two retries and a renewal")
@@ -170,7 +171,7 @@ func TestRateLimiterTurnAfterTheDeadline(t *testing.T) {
 	srv, _ := seeded(t)
 	client, err := srv.NewClient(tim.WithRateLimit(1, 1), tim.WithRetryPolicy(matrixPolicy))
 	require.NoError(t, err)
-	srv.FailNext("get_role_in_group", 1, internal)
+	require.NoError(t, srv.FailNext("get_role_in_group", 1, internal))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"amy"}})
@@ -180,10 +181,10 @@ func TestRateLimiterTurnAfterTheDeadline(t *testing.T) {
 	assert.Equal(t, 1, len(srv.RequestsFor("get_role_in_group")))
 }
 
-// The default limiter lets a call split into 20 requests send them all at
-// once (10,000 accounts with WithMaxConcurrency(20)): a burst of 20 needs no
-// wait, and the 21st does. The limiter runs on a fixed clock, so the test
-// does not depend on how fast this machine is.
+// The default limiter lets a call split into DefaultRateBurst (15) requests
+// send them all at once (7,500 accounts with WithMaxConcurrency(15)): a
+// burst of 15 needs no wait, and the 16th does. The limiter runs on a fixed
+// clock, so the test does not depend on how fast this machine is.
 func TestDefaultRateBurstNeedsNoWait(t *testing.T) {
 	l, err := tim.NewRateLimiter(tim.DefaultRateLimit, tim.DefaultRateBurst)
 	require.NoError(t, err)
@@ -191,6 +192,10 @@ func TestDefaultRateBurstNeedsNoWait(t *testing.T) {
 	for i := range tim.DefaultRateBurst {
 		require.True(t, tim.AllowAt(l, "get_role_in_group", now), "call %d", i)
 	}
-	assert.False(t, tim.AllowAt(l, "get_role_in_group", now), "the 21st waits")
-	assert.True(t, tim.AllowAt(l, "get_role_in_group", now.Add(time.Second/tim.DefaultRateLimit)), "for one token's time")
+	assert.False(t, tim.AllowAt(l, "get_role_in_group", now), "the 16th waits")
+	// One token's time, rounded up to the nanosecond (1 s / 175 is not a
+	// whole number of them).
+	oneToken := time.Duration(math.Ceil(float64(time.Second) / tim.DefaultRateLimit))
+	assert.False(t, tim.AllowAt(l, "get_role_in_group", now.Add(oneToken-time.Microsecond)), "not before one token's time")
+	assert.True(t, tim.AllowAt(l, "get_role_in_group", now.Add(oneToken)), "for one token's time")
 }
