@@ -85,6 +85,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	defer cleanup()
+	defer t.client.Close() // its idle connections; before cleanup stops the fake
 	m := &manager{target: *t, w: w}
 
 	if err := m.create(ctx); err != nil {

@@ -35,7 +35,7 @@ func TestRunAgainstFake(t *testing.T) {
 		"using the embedded fake service",
 		`created @PMG#_@PMG#`,
 		"@TOPIC#_announcements: granted SendMessage|ReadHistory",
-		"@TOPIC#_no-such-topic: refused, as expected: tim: error 110013",
+		"@TOPIC#_no-such-topic: refused, as expected: tim: add_topic_permission_group: topic @TGS#_@TGS#cV6IHIIM62C4@TOPIC#_no-such-topic: error 110013",
 		"errors.Is(err, tim.ErrInvalidTopicID) = true",
 		"amy: added",
 		"peter: added",
@@ -46,7 +46,7 @@ func TestRunAgainstFake(t *testing.T) {
 		`custom:  {"team":"trust-and-safety"} (unchanged)`,
 		"@TOPIC#_announcements: MuteMembers|SendMessage|ReadHistory|RecallMessages",
 		"@TOPIC#_help: deleted",
-		"@TOPIC#_help: tim: get_topic_permission_group: error 110014",
+		"@TOPIC#_help: tim: get_topic_permission_group: topic @TGS#_@TGS#cV6IHIIM62C4@TOPIC#_help: error 110014",
 		"amy: removed",
 		": destroyed",
 		"reading it now: @PMG#_@PMG#",
@@ -102,7 +102,9 @@ func TestFailedStepDestroysTheGroup(t *testing.T) {
 	if err := srv.CreateTopic(community, topic); err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext("set_topic_permission_group", 1, timtest.Fault{Code: tim.ErrCallbackDenied})
+	if err := srv.FailNext(tim.CommandSetTopicPermissionGroup, 1, timtest.Fault{Code: tim.ErrCallbackDenied}); err != nil {
+		t.Fatal(err)
+	}
 	client, err := srv.NewClient()
 	if err != nil {
 		t.Fatal(err)

@@ -54,6 +54,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	defer cleanup()
+	defer t.client.Close() // its idle connections; before cleanup stops the fake
 
 	fmt.Fprintf(w, "\nPermission groups of %s:\n", t.groupID)
 	n := 0
