@@ -1,9 +1,11 @@
 package tim
 
-// The REST commands of the permission-group family, as the service names
-// them in the URL path (under v4/group_open_http_svc/). They are what
-// [APIError.Command], [ItemResult.Command] and the log records carry, and
-// what package timtest's FailNext and RequestsFor take.
+// The REST commands the SDK calls: the permission-group family, and
+// get_group_info, which says who owns a community and (inferred) its
+// default permission. They are the names in the URL path (under
+// v4/group_open_http_svc/), what [APIError.Command], [ItemResult.Command]
+// and the log records carry, and what package timtest's FailNext and
+// RequestsFor take.
 const (
 	CommandGetPermissionGroup           = "get_permission_group"
 	CommandGetRoleInGroup               = "get_role_in_group"
@@ -17,6 +19,7 @@ const (
 	CommandAddPermissionGroupMember     = "add_permission_group_member"
 	CommandDeletePermissionGroupMember  = "delete_permission_group_member"
 	CommandGetPermissionGroupMemberList = "get_permission_group_member_list"
+	CommandGetGroupInfo                 = "get_group_info"
 )
 
 // allCommands lists every command above.
@@ -25,6 +28,7 @@ var allCommands = [...]string{
 	CommandCreatePermissionGroup, CommandModifyPermissionGroup, CommandDestroyPermissionGroup,
 	CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup,
 	CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetPermissionGroupMemberList,
+	CommandGetGroupInfo,
 }
 
 // Commands returns the REST commands the SDK calls, in the order of the

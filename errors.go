@@ -356,6 +356,8 @@ func itemKind(command string) string {
 	switch command {
 	case CommandGetPermissionGroup, CommandDestroyPermissionGroup:
 		return "permission group"
+	case CommandGetGroupInfo:
+		return "group"
 	case CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetRoleInGroup:
 		return "account"
 	case CommandGetTopicPermissionGroup, CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup:

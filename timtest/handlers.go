@@ -22,6 +22,7 @@ const (
 	maxRequestBytes = 1 << 20
 	maxRoleAccounts = 500
 	maxPageLimit    = 20
+	maxGroupInfoIDs = 50
 )
 
 // result is what a command answers beyond the envelope.
@@ -44,6 +45,8 @@ var handlers = map[string]handler{
 	"add_permission_group_member":      communityOnly((*Server).addPermissionGroupMember),
 	"delete_permission_group_member":   communityOnly((*Server).deletePermissionGroupMember),
 	"get_permission_group_member_list": communityOnly((*Server).getPermissionGroupMemberList),
+
+	"get_group_info": (*Server).getGroupInfo,
 }
 
 // communityOnly answers 11000, before anything else, for an app without
@@ -454,4 +457,51 @@ func (s *Server) getTopicPermissionGroup(body []byte) (result, *fail) {
 		list = append(list, item)
 	}
 	return result{"TopicPermissionResultList": list}, nil
+}
+
+// getGroupInfo answers the profile fields the SDK reads, per group: 10010
+// for one that does not exist (or was dissolved). Communities carry
+// EnablePermission (0 or 1) and DefaultPermission, names the docs do not
+// show (see tim.GroupInfo).
+func (s *Server) getGroupInfo(body []byte) (result, *fail) {
+	var req struct {
+		IDs []string `json:"GroupIdList"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	if f := checkCount("GroupIdList", len(req.IDs), maxGroupInfoIDs); f != nil {
+		return nil, f
+	}
+	list := make([]map[string]any, len(req.IDs))
+	for i, id := range req.IDs {
+		g, f := s.lookupGroup(id)
+		if f != nil {
+			list[i] = map[string]any{"GroupId": id, "ErrorCode": int(f.code), "ErrorInfo": f.info}
+			continue
+		}
+		item := map[string]any{
+			"GroupId": id, "ErrorCode": 0, "ErrorInfo": "",
+			"Type": string(g.typ), "Name": id, "Owner_Account": g.owner(), "MemberNum": len(g.members), "CreateTime": g.created,
+		}
+		if g.typ == Community {
+			enabled := 0
+			if g.permEnabled {
+				enabled = 1
+			}
+			item["EnablePermission"], item["DefaultPermission"] = enabled, uint64(g.defaultPerm)
+		}
+		list[i] = item
+	}
+	return result{"GroupInfo": list}, nil
+}
+
+// owner returns the group's owner.
+func (g *group) owner() string {
+	for a, r := range g.members {
+		if r == tim.RoleOwner {
+			return a
+		}
+	}
+	return ""
 }

@@ -37,11 +37,17 @@ const (
 type group struct {
 	id        string
 	typ       GroupType
+	created   int64 // Unix seconds, by the fake's clock
 	dissolved bool
-	members   map[string]tim.Role // the owner included
-	profiles  map[string]*profile // of every member
-	topics    map[string]bool
-	pgs       map[string]*permGroup
+	// The community's permission-group switch and default permission, as
+	// get_group_info answers them (EnablePermission, DefaultPermission:
+	// names inferred, see tim.GroupInfo).
+	permEnabled bool
+	defaultPerm tim.GroupPermission
+	members     map[string]tim.Role // the owner included
+	profiles    map[string]*profile // of every member
+	topics      map[string]bool
+	pgs         map[string]*permGroup
 }
 
 // profile is the part of a member's group profile the member list shows.
@@ -111,12 +117,14 @@ func (s *Server) CreateGroup(groupID string, typ GroupType, owner string) error 
 		return failf(tim.ErrInvalidParameter, "group %s already exists", groupID)
 	}
 	s.groups[groupID] = &group{
-		id:       groupID,
-		typ:      typ,
-		members:  map[string]tim.Role{owner: tim.RoleOwner},
-		profiles: map[string]*profile{owner: {joinTime: s.now().Unix()}},
-		topics:   map[string]bool{},
-		pgs:      map[string]*permGroup{},
+		id:          groupID,
+		typ:         typ,
+		created:     s.now().Unix(),
+		permEnabled: typ == Community,
+		members:     map[string]tim.Role{owner: tim.RoleOwner},
+		profiles:    map[string]*profile{owner: {joinTime: s.now().Unix()}},
+		topics:      map[string]bool{},
+		pgs:         map[string]*permGroup{},
 	}
 	return nil
 }
@@ -124,6 +132,21 @@ func (s *Server) CreateGroup(groupID string, typ GroupType, owner string) error 
 // CreateCommunity adds a community owned by owner.
 func (s *Server) CreateCommunity(groupID, owner string) error {
 	return s.CreateGroup(groupID, Community, owner)
+}
+
+// SetPermissionDefaults sets a community's "permission groups enabled"
+// switch and its default permission, which get_group_info answers as
+// EnablePermission and DefaultPermission. A new community has permission
+// groups enabled and a default permission of 0.
+func (s *Server) SetPermissionDefaults(groupID string, enabled bool, defaults tim.GroupPermission) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, f := s.lookupCommunity(groupID)
+	if f != nil {
+		return f
+	}
+	g.permEnabled, g.defaultPerm = enabled, defaults
+	return nil
 }
 
 // DissolveGroup dissolves a group: calls about it answer 10010 afterwards.
