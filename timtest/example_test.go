@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"time"
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
@@ -78,15 +77,21 @@ func ExampleServer_FailNext() {
 	if err := srv.CreateCommunity(group, "owner"); err != nil {
 		log.Fatal(err)
 	}
-	// Short backoffs, for the example; the defaults start at 100 ms.
-	client, err := srv.NewClient(tim.WithRetryPolicy(tim.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+	// srv.NewClient retries with timtest.FastRetries: the default attempts,
+	// with backoffs of milliseconds (the defaults start at 100 ms).
+	client, err := srv.NewClient()
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
+	failNext := func(n int, f timtest.Fault) {
+		if err := srv.FailNext(tim.CommandGetRoleInGroup, n, f); err != nil { // a typo in the command, say
+			log.Fatal(err)
+		}
+	}
 
-	srv.FailNext("get_role_in_group", 1, timtest.Fault{Status: http.StatusBadGateway})
-	srv.FailNext("get_role_in_group", 1, timtest.Fault{Code: tim.ErrInternal})
+	failNext(1, timtest.Fault{Status: http.StatusBadGateway})
+	failNext(1, timtest.Fault{Code: tim.ErrInternal})
 	roles, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: group, Accounts: []string{"owner"}})
 	fmt.Println(roles, err)
 	for _, r := range srv.RequestsFor("get_role_in_group") {
@@ -100,7 +105,7 @@ func ExampleServer_FailNext() {
 		}
 	}
 
-	srv.FailNext("get_role_in_group", 3, timtest.Fault{Drop: true})
+	failNext(3, timtest.Fault{Drop: true})
 	_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: group, Accounts: []string{"owner"}})
 	var te *tim.TransportError
 	fmt.Println(errors.As(err, &te), te.Attempts)
@@ -142,5 +147,5 @@ func ExampleWithPermissionGroupMemberLimit() {
 	// Output:
 	// alice <nil>
 	// bob <nil>
-	// carol tim: error 110012: permission group member limit reached
+	// carol tim: add_permission_group_member: account carol: error 110012: permission group member limit reached
 }

@@ -29,7 +29,7 @@ func TestFaultKinds(t *testing.T) {
 	target := commandURL(srv, cmdRole, q)
 
 	t.Run("error code", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal}))
 		rep, err := send(http.MethodPost, target, roleBody)
 		require.NoError(t, err)
 		var env envelope
@@ -37,7 +37,7 @@ func TestFaultKinds(t *testing.T) {
 		assert.Equal(t, envelope{ActionStatus: "FAIL", ErrorCode: int(tim.ErrInternal), ErrorInfo: "injected by timtest"}, env)
 	})
 	t.Run("HTTP status with an HTML page", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{Status: http.StatusBadGateway})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Status: http.StatusBadGateway}))
 		rep, err := send(http.MethodPost, target, roleBody)
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusBadGateway, rep.status)
@@ -45,7 +45,7 @@ func TestFaultKinds(t *testing.T) {
 		assert.Contains(t, string(rep.body), "<title>502 Bad Gateway</title>")
 	})
 	t.Run("not JSON", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{NotJSON: true})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{NotJSON: true}))
 		rep, err := send(http.MethodPost, target, roleBody)
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, rep.status)
@@ -53,7 +53,7 @@ func TestFaultKinds(t *testing.T) {
 		assert.False(t, json.Valid(rep.body))
 	})
 	t.Run("truncated JSON", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{Truncate: true})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Truncate: true}))
 		rep, err := send(http.MethodPost, target, roleBody)
 		require.NoError(t, err, "the HTTP message itself is whole")
 		assert.Equal(t, http.StatusOK, rep.status)
@@ -66,17 +66,17 @@ func TestFaultKinds(t *testing.T) {
 		assert.True(t, bytes.HasPrefix(rep.body, []byte(`{"ActionStatus":"OK"`)), "the first half of a success: %s", rep.body)
 	})
 	t.Run("dropped connection", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{Drop: true})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Drop: true}))
 		_, err := send(http.MethodPost, target, roleBody)
 		require.Error(t, err)
 		assert.ErrorIs(t, err, io.EOF)
 	})
 	t.Run("a delay alone delays a normal answer", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{Delay: 10 * time.Millisecond})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Delay: 10 * time.Millisecond}))
 		assertCode(t, 0, postEnv(t, srv, cmdRole, q, roleBody))
 	})
 	t.Run("a delay before a fault", func(t *testing.T) {
-		srv.FailNext(cmdRole, 1, Fault{Delay: 10 * time.Millisecond, Status: http.StatusServiceUnavailable})
+		require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Delay: 10 * time.Millisecond, Status: http.StatusServiceUnavailable}))
 		rep, err := send(http.MethodPost, target, roleBody)
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusServiceUnavailable, rep.status)
@@ -110,7 +110,7 @@ func TestFaultDelayEndsWhenTheClientGivesUp(t *testing.T) {
 	srv := newTestServer(t)
 	seedCommunity(t, srv, tComm)
 	q := adminQuery(t, srv)
-	srv.FailNext(cmdRole, 1, Fault{Delay: time.Hour})
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Delay: time.Hour}))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, cmdRole, q), strings.NewReader(`{"GroupId":"`+tComm+`","User_Account":["`+tOwner+`"]}`))
@@ -133,17 +133,17 @@ func TestFaultAfterApply(t *testing.T) {
 
 	// The command runs (its answer would have been 10010) and the
 	// connection is dropped: the client cannot know.
-	srv.FailNext(cmdRole, 1, Fault{Drop: true, AfterApply: true})
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Drop: true, AfterApply: true}))
 	b, err := rawBody(missing)
 	require.NoError(t, err)
 	_, err = send(http.MethodPost, commandURL(srv, cmdRole, q), b)
 	require.Error(t, err)
 	// Without AfterApply the command does not run.
-	srv.FailNext(cmdRole, 1, Fault{Drop: true})
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Drop: true}))
 	_, err = send(http.MethodPost, commandURL(srv, cmdRole, q), b)
 	require.Error(t, err)
 	// A code after applying answers the code.
-	srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal, AfterApply: true})
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal, AfterApply: true}))
 	assertCode(t, tim.ErrInternal, postEnv(t, srv, cmdRole, q, present))
 
 	reqs := srv.RequestsFor(cmdRole)
@@ -161,7 +161,7 @@ func TestFaultsWaitForTheChecksAndTheRateLimit(t *testing.T) {
 	q := adminQuery(t, srv)
 	body := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
 	assertCode(t, 0, postEnv(t, srv, cmdRole, q, body)) // uses up the second
-	srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal})
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal}))
 	assertCode(t, tim.ErrRateLimitExceeded, postEnv(t, srv, cmdRole, q, body))
 	clock.Add(int64(time.Second))
 	assertCode(t, tim.ErrInternal, postEnv(t, srv, cmdRole, q, body)) // the fault was still there
@@ -169,20 +169,63 @@ func TestFaultsWaitForTheChecksAndTheRateLimit(t *testing.T) {
 
 func TestFailNextRefusesBadFaults(t *testing.T) {
 	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
 	for name, f := range map[string]Fault{
-		"nothing":     {},
-		"only Info":   {Info: "x"},
-		"two kinds":   {Code: tim.ErrInternal, Drop: true},
-		"three kinds": {Status: 502, Truncate: true, NotJSON: true},
-		"status 200":  {Status: http.StatusOK},
-		"status 600":  {Status: 600},
-		"negative":    {Delay: -time.Second},
+		"nothing":              {},
+		"only Info":            {Info: "x"},
+		"two kinds":            {Code: tim.ErrInternal, Drop: true},
+		"three kinds":          {Status: 502, Truncate: true, NotJSON: true},
+		"status 200":           {Status: http.StatusOK},
+		"status 600":           {Status: 600},
+		"negative":             {Delay: -time.Second},
+		"Pass with a Code":     {Pass: true, Code: tim.ErrInternal},
+		"Pass with a Delay":    {Pass: true, Delay: time.Second},
+		"Pass with AfterApply": {Pass: true, AfterApply: true},
 	} {
-		assert.Panics(t, func() { srv.FailNext(cmdRole, 1, f) }, name)
+		assert.Error(t, srv.FailNext(cmdRole, 1, f), name)
 	}
+	for _, n := range []int{0, -1} {
+		assert.Error(t, srv.FailNext(cmdRole, n, Fault{Code: tim.ErrInternal}), "n %d", n)
+	}
+	for _, command := range []string{"no_such_command", "GET_ROLE_IN_GROUP", ""} {
+		err := srv.FailNext(command, 1, Fault{Code: tim.ErrInternal})
+		assert.ErrorContains(t, err, "tim.Commands", "command %q", command)
+	}
+	// Nothing was queued by the refused calls.
+	q := adminQuery(t, srv)
+	body := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
+	assertCode(t, 0, postEnv(t, srv, cmdRole, q, body))
+
 	for _, status := range []int{300, 429, 502, 599} {
-		assert.NotPanics(t, func() { srv.FailNext(cmdRole, 1, Fault{Status: status}) }, strconv.Itoa(status))
+		assert.NoError(t, srv.FailNext(cmdRole, 1, Fault{Status: status}), strconv.Itoa(status))
 	}
+	assert.NoError(t, srv.FailNext(cmdRole, 1, Fault{Pass: true}))
+	for _, command := range tim.Commands() {
+		assert.NoError(t, srv.FailNext(command, 1, Fault{Pass: true}), command)
+	}
+}
+
+// Fault{Pass: true} answers normally: it lets one call through so that a
+// later one fails.
+func TestFaultPassLetsOneCallThrough(t *testing.T) {
+	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	body := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
+	require.NoError(t, srv.FailNext(cmdRole, 2, Fault{Pass: true}))
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrInternal}))
+	assertCode(t, 0, postEnv(t, srv, cmdRole, q, body))
+	assertCode(t, 0, postEnv(t, srv, cmdRole, q, body))
+	assertCode(t, tim.ErrInternal, postEnv(t, srv, cmdRole, q, body))
+	assertCode(t, 0, postEnv(t, srv, cmdRole, q, body))
+	reqs := srv.RequestsFor(cmdRole)
+	require.Len(t, reqs, 4)
+	for i, r := range reqs[:2] {
+		require.NotNil(t, r.Fault, "request %d", i)
+		assert.True(t, r.Fault.Pass, "request %d", i)
+		assert.Equal(t, tim.ErrorCode(0), r.ErrorCode)
+	}
+	assert.Nil(t, reqs[3].Fault)
 }
 
 // A delayed answer after applying: the client gives up, the change stays
@@ -191,7 +234,7 @@ func TestFaultAfterApplyWithDelay(t *testing.T) {
 	srv := newTestServer(t)
 	seedCommunity(t, srv, tComm)
 	q := adminQuery(t, srv)
-	srv.FailNext("create_permission_group", 1, Fault{Delay: time.Hour, AfterApply: true})
+	require.NoError(t, srv.FailNext("create_permission_group", 1, Fault{Delay: time.Hour, AfterApply: true}))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, "create_permission_group", q), strings.NewReader(`{"GroupId":"`+tComm+`","PermissionGroupName":"slow"}`))

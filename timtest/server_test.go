@@ -354,7 +354,7 @@ func TestSignedURLChecks(t *testing.T) {
 		{"contenttype JSON is case-sensitive", func(_ *testing.T, q url.Values) { q.Set("contenttype", "JSON") }, tim.ErrBadURLParameters, false},
 		{"usersig signed with another key", func(t *testing.T, q url.Values) {
 			q.Set("usersig", makeSig(t, app, key+"-other", admin, time.Now(), time.Hour))
-		}, tim.ErrUserSigInvalid, false},
+		}, tim.ErrSecretKeyMismatch, false},
 		{"usersig expired", func(t *testing.T, q url.Values) {
 			q.Set("usersig", makeSig(t, app, key, admin, time.Now().Add(-2*time.Hour), time.Hour))
 		}, tim.ErrUserSigExpired, false},
@@ -432,8 +432,8 @@ func TestRequestShapeChecks(t *testing.T) {
 	for _, cmd := range []string{cmdPermGroup, cmdRole, cmdTopicPermGroup} {
 		tests = append(tests,
 			shapeCase{cmd + " empty body", http.MethodPost, "/v4/group_open_http_svc/" + cmd, []byte{}, tim.ErrBadJSON},
-			shapeCase{cmd + " unparsable JSON", http.MethodPost, "/v4/group_open_http_svc/" + cmd, `{"GroupId":`, tim.ErrInvalidGroupID},
-			shapeCase{cmd + " not JSON", http.MethodPost, "/v4/group_open_http_svc/" + cmd, `GroupId=x`, tim.ErrInvalidGroupID},
+			shapeCase{cmd + " unparsable JSON", http.MethodPost, "/v4/group_open_http_svc/" + cmd, `{"GroupId":`, tim.ErrBadJSON},
+			shapeCase{cmd + " not JSON", http.MethodPost, "/v4/group_open_http_svc/" + cmd, `GroupId=x`, tim.ErrBadJSON},
 		)
 	}
 	wrongTypes := map[string][]string{
@@ -456,7 +456,7 @@ func TestRequestShapeChecks(t *testing.T) {
 	}
 	for _, cmd := range []string{cmdPermGroup, cmdRole, cmdTopicPermGroup} {
 		for i, body := range wrongTypes[cmd] {
-			tests = append(tests, shapeCase{fmt.Sprintf("%s wrong type %d", cmd, i), http.MethodPost, "/v4/group_open_http_svc/" + cmd, body, tim.ErrInvalidParameter})
+			tests = append(tests, shapeCase{fmt.Sprintf("%s wrong type %d", cmd, i), http.MethodPost, "/v4/group_open_http_svc/" + cmd, body, tim.ErrJSONParseFailed})
 		}
 	}
 
@@ -502,7 +502,7 @@ func TestGetPermissionGroupErrors(t *testing.T) {
 		{"Next garbage", `{"GroupId":"` + tComm + `","Limit":20,"Next":"garbage"}`, tim.ErrInvalidParameter},
 		{"Next negative", `{"GroupId":"` + tComm + `","Limit":20,"Next":"-5"}`, tim.ErrInvalidParameter},
 		{"Next fractional number", `{"GroupId":"` + tComm + `","Limit":20,"Next":1.5}`, tim.ErrInvalidParameter},
-		{"Next boolean", `{"GroupId":"` + tComm + `","Limit":20,"Next":true}`, tim.ErrInvalidParameter},
+		{"Next boolean", `{"GroupId":"` + tComm + `","Limit":20,"Next":true}`, tim.ErrJSONParseFailed},
 		{"GroupId missing", `{"Limit":20}`, tim.ErrInvalidParameter},
 		{"unknown group", `{"GroupId":"@TGS#_nope"}`, tim.ErrGroupNotFound},
 		{"dissolved group", `{"GroupId":"@TGS#_gone"}`, tim.ErrGroupNotFound},
@@ -847,7 +847,7 @@ func TestCreatePermissionGroupValidation(t *testing.T) {
 		{"custom ID with a control character", tComm, PermissionGroup{ID: "@PMG#_a\tb", Name: "n"}, tim.ErrInvalidPermissionGroupID},
 		{"custom ID without the prefix", tComm, PermissionGroup{ID: "mods", Name: "n"}, tim.ErrInvalidPermissionGroupID},
 		{"custom ID that is only the prefix", tComm, PermissionGroup{ID: "@PMG#_", Name: "n"}, tim.ErrInvalidPermissionGroupID},
-		{"custom ID already taken", tComm, PermissionGroup{ID: "@PMG#_taken", Name: "n"}, tim.ErrInvalidParameter},
+		{"custom ID already taken", tComm, PermissionGroup{ID: "@PMG#_taken", Name: "n"}, tim.ErrIDInUse},
 		{"name missing", tComm, PermissionGroup{}, tim.ErrInvalidParameter},
 		{"name of 150 ASCII bytes", tComm, PermissionGroup{Name: strings.Repeat("n", 150)}, 0},
 		{"name of 150 UTF-8 bytes", tComm, PermissionGroup{Name: strings.Repeat("é", 75)}, 0},
@@ -1148,7 +1148,7 @@ func TestRecording(t *testing.T) {
 
 	assertCode(t, 0, postEnv(t, srv, cmdRole, q, roleBody))
 	assertCode(t, tim.ErrNoPermission, postEnv(t, srv, cmdPermGroup, q, pgBody))
-	assertCode(t, tim.ErrUserSigInvalid, postEnv(t, srv, cmdRole, badQ, roleBody))
+	assertCode(t, tim.ErrSecretKeyMismatch, postEnv(t, srv, cmdRole, badQ, roleBody))
 
 	reqs := srv.Requests()
 	require.Len(t, reqs, 3)
@@ -1176,7 +1176,7 @@ func TestRecording(t *testing.T) {
 	t.Run("a bad UserSig", func(t *testing.T) {
 		r := reqs[2]
 		assert.Equal(t, cmdRole, r.Command)
-		assert.Equal(t, tim.ErrUserSigInvalid, r.ErrorCode)
+		assert.Equal(t, tim.ErrSecretKeyMismatch, r.ErrorCode)
 		assert.False(t, r.UserSigValid)
 		assert.Equal(t, "[redacted]", r.Query.Get("usersig"))
 	})
@@ -1348,7 +1348,7 @@ func TestWithSDKAppIDAndSecretKey(t *testing.T) {
 
 	q := adminQuery(t, srv)
 	q.Set("usersig", makeSig(t, srv.SDKAppID(), DefaultSecretKey, srv.Admin(), time.Now(), time.Hour))
-	assertCode(t, tim.ErrUserSigInvalid, postEnv(t, srv, cmdRole, q, body))
+	assertCode(t, tim.ErrSecretKeyMismatch, postEnv(t, srv, cmdRole, q, body))
 	q = adminQuery(t, srv)
 	q.Set("sdkappid", strconv.FormatUint(DefaultSDKAppID, 10))
 	assertCode(t, tim.ErrSDKAppIDNotFound, postEnv(t, srv, cmdRole, q, body))
@@ -1447,8 +1447,8 @@ func TestFailNext(t *testing.T) {
 	q := adminQuery(t, srv)
 	body := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
 
-	srv.FailNext(cmdRole, 2, Fault{Code: tim.ErrInternal, Info: "try again"})
-	srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrCallbackDenied})
+	require.NoError(t, srv.FailNext(cmdRole, 2, Fault{Code: tim.ErrInternal, Info: "try again"}))
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrCallbackDenied}))
 	want := []struct {
 		code tim.ErrorCode
 		info string
@@ -1463,13 +1463,13 @@ func TestFailNext(t *testing.T) {
 	}
 	// A fault for one command leaves the others alone, and a call refused
 	// by the signature checks does not use up a fault.
-	srv.FailNext(cmdPermGroup, 1, Fault{Code: tim.ErrInternal})
+	require.NoError(t, srv.FailNext(cmdPermGroup, 1, Fault{Code: tim.ErrInternal}))
 	env := postEnv(t, srv, cmdRole, q, body)
 	assert.Equal(t, 0, env.ErrorCode)
 	bad := adminQuery(t, srv)
 	bad.Set("usersig", makeSig(t, srv.SDKAppID(), "other-key", srv.Admin(), time.Now(), time.Hour))
 	env = postEnv(t, srv, cmdPermGroup, bad, map[string]any{"GroupId": tComm})
-	assert.Equal(t, int(tim.ErrUserSigInvalid), env.ErrorCode)
+	assert.Equal(t, int(tim.ErrSecretKeyMismatch), env.ErrorCode)
 	env = postEnv(t, srv, cmdPermGroup, q, map[string]any{"GroupId": tComm})
 	assert.Equal(t, int(tim.ErrInternal), env.ErrorCode)
 }
