@@ -11,7 +11,7 @@
 // app ID and the command only, never a key, UserSig or password.
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "10.0.0.5:6379"})
-//	limiter, err := redisrate.New(rdb, 1400000000) // 180 calls/s, bursts of 20, shared
+//	limiter, err := redisrate.New(rdb, 1400000000, redisrate.WithRate(185, 5)) // fleet-wide
 //	if err != nil {
 //		return err
 //	}
