@@ -45,6 +45,6 @@
 //
 // How fast a failure is noticed is the go-redis client's business: by
 // default it redials 5 times and retries a command 3 times, which can take
-// seconds. For a limiter, short timeouts and no retries are better; see
-// [Example_fleet].
+// seconds. For a limiter, short timeouts and no retries are better, as the
+// package's fleet example shows.
 package redisrate
