@@ -68,7 +68,7 @@ func BenchmarkCall(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				if _, err := client.GetRoleInGroup(ctx, community, accounts); err != nil {
+				if _, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: accounts}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -45,7 +45,7 @@ func Example_fleet() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	roles, err := client.GetRoleInGroup(context.Background(), "@TGS#_@TGS#cV6IHIIM62C4", []string{"leckie"})
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"leckie"}})
 	if errors.Is(err, redisrate.ErrUnavailable) {
 		log.Fatal("Redis is down and the limiter fails closed: nothing was sent")
 	}
@@ -85,7 +85,7 @@ func ExampleNew_failClosed() {
 
 	limiter, _ := redisrate.New(rdb, srv.SDKAppID(), redisrate.WithLogger(exampleLogger()))
 	client, _ := srv.NewClient(tim.WithRateLimiter(limiter))
-	_, err := client.GetRoleInGroup(context.Background(), "@TGS#_demo", []string{"owner"})
+	_, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_demo", Accounts: []string{"owner"}})
 
 	var unavailable *redisrate.UnavailableError
 	fmt.Println(errors.Is(err, redisrate.ErrUnavailable), errors.As(err, &unavailable) && unavailable.Command == "get_role_in_group")
@@ -126,10 +126,10 @@ func ExampleWithFallback() {
 func ExampleLimiter_Key() {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}) // New does not connect
 	defer rdb.Close()
-	limiter, _ := redisrate.New(rdb, 1400000000)
+	limiter, _ := redisrate.New(rdb, 1400000000, redisrate.WithRate(185, 5))
 	fmt.Println(limiter.Key("get_role_in_group"))
 	fmt.Println(limiter)
 	// Output:
 	// rate:tim:1400000000:get_role_in_group
-	// redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:1400000000:<command>", Limit: 180 req/s (burst 20), WhenUnavailable: fail closed}
+	// redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:1400000000:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}
 }

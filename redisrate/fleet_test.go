@@ -202,7 +202,7 @@ func fleetChild() int {
 		go func() {
 			defer wg.Done()
 			for {
-				_, err := client.GetRoleInGroup(ctx, community, []string{"owner"})
+				_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
 				if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
 					return // the run is over
 				}

@@ -17,7 +17,6 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/net v0.43.0 // indirect
 	golang.org/x/sync v0.16.0 // indirect
-	golang.org/x/time v0.12.0 // indirect
 )
 
 replace github.com/timkit/tim => ../

@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
+	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -26,7 +27,7 @@ const addrEnv = "TIM_REDIS_ADDR"
 
 const (
 	community = "@TGS#_fleet"
-	command   = "get_role_in_group"
+	command   = tim.CommandGetRoleInGroup
 )
 
 func TestMain(m *testing.M) {

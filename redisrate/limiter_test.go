@@ -89,7 +89,7 @@ func TestKeysHoldNoSecrets(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for range 3 {
-		_, err = client.GetRoleInGroup(ctx, community, []string{"owner"})
+		_, err = client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
 		require.NoError(t, err)
 		_, err = client.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: community})
 		require.NoError(t, err)
@@ -265,7 +265,7 @@ func TestFailClosed(t *testing.T) {
 	client, err := srv.NewClient(tim.WithRateLimiter(l))
 	require.NoError(t, err)
 	for range 10 {
-		_, err = client.GetRoleInGroup(context.Background(), community, []string{"owner"})
+		_, err = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
 		require.ErrorIs(t, err, redisrate.ErrUnavailable)
 		assert.Contains(t, err.Error(), "waiting for the rate limiter")
 	}

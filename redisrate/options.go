@@ -44,10 +44,10 @@ type settings struct {
 // burst + perSecond×t calls of one command start, so to stay within the
 // service's 200 per second choose burst + perSecond ≤ 200, with some room
 // for the time a call takes to reach the service. Default
-// [tim.DefaultRateLimit] per second in bursts of [tim.DefaultRateBurst],
-// as for one process; they add up to 200 and leave no such room. Four
-// processes at WithRate(185, 5) put at most 189 to 193 calls in any one
-// second at a fake of the service (see the README), the defaults 200 to 203.
+// [tim.DefaultRateLimit] per second in bursts of [tim.DefaultRateBurst]. A
+// fleet that calls flat out gets more of the budget from a higher rate and
+// a smaller burst: WithRate(185, 5) starts 185 calls in a steady second
+// where 175 and 15 start 175, for the same 190 at most.
 func WithRate(perSecond float64, burst int) Option {
 	return func(s *settings) error {
 		switch {

@@ -85,7 +85,7 @@ func hammer(client *tim.Client, n int, stop <-chan struct{}) func() []error {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				_, err := client.GetRoleInGroup(ctx, community, []string{"owner"})
+				_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
 				if err != nil && ctx.Err() == nil {
 					mu.Lock()
 					errs = append(errs, err)
@@ -110,7 +110,7 @@ func TestOutageFailClosed(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for range 5 {
-		_, err := client.GetRoleInGroup(ctx, community, []string{"owner"})
+		_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
 		require.NoError(t, err)
 	}
 
@@ -129,7 +129,7 @@ func TestOutageFailClosed(t *testing.T) {
 	redisSrv.start()
 	down := time.Now()
 	for {
-		_, err := client.GetRoleInGroup(ctx, community, []string{"owner"})
+		_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
 		if err == nil || !assert.ErrorIs(t, err, redisrate.ErrUnavailable) {
 			break
 		}
