@@ -1,0 +1,135 @@
+package redisrate_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/redisrate"
+	"github.com/timkit/tim/timtest"
+)
+
+// Every process of a fleet builds the same limiter on the same Redis; the
+// client then waits for the fleet's turn before each attempt. The Redis
+// options make an outage show in milliseconds rather than seconds: one dial
+// attempt, no command retries, short timeouts.
+func Example_fleet() {
+	rdb := redis.NewClient(&redis.Options{
+		Addr:               os.Getenv("REDIS_ADDR"),
+		DialTimeout:        100 * time.Millisecond,
+		ReadTimeout:        100 * time.Millisecond,
+		WriteTimeout:       100 * time.Millisecond,
+		DialerRetries:      1,
+		DialerRetryTimeout: time.Millisecond,
+		MaxRetries:         -1,
+	})
+	defer rdb.Close()
+	const sdkAppID = 1400000000
+	// 185 calls a second in bursts of 5, fleet-wide: 190 in any second,
+	// with 10 to spare under the service's 200 for calls in transit.
+	limiter, err := redisrate.New(rdb, sdkAppID, redisrate.WithRate(185, 5))
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := tim.NewClient(sdkAppID, "administrator",
+		tim.WithRegion(tim.RegionSingapore),
+		tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY")),
+		tim.WithRateLimiter(limiter))
+	if err != nil {
+		log.Fatal(err)
+	}
+	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_@TGS#cV6IHIIM62C4", Accounts: []string{"leckie"}})
+	if errors.Is(err, redisrate.ErrUnavailable) {
+		log.Fatal("Redis is down and the limiter fails closed: nothing was sent")
+	}
+	fmt.Println(roles, err)
+}
+
+// unreachableRedis returns a client for a port nothing listens on, set to
+// fail at once: a Redis outage, for the examples that need no Redis.
+func unreachableRedis() *redis.Client {
+	return redis.NewClient(&redis.Options{
+		Addr: "127.0.0.1:1", DialerRetries: 1, DialerRetryTimeout: time.Millisecond, MaxRetries: -1,
+	})
+}
+
+// exampleLogger logs to stdout without the time and the Redis error, so
+// that the examples' output is the same on every run.
+func exampleLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "error" {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+// By default the limiter fails closed: when Redis does not answer, the
+// client's call fails with an error matching ErrUnavailable, and nothing
+// reaches the service.
+func ExampleNew_failClosed() {
+	rdb := unreachableRedis()
+	defer rdb.Close()
+	srv := timtest.NewServer()
+	defer srv.Close()
+	srv.CreateCommunity("@TGS#_demo", "owner")
+
+	limiter, _ := redisrate.New(rdb, srv.SDKAppID(), redisrate.WithLogger(exampleLogger()))
+	client, _ := srv.NewClient(tim.WithRateLimiter(limiter))
+	_, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_demo", Accounts: []string{"owner"}})
+
+	var unavailable *redisrate.UnavailableError
+	fmt.Println(errors.Is(err, redisrate.ErrUnavailable), errors.As(err, &unavailable) && unavailable.Command == "get_role_in_group")
+	fmt.Println("requests the service got:", len(srv.RequestsFor("get_role_in_group")))
+	// Output:
+	// level=WARN msg="redisrate: Redis unavailable" sdkappid=1400000000 mode="fail closed" probe_every=1s
+	// true true
+	// requests the service got: 0
+}
+
+// With a fallback, calls wait for a local limiter while Redis is down: here
+// 50 calls a second in bursts of 5, this process's share of the budget.
+func ExampleWithFallback() {
+	rdb := unreachableRedis()
+	defer rdb.Close()
+	local, _ := tim.NewRateLimiter(50, 5)
+	limiter, _ := redisrate.New(rdb, 1400000000,
+		redisrate.WithFallback(local),
+		redisrate.WithLogger(exampleLogger()))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	for i := range 6 {
+		err := limiter.Wait(ctx, "get_role_in_group")
+		fmt.Println(i+1, err == nil)
+	}
+	// Output:
+	// level=WARN msg="redisrate: Redis unavailable" sdkappid=1400000000 mode=fallback probe_every=1s
+	// 1 true
+	// 2 true
+	// 3 true
+	// 4 true
+	// 5 true
+	// 6 false
+}
+
+// Each app and command has its bucket under its own key.
+func ExampleLimiter_Key() {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}) // New does not connect
+	defer rdb.Close()
+	limiter, _ := redisrate.New(rdb, 1400000000, redisrate.WithRate(185, 5))
+	fmt.Println(limiter.Key("get_role_in_group"))
+	fmt.Println(limiter)
+	// Output:
+	// rate:tim:1400000000:get_role_in_group
+	// redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:1400000000:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}
+}

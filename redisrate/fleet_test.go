@@ -1,0 +1,227 @@
+package redisrate_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/redisrate"
+	"github.com/timkit/tim/timtest"
+)
+
+// The fleet: processes × goroutines call one command as fast as they can
+// for fleetFor, sharing one Redis limiter.
+const (
+	fleetProcesses  = 4
+	fleetGoroutines = 8
+	fleetFor        = 3 * time.Second
+
+	// serviceLimit is the service's limit per command and app, per second.
+	serviceLimit = 200
+
+	// The shared limit. In any span of t seconds the limiter lets at most
+	// burst + rate×t calls start: 190 in a second. The 10 to spare are for
+	// the time a call takes from Redis to the fake, which varies (tens of
+	// milliseconds under -race with five processes on two cores): a second
+	// at the fake can hold the calls Redis let go in a little more than a
+	// second. The rate alone, 185, keeps every steady second above the 90 %
+	// (180) the test asks of the budget, and the burst lets a few late
+	// turns catch up.
+	// TIM_REDISRATE_FLEET_RATE and _BURST override them, to try others.
+	fleetRate  = 185
+	fleetBurst = 5
+)
+
+// The helper-process environment: TestMain runs fleetChild instead of the
+// tests when fleetChildEnv is "1".
+const (
+	fleetChildEnv = "TIM_REDISRATE_FLEET_CHILD"
+	fleetURLEnv   = "TIM_REDISRATE_FLEET_URL"
+	fleetKeyEnv   = "TIM_REDISRATE_FLEET_SECRET"
+	fleetPrefEnv  = "TIM_REDISRATE_FLEET_PREFIX"
+	fleetStartEnv = "TIM_REDISRATE_FLEET_START" // Unix nanoseconds
+	fleetRateEnv  = "TIM_REDISRATE_FLEET_RATE"
+	fleetBurstEnv = "TIM_REDISRATE_FLEET_BURST"
+)
+
+// fleetLimit returns the shared limit: the constants, or the environment's.
+func fleetLimit() (rate float64, burst int, err error) {
+	rate, burst = fleetRate, fleetBurst
+	if v := os.Getenv(fleetRateEnv); v != "" {
+		if rate, err = strconv.ParseFloat(v, 64); err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", fleetRateEnv, err)
+		}
+	}
+	if v := os.Getenv(fleetBurstEnv); v != "" {
+		if burst, err = strconv.Atoi(v); err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", fleetBurstEnv, err)
+		}
+	}
+	return rate, burst, nil
+}
+
+// fleetReport is what a child prints on stdout.
+type fleetReport struct {
+	OK     int      `json:"ok"`
+	Failed int      `json:"failed"`
+	Errors []string `json:"errors,omitempty"` // the first few
+}
+
+// TestFleet runs fleetProcesses copies of this test binary against one
+// fake and one Redis, and checks at the fake that the fleet stayed within
+// the service's limit in every sliding second while using most of it.
+func TestFleet(t *testing.T) {
+	rdb := sharedRedis(t)
+	prefix := uniquePrefix(t, rdb)
+	rate, burst, err := fleetLimit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fake(t, timtest.WithRateLimit(serviceLimit), timtest.WithSDKAppID(appID))
+
+	start := time.Now().Add(700 * time.Millisecond) // every child is up by then
+	env := append(os.Environ(),
+		fleetChildEnv+"=1",
+		fleetURLEnv+"="+srv.URL(),
+		fleetKeyEnv+"="+srv.SecretKey(),
+		fleetPrefEnv+"="+prefix,
+		fleetStartEnv+"="+strconv.FormatInt(start.UnixNano(), 10),
+	)
+	reports := make([]fleetReport, fleetProcesses)
+	var wg sync.WaitGroup
+	for i := range fleetProcesses {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = env
+		cmd.Stderr = os.Stderr
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := cmd.Output()
+			if !assert.NoError(t, err, "process %d", i) {
+				return
+			}
+			assert.NoError(t, json.Unmarshal(out, &reports[i]), "process %d printed %q", i, out)
+		}()
+	}
+	wg.Wait()
+
+	ok := 0
+	for i, r := range reports {
+		assert.Zero(t, r.Failed, "process %d: %v", i, r.Errors)
+		ok += r.OK
+	}
+	reqs := srv.RequestsFor(command)
+	times := make([]time.Time, len(reqs))
+	limited := 0
+	for i, r := range reqs {
+		times[i] = r.Time
+		if r.ErrorCode == tim.ErrRateLimitExceeded {
+			limited++
+		}
+	}
+	most, at := mostInASecond(times)
+	t.Logf("%d processes × %d goroutines, %s at %g/s + burst %d: %d calls, most in a sliding second %d of %d (%.1f%%), from %s after the start; %d answered 60007",
+		fleetProcesses, fleetGoroutines, fleetFor, rate, burst, len(reqs), most, serviceLimit,
+		100*float64(most)/serviceLimit, at.Sub(start).Round(time.Millisecond), limited)
+	assert.Zero(t, limited, "the fake answered 60007")
+	assert.LessOrEqual(t, most, serviceLimit)
+	assert.GreaterOrEqual(t, most, serviceLimit*9/10, "the fleet used at least 90 %% of the budget")
+	assert.GreaterOrEqual(t, ok, int(rate*fleetFor.Seconds()*0.9), "calls that succeeded")
+}
+
+// mostInASecond returns the most times within any one second (a half-open
+// window [t, t+1s)), and where that window starts.
+func mostInASecond(times []time.Time) (int, time.Time) {
+	times = slices.Clone(times)
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	most, at, j := 0, time.Time{}, 0
+	for i := range times {
+		for j < len(times) && times[j].Sub(times[i]) < time.Second {
+			j++
+		}
+		if j-i > most {
+			most, at = j-i, times[i]
+		}
+	}
+	return most, at
+}
+
+// fleetChild is one process of the fleet: it calls the fake with
+// fleetGoroutines goroutines from the start time for fleetFor, and prints
+// a fleetReport. A call the end of the run cut short is not a failure.
+func fleetChild() int {
+	fail := func(err error) int { fmt.Fprintln(os.Stderr, "fleet child:", err); return 2 }
+	startNs, err := strconv.ParseInt(os.Getenv(fleetStartEnv), 10, 64)
+	if err != nil {
+		return fail(err)
+	}
+	rate, burst, err := fleetLimit()
+	if err != nil {
+		return fail(err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv(addrEnv), PoolSize: fleetGoroutines})
+	defer rdb.Close()
+	limiter, err := redisrate.New(rdb, appID,
+		redisrate.WithKeyPrefix(os.Getenv(fleetPrefEnv)),
+		redisrate.WithRate(rate, burst))
+	if err != nil {
+		return fail(err)
+	}
+	client, err := tim.NewClient(appID, timtest.DefaultAdmin,
+		tim.WithBaseURL(os.Getenv(fleetURLEnv)),
+		tim.WithSecretKey(os.Getenv(fleetKeyEnv)),
+		tim.WithRateLimiter(limiter),
+		tim.WithRetryPolicy(tim.RetryPolicy{MaxAttempts: 1})) // a 60007 shows as a failure
+	if err != nil {
+		return fail(err)
+	}
+	start := time.Unix(0, startNs)
+	time.Sleep(time.Until(start))
+	ctx, cancel := context.WithDeadline(context.Background(), start.Add(fleetFor))
+	defer cancel()
+
+	var (
+		mu     sync.Mutex
+		report fleetReport
+		wg     sync.WaitGroup
+	)
+	for range fleetGoroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				_, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: community, Accounts: []string{"owner"}})
+				if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
+					return // the run is over
+				}
+				mu.Lock()
+				if err == nil {
+					report.OK++
+				} else {
+					report.Failed++
+					if len(report.Errors) < 5 {
+						report.Errors = append(report.Errors, err.Error())
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := json.NewEncoder(os.Stdout).Encode(report); err != nil {
+		return fail(err)
+	}
+	return 0
+}
