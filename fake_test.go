@@ -16,40 +16,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
 )
-
-const (
-	community = "@TGS#_@TGS#cV6IHIIM62C4"
-	topicA    = community + "@TOPIC#_a"
-	topicB    = community + "@TOPIC#_b"
-	topicC    = community + "@TOPIC#_c"
-)
-
-// seeded starts a fake with a community: owner leckie, admin amy, member
-// peter; topics a, b, c; permission group @PMG#_mods with amy and peter in
-// it and permissions in topics a and b.
-func seeded(t *testing.T, opts ...timtest.Option) (*timtest.Server, *tim.Client) {
-	t.Helper()
-	srv := timtest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	require.NoError(t, srv.CreateCommunity(community, "leckie"))
-	require.NoError(t, srv.AddMember(community, "amy", tim.RoleAdmin))
-	require.NoError(t, srv.AddMember(community, "peter", tim.RoleMember))
-	for _, topic := range []string{topicA, topicB, topicC} {
-		require.NoError(t, srv.CreateTopic(community, topic))
-	}
-	_, err := srv.CreatePermissionGroup(community, timtest.PermissionGroup{ID: "@PMG#_mods", Name: "mods", CustomString: "c", Permission: tim.GroupPermMuteMembers | tim.GroupPermBanMembers})
-	require.NoError(t, err)
-	require.NoError(t, srv.AddPermissionGroupMembers(community, "@PMG#_mods", "amy", "peter"))
-	require.NoError(t, srv.SetTopicPermission(community, "@PMG#_mods", topicA, tim.TopicPermSendMessage))
-	require.NoError(t, srv.SetTopicPermission(community, "@PMG#_mods", topicB, 123456))
-	client, err := srv.NewClient()
-	require.NoError(t, err)
-	return srv, client
-}
 
 func TestFakeGetPermissionGroups(t *testing.T) {
 	srv, client := seeded(t)
@@ -331,14 +300,6 @@ func TestFakeMalformedIDsAreNotSent(t *testing.T) {
 	}
 }
 
-// signedWith returns a client for srv that sends sig as its UserSig.
-func signedWith(t *testing.T, srv *timtest.Server, sig string) *tim.Client {
-	t.Helper()
-	c, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(mustStatic(sig)))
-	require.NoError(t, err)
-	return c
-}
-
 func TestFakeRateLimit(t *testing.T) {
 	now := time.Now()
 	srv, _ := seeded(t, timtest.WithRateLimit(3), timtest.WithClock(func() time.Time { return now }))
@@ -437,13 +398,4 @@ func TestFakeRoleFailureReturnsNoPartialResult(t *testing.T) {
 	roles, err := client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: "@TGS#_nope", Accounts: []string{"amy", "peter"}})
 	require.ErrorIs(t, err, tim.ErrGroupNotFound)
 	assert.Nil(t, roles)
-}
-
-// mustStatic is tim.StaticUserSig for a signature known to be valid.
-func mustStatic(sig string) tim.UserSigner {
-	s, err := tim.StaticUserSig(sig)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
