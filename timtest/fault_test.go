@@ -265,3 +265,36 @@ func TestCloseEndsDelays(t *testing.T) {
 	}
 	<-done
 }
+
+func TestFailNext(t *testing.T) {
+	srv := newTestServer(t)
+	seedCommunity(t, srv, tComm)
+	q := adminQuery(t, srv)
+	body := map[string]any{"GroupId": tComm, "User_Account": []string{tOwner}}
+
+	require.NoError(t, srv.FailNext(cmdRole, 2, Fault{Code: tim.ErrInternal, Info: "try again"}))
+	require.NoError(t, srv.FailNext(cmdRole, 1, Fault{Code: tim.ErrCallbackDenied}))
+	want := []struct {
+		code tim.ErrorCode
+		info string
+	}{{tim.ErrInternal, "try again"}, {tim.ErrInternal, "try again"}, {tim.ErrCallbackDenied, "injected by timtest"}, {0, ""}}
+	for i, w := range want {
+		env := postEnv(t, srv, cmdRole, q, body)
+		assert.Equal(t, int(w.code), env.ErrorCode, "call %d", i)
+		assert.Equal(t, w.info, env.ErrorInfo, "call %d", i)
+		if w.code != 0 {
+			assert.Equal(t, "FAIL", env.ActionStatus)
+		}
+	}
+	// A fault for one command leaves the others alone, and a call refused
+	// by the signature checks does not use up a fault.
+	require.NoError(t, srv.FailNext(cmdPermGroup, 1, Fault{Code: tim.ErrInternal}))
+	env := postEnv(t, srv, cmdRole, q, body)
+	assert.Equal(t, 0, env.ErrorCode)
+	bad := adminQuery(t, srv)
+	bad.Set("usersig", makeSig(t, srv.SDKAppID(), "other-key", srv.Admin(), time.Now(), time.Hour))
+	env = postEnv(t, srv, cmdPermGroup, bad, map[string]any{"GroupId": tComm})
+	assert.Equal(t, int(tim.ErrSecretKeyMismatch), env.ErrorCode)
+	env = postEnv(t, srv, cmdPermGroup, q, map[string]any{"GroupId": tComm})
+	assert.Equal(t, int(tim.ErrInternal), env.ErrorCode)
+}
