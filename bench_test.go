@@ -136,7 +136,7 @@ func clockReadCost() float64 {
 }
 
 // BenchmarkUserSig is goal 2 alongside BenchmarkKeySignerCached (in
-// usersig_test.go): the default signer's cached answer from 2 goroutines per
+// usersig_signer_test.go): the default signer's cached answer from 2 goroutines per
 // CPU at once (cached_parallel), and inside full calls (in_call: the
 // signer's share of a GetRoleInGroup call, reported as signer-ns/call, net of
 // the cost of reading the clock around it, clock-ns).
