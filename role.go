@@ -173,7 +173,7 @@ func (c *Client) getRoles(ctx context.Context, groupID string, accounts []string
 	}
 	if inOrder { // the usual case: the server answers in request order
 		for i, u := range list {
-			out[i] = MemberRole{Account: u.Account, Role: u.Role}
+			out[i] = MemberRole(u)
 		}
 		return nil
 	}

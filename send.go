@@ -54,6 +54,7 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 		ep := c.endpoints.pick()
 		sig, took, stage, err := c.attempt(ctx, command, ep, body, out, last != nil)
 		if stage != "" {
+			c.endpoints.unused(ep)
 			if stage == waitLimiter && last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 				// The deadline comes before the limiter's turn: the last
 				// failure is the news, not a deadline that has not passed.

@@ -132,6 +132,19 @@ func (e *endpoints) done(ctx context.Context, i int, connected bool, reason erro
 	return -1 // the last one: the error goes to the caller
 }
 
+// unused records that an attempt picked for endpoint i ended before it
+// sent anything (its context ended while it waited, say).
+func (e *endpoints) unused(i int) {
+	if len(e.urls) == 1 || i != 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur > 0 {
+		e.probing = false // the probe was not made: the next attempt makes it
+	}
+}
+
 func (e *endpoints) log(ctx context.Context, from, to int, why string) {
 	if e.logger == nil {
 		return

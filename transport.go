@@ -31,20 +31,16 @@ type wire struct {
 
 func newWire(s *settings) *wire {
 	w := &wire{closeIdle: func() {}}
-	var base http.RoundTripper
-	if s.httpClient != nil && s.httpClient.Transport != nil {
-		base = callerTransport{hc: s.httpClient}
-	} else {
-		dt := newDefaultTransport()
-		base = dt
-		if dt.tuned != nil {
-			w.closeIdle = dt.tuned.CloseIdleConnections
-		}
-		if s.httpClient != nil {
-			// A caller's client without a transport: the default one,
-			// until the caller sets one (httpmock.ActivateNonDefault).
-			base = callerTransport{hc: s.httpClient, fallback: dt}
-		}
+	dt := newDefaultTransport()
+	if dt.tuned != nil {
+		w.closeIdle = dt.tuned.CloseIdleConnections
+	}
+	var base http.RoundTripper = dt
+	if s.httpClient != nil {
+		// The caller's transport as it is at each request; the default one
+		// while it is nil (httpmock.ActivateNonDefault may set it later,
+		// DeactivateAndReset set it back to nil).
+		base = callerTransport{hc: s.httpClient, fallback: dt}
 	}
 	var rt http.RoundTripper = signingTransport{base}
 	for i := len(s.middleware) - 1; i >= 0; i-- {

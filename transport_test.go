@@ -339,8 +339,6 @@ func TestEscapedUserSigFollowsTheSigner(t *testing.T) {
 // to nil after NewClient as well, say by httpmock.DeactivateAndReset on the
 // caller's client.
 func TestHTTPClientTransportSetToNilLater(t *testing.T) {
-	// BUG(lead): newWire gives callerTransport a fallback only when hc.Transport is nil at NewClient, so a transport set to nil later fails every request with "tim: no transport (http.DefaultTransport is nil)".
-	t.Skip("BUG(lead): a Transport set to nil after NewClient is not replaced by the default transport (transport.go newWire: callerTransport without fallback)")
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(httpmock.NewStringResponder(200, seedRoles))
 	hc := &http.Client{Transport: mt}
