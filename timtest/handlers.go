@@ -61,6 +61,10 @@ func communityOnly(h handler) handler {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.control && strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.serveControl(w, r)
+		return
+	}
 	arrived := s.now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	if s.latency > 0 && !s.wait(r.Context(), s.latency) {

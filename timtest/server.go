@@ -27,17 +27,25 @@
 //	defer srv.Close()
 //	srv.CreateCommunity("@TGS#_demo", "owner")
 //	client, _ := srv.NewClient()
-//	roles, err := client.GetRoleInGroup(ctx, "@TGS#_demo", []string{"owner"})
+//	roles, err := client.GetRoleInGroup(ctx, &tim.GetRoleInGroupRequest{GroupID: "@TGS#_demo", Accounts: []string{"owner"}})
+//
+// State can also come from a seed file ([Server.LoadSeed], [Seed]), the
+// format the timfake command reads with --seed. timfake
+// (github.com/timkit/tim/cmd/timfake) runs this fake as a process, for
+// integration tests in any language: it listens with [Listen] and turns on
+// the control endpoint ([WithControlEndpoint]) to inject faults over HTTP.
 package timtest
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -65,6 +73,7 @@ type Server struct {
 	closed      chan struct{} // closed by Close
 	closeOnce   sync.Once
 	record      bool
+	control     bool // serve /_timfake/ (WithControlEndpoint)
 
 	// url and stop are all that is kept of the httptest.Server: its
 	// connections' buffers hold the signed URLs the fake received, which a
@@ -126,8 +135,83 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // WithoutRecording stops the fake from keeping requests (for long benchmarks).
 func WithoutRecording() Option { return func(s *Server) { s.record = false } }
 
-// NewServer starts a fake on a loopback port.
+// WithControlEndpoint serves a small control API under /_timfake/, for
+// tests that drive the fake from another process or language (the timfake
+// command turns it on). Bodies are JSON, and a body with an unknown field is
+// refused:
+//
+//	POST /_timfake/fail_next  {"command": "get_role_in_group", "n": 1, "fault": {"code": 10002}}
+//	                          queues faults as [Server.FailNext] does; n defaults to 1; the
+//	                          fault's fields are those of [Fault] in snake_case: code, info,
+//	                          status, delay_ms, truncate, not_json, drop, after_apply, pass
+//	GET  /_timfake/requests   the recorded requests, oldest first, usersig redacted;
+//	                          ?command=get_role_in_group keeps one command's
+//	POST /_timfake/reset      forgets the recorded requests, the queued faults and the
+//	                          rate-limit counts; the groups stay
+//	POST /_timfake/seed       adds the state of a seed file in the body ([Server.LoadSeed])
+//
+// Each answers 200 {"ok": true}, GET /_timfake/requests with
+// {"ok": true, "requests": [...]}; a refused request answers 400 (404 for an
+// unknown path, 405 for a wrong method) with {"ok": false, "error": "..."}.
+// Control requests are not recorded and do not wait for [WithLatency].
+//
+// The endpoint has no authentication: anyone who reaches the fake can read
+// what it received and change what it answers. It is off by default, and
+// then /_timfake/ paths answer as the service answers an unknown path. Its
+// paths are outside /v4/, so no REST command reaches it: a command named
+// "_timfake" answers 10003 as any unknown command does.
+func WithControlEndpoint() Option { return func(s *Server) { s.control = true } }
+
+// NewServer starts a fake on a loopback port. It panics if it cannot
+// listen, as [httptest.NewServer] does; [Listen] returns the error instead.
 func NewServer(opts ...Option) *Server {
+	s := newServer(opts)
+	hs := httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.url, s.stop = hs.URL, hs.Close
+	return s
+}
+
+// Listen starts a fake on addr ("host:port", as for [net.Listen]; port 0
+// picks a free one), for a fake other processes call, such as the timfake
+// command. It returns the error of an address that is malformed or in use.
+//
+// [Server.URL] names the address it listens on, with 127.0.0.1 in place of
+// an unspecified IP (":8080", "0.0.0.0:8080"; [::1] for "[::]:8080"). The
+// fake serves plain HTTP, which the SDK accepts only on loopback; clients on
+// other hosts must use a name of this machine instead.
+func Listen(addr string, opts ...Option) (*Server, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("timtest: %w", err)
+	}
+	s := newServer(opts)
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	hs.Listener.Close() // the loopback listener NewUnstartedServer opened
+	hs.Listener = l
+	hs.Start()
+	s.url, s.stop = "http://"+dialableAddr(addr, l.Addr()), hs.Close
+	return s, nil
+}
+
+// dialableAddr returns the address a listener on addr got as clients on
+// this host dial it: an unspecified IP becomes 127.0.0.1, or [::1] when addr
+// named the IPv6 one ("[::]:8080").
+func dialableAddr(addr string, got net.Addr) string {
+	tcp, ok := got.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return got.String()
+	}
+	loopback := "127.0.0.1"
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+			loopback = "::1"
+		}
+	}
+	return net.JoinHostPort(loopback, strconv.Itoa(tcp.Port))
+}
+
+// newServer builds a Server, not yet listening, from the defaults and opts.
+func newServer(opts []Option) *Server {
 	s := &Server{
 		closed:      make(chan struct{}),
 		sdkAppID:    DefaultSDKAppID,
@@ -143,8 +227,6 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	hs := httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.url, s.stop = hs.URL, hs.Close
 	return s
 }
 
