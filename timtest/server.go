@@ -13,15 +13,21 @@
 // pages, delays, truncated or non-JSON bodies, dropped connections). It is
 // safe for concurrent use.
 //
-// It serves every command of the permission-group family: the reads
+// It serves every command the SDK calls ([tim.Commands]): the reads
 // (get_permission_group, get_role_in_group, get_topic_permission_group,
-// get_permission_group_member_list) and the writes (create, modify and
-// destroy_permission_group; add, set and delete_topic_permission_group; add
-// and delete_permission_group_member). Where the docs leave an answer's shape
-// or a code open, the fake's choice is written on the handler: it answers
-// add_permission_group_member with {Member_Account, Result} items, Result
-// being an error code, and 10019 for an account outside the community;
-// delete_permission_group_member with the envelope alone.
+// get_permission_group_member_list, get_group_info), and the writes (create,
+// modify and destroy_permission_group; add, set and
+// delete_topic_permission_group; add and delete_permission_group_member).
+// Where the docs leave an answer's shape or a code open, the fake's choice is
+// written on the handler: add_permission_group_member answers
+// {Member_Account, Result} items, Result being an error code, and 10019 for
+// an account outside the community; delete_permission_group_member the
+// envelope alone; a custom permission-group ID in use 10021; member-list
+// items the member's profile under get_group_member_info's names;
+// get_group_info a community's EnablePermission and DefaultPermission
+// ([Server.SetPermissionDefaults]). As the error-code table says, a UserSig
+// made with another key answers 70009, a body that is not JSON 60003 and
+// JSON of the wrong shape 10011.
 //
 //	srv := timtest.NewServer()
 //	defer srv.Close()
