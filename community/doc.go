@@ -1,0 +1,44 @@
+// Package community keeps the permission model of one Tencent Cloud Chat
+// community the way an app wants it, and answers "what may this member do
+// here?".
+//
+// The service sends no webhooks for permission groups and no REST call says
+// which permission groups a member is in, so a backend that runs
+// communities has to own the model. This package builds that on the typed
+// client of package github.com/timkit/tim, and only calls its methods: the
+// client paces itself (its per-command rate limiter and in-flight cap),
+// retries what is safe to retry and splits long lists at the documented
+// limits.
+//
+//   - [Load] reads a [Snapshot] of a community: every permission group
+//     (paged), each group's topic permissions and members (paged), and the
+//     community's owner and inferred defaults (get_group_info), from a
+//     bounded pool of workers.
+//   - [NewAccess] answers, from a snapshot and with no further calls, which
+//     permission groups an account is in and what it may do in the community
+//     or in a topic, with the reason ([Answer]).
+//   - A [Spec] is the model as code: JSON a team keeps in git
+//     ([ParseSpec]). [Diff] compares a snapshot with a spec and returns a
+//     [Plan], the exact operations and the API calls they take; [Apply]
+//     runs it and reports each operation's [Outcome]; [Simulate] applies a
+//     plan to a snapshot without calls; [Export] turns a snapshot into a spec
+//     to start from.
+//
+// The command github.com/timkit/tim/cmd/tim wraps Load, Diff, Apply and
+// Export as tim export, tim plan and tim apply.
+//
+// # Managed fields
+//
+// What a spec leaves out is not touched, as with kubectl's server-side
+// apply: a permission group without "custom_string", "topics" or "members"
+// keeps what it has there, and permission groups the spec does not name are
+// left alone unless the spec says "prune": true. A field that is present,
+// even empty, is exact.
+//
+// # What is inferred
+//
+// The community's default permission and its "permission groups enabled"
+// switch come from get_group_info fields that the official REST pages do
+// not show (see [tim.GroupInfo]); no REST field is known for a topic's
+// default permission, which this package takes as 0.
+package community

@@ -1,0 +1,120 @@
+package community
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/timkit/tim"
+)
+
+// fetchGroup reads one permission group by ID: its fields and, when asked,
+// its topic permissions and members. calls counts the requests made.
+func fetchGroup(ctx context.Context, c Client, groupID, pgID string, topics, members bool) (g *PermissionGroup, calls int, err error) {
+	page, err := c.GetPermissionGroups(ctx, &tim.GetPermissionGroupsRequest{GroupID: groupID, PermissionGroupIDs: []string{pgID}})
+	calls = callsOf(err)
+	if err == nil && len(page.PermissionGroups) != 1 {
+		err = fmt.Errorf("the answer holds %d groups, not 1", len(page.PermissionGroups))
+	}
+	if err == nil {
+		err = page.PermissionGroups[0].Err()
+	}
+	if err != nil {
+		return nil, calls, err
+	}
+	pg := page.PermissionGroups[0]
+	g = &PermissionGroup{ID: pgID, Name: pg.Name, CustomString: pg.CustomString, Permission: pg.Permission,
+		Topics: map[string]tim.TopicPermission{}, Members: []string{}}
+	if topics {
+		t, n, err := fetchTopics(ctx, c, groupID, pgID, nil)
+		calls += n
+		if err != nil {
+			return nil, calls, err
+		}
+		g.Topics = t
+	}
+	if members {
+		m, n, err := fetchMembers(ctx, c, groupID, pgID, pg.MemberCount, nil)
+		calls += n
+		if err != nil {
+			return nil, calls, err
+		}
+		g.Members = m
+	}
+	return g, calls, nil
+}
+
+// fetchTopics reads a group's topic permissions: all of them (one call)
+// for nil topicIDs, else those topics, 50 a call. Topics the group has no
+// permission in are left out.
+func fetchTopics(ctx context.Context, c Client, groupID, pgID string, topicIDs []string) (map[string]tim.TopicPermission, int, error) {
+	out := map[string]tim.TopicPermission{}
+	calls := 0
+	if topicIDs != nil && len(topicIDs) == 0 {
+		return out, 0, nil
+	}
+	for start := 0; start == 0 || start < len(topicIDs); start += tim.MaxTopicsPerCall {
+		var ids []string
+		if topicIDs != nil {
+			ids = topicIDs[start:min(start+tim.MaxTopicsPerCall, len(topicIDs))]
+		}
+		res, err := c.GetTopicPermissions(ctx, &tim.GetTopicPermissionsRequest{GroupID: groupID, PermissionGroupID: pgID, TopicIDs: ids})
+		calls += callsOf(err)
+		if err != nil {
+			return nil, calls, err
+		}
+		for _, r := range res {
+			switch err := r.Err(); {
+			case err == nil:
+				out[r.TopicID] = r.Permission
+			case errors.Is(err, tim.ErrTopicPermissionAlreadyDeleted), errors.Is(err, tim.ErrTopicNotInPermissionGroup):
+				// no permission in the topic
+			default:
+				return nil, calls, err
+			}
+		}
+		if topicIDs == nil {
+			break
+		}
+	}
+	return out, calls, nil
+}
+
+// fetchMembers pages through a group's members, 50 a page, and returns them
+// sorted, each once. onPage, when set, is called after each page with
+// whether it was the last.
+func fetchMembers(ctx context.Context, c Client, groupID, pgID string, hint int, onPage func(last bool)) ([]string, int, error) {
+	p := tim.NewPermissionGroupMemberPaginator(c, &tim.GetPermissionGroupMembersRequest{
+		GroupID: groupID, PermissionGroupID: pgID, Limit: tim.MaxMembersPerPage,
+	})
+	members := make([]string, 0, max(0, min(hint, 1<<16)))
+	calls := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		calls++
+		if err != nil {
+			if onPage != nil {
+				onPage(false)
+			}
+			return nil, calls, err
+		}
+		for _, m := range page {
+			members = append(members, m.Account)
+		}
+		if onPage != nil {
+			onPage(!p.HasMorePages())
+		}
+	}
+	members = sortedUnique(members)
+	return members, calls, nil
+}
+
+// callsOf is how many requests a one-request call that returned err made:
+// none when the SDK refused the input.
+func callsOf(err error) int {
+	var ve *tim.ValidationError
+	if errors.As(err, &ve) {
+		return 0
+	}
+	return 1
+}

@@ -1,0 +1,141 @@
+package community
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// maxShown is how many bytes of a name or custom string a plan line shows.
+const maxShown = 60
+
+// String returns the plan as [Plan.WriteTo] prints it.
+func (p *Plan) String() string {
+	var b strings.Builder
+	p.WriteTo(&b)
+	return b.String()
+}
+
+// WriteTo prints the plan as terraform prints its own: a block per
+// permission group headed "+" (create), "~" (change) or "-" (destroy), one
+// line per change inside it, and a summary line:
+//
+//	  + permission group @PMG#_mods
+//	      + name "Moderators"
+//	      + permission MuteMembers|SendMessage
+//	      + topic @TGS#_a@TOPIC#_general: SendMessage
+//	      + member alice
+//
+//	Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
+//
+// An empty plan prints "No changes: {group} matches the spec.".
+func (p *Plan) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	if p.Empty() {
+		fmt.Fprintf(cw, "No changes: %s matches the spec.\n", p.GroupID)
+		return cw.n, cw.err
+	}
+	fmt.Fprintf(cw, "Community %s:\n", p.GroupID)
+	for i := 0; i < len(p.Ops); {
+		j := i + 1
+		for j < len(p.Ops) && p.Ops[j].PermissionGroupID == p.Ops[i].PermissionGroupID && p.Ops[j].Kind != KindDestroy {
+			j++
+		}
+		writeGroup(cw, p.Ops[i:j])
+		i = j
+	}
+	s := p.Summary()
+	fmt.Fprintf(cw, "\nPlan: %d to create, %d to change, %d to destroy; %s.\n", s.Create, s.Change, s.Destroy, plural(s.Calls, "API call"))
+	return cw.n, cw.err
+}
+
+// writeGroup prints the block of one permission group's operations.
+func writeGroup(w io.Writer, ops []Op) {
+	first := &ops[0]
+	id := first.PermissionGroupID
+	switch first.Kind {
+	case KindCreate:
+		fmt.Fprintf(w, "\n  + permission group %s\n", id)
+	case KindDestroy:
+		fmt.Fprintf(w, "\n  - permission group %s %s\n", id, quote(first.Fields.Name, maxShown))
+		return
+	case KindModify:
+		fmt.Fprintf(w, "\n  ~ permission group %s %s\n", id, quote(first.Old.Name, maxShown))
+	default:
+		fmt.Fprintf(w, "\n  ~ permission group %s\n", id)
+	}
+	for i := range ops {
+		o := &ops[i]
+		switch o.Kind {
+		case KindCreate:
+			fmt.Fprintf(w, "      + name %s\n", quote(o.Fields.Name, maxShown))
+			fmt.Fprintf(w, "      + permission %s\n", o.Fields.Permission)
+			if o.Fields.CustomString != "" {
+				fmt.Fprintf(w, "      + custom_string %s\n", quote(o.Fields.CustomString, maxShown))
+			}
+		case KindModify:
+			if o.Changed&FieldName != 0 {
+				fmt.Fprintf(w, "      ~ name %s -> %s\n", quote(o.Old.Name, maxShown), quote(o.Fields.Name, maxShown))
+			}
+			if o.Changed&FieldPermission != 0 {
+				fmt.Fprintf(w, "      ~ permission %s -> %s\n", o.Old.Permission, o.Fields.Permission)
+			}
+			if o.Changed&FieldCustomString != 0 {
+				fmt.Fprintf(w, "      ~ custom_string %s -> %s\n", quote(o.Old.CustomString, maxShown), quote(o.Fields.CustomString, maxShown))
+			}
+		case KindDeleteTopics:
+			for _, t := range o.Topics {
+				fmt.Fprintf(w, "      - topic %s: %s\n", t.TopicID, t.Old)
+			}
+		case KindSetTopics:
+			for _, t := range o.Topics {
+				fmt.Fprintf(w, "      ~ topic %s: %s -> %s\n", t.TopicID, t.Old, t.New)
+			}
+		case KindAddTopics:
+			for _, t := range o.Topics {
+				fmt.Fprintf(w, "      + topic %s: %s\n", t.TopicID, t.New)
+			}
+		case KindDeleteMembers:
+			for _, a := range o.Accounts {
+				fmt.Fprintf(w, "      - member %s\n", quoteAccount(a))
+			}
+		case KindAddMembers:
+			for _, a := range o.Accounts {
+				fmt.Fprintf(w, "      + member %s\n", quoteAccount(a))
+			}
+		}
+	}
+}
+
+// quoteAccount prints an account bare when it is plain, quoted otherwise.
+func quoteAccount(a string) string {
+	for i := 0; i < len(a); i++ {
+		if c := a[i]; c <= ' ' || c == '"' || c >= 0x7f {
+			return quote(a, maxShown)
+		}
+	}
+	return a
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return itoa(n) + " " + what + "s"
+}
+
+type countingWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}

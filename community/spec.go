@@ -1,0 +1,237 @@
+package community
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/timkit/tim"
+)
+
+// MaxSpecBytes is the largest spec [ParseSpec] reads.
+const MaxSpecBytes = 64 << 20
+
+// Spec is the permission model of one community as the app wants it: the
+// JSON a team keeps in git.
+//
+//	{"group_id": "@TGS#_…", "prune": false,
+//	 "permission_groups": [
+//	   {"id": "@PMG#_moderators", "name": "Moderators", "permission": ["MuteMembers", "SendMessage"],
+//	    "custom_string": "…", "topics": {"@TGS#_…@TOPIC#_general": 8}, "members": ["alice", "bob"]}]}
+//
+// "group_id" and "permission_groups" (which may be empty) are required. A
+// spec holds only custom permission-group IDs: the service's own
+// ("@PMG#_@PMG#…") cannot be created with a chosen ID, so a spec cannot name
+// them (see [Export]). See [GroupSpec] for a group's fields and [ParseSpec]
+// for the rules.
+type Spec struct {
+	// GroupID is the community ("group_id").
+	GroupID string
+	// Prune ("prune") destroys the community's permission groups that
+	// PermissionGroups does not name; without it they are never touched.
+	Prune bool
+	// PermissionGroups ("permission_groups") are the groups the spec
+	// manages.
+	PermissionGroups []GroupSpec
+}
+
+// GroupSpec is one permission group of a [Spec].
+//
+// ID, Name and Permission are required and always managed. CustomString,
+// Topics and Members are managed only when set (non-nil): then they are
+// exact (an empty map or list means none), and when nil the group keeps
+// what it has. In JSON a field left out is nil; null is refused, so that a
+// template's null cannot silently mean "not managed".
+type GroupSpec struct {
+	// ID ("id") is a custom permission-group ID: "@PMG#_" and a suffix
+	// (tim.CheckCustomPermissionGroupID).
+	ID string
+	// Name ("name"): 1 to 150 bytes of UTF-8.
+	Name string
+	// Permission ("permission"): a number or a list of the names
+	// tim.GroupPermission.String prints (["SendMessage", "AtAll"]; hex such
+	// as "0x800" for bits without a name).
+	Permission tim.GroupPermission
+	// CustomString ("custom_string"): at most 3000 bytes.
+	CustomString *string
+	// Topics ("topics") maps topics of the community to the group's
+	// permission in each: a number or a list of the names
+	// tim.TopicPermission.String prints.
+	Topics map[string]tim.TopicPermission
+	// Members ("members") are accounts of the community.
+	Members []string
+}
+
+// ParseSpec reads a spec from r and checks it ([Spec.Validate]) before
+// anything is called: the JSON must be valid UTF-8, one object, with no
+// field the format does not define at any level (a misspelt "topcis" must
+// not silently mean "topics not managed"), no key twice in "topics", and
+// every value of the right type. Errors name the place, e.g.
+// `spec: permission_groups[1].topics["…@TOPIC#_x"]: …`.
+func ParseSpec(r io.Reader) (*Spec, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSpecBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	if len(data) > MaxSpecBytes {
+		return nil, fmt.Errorf("spec: larger than %d bytes", MaxSpecBytes)
+	}
+	var s Spec
+	if err := s.UnmarshalJSON(data); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// UnmarshalJSON decodes a spec with the rules of [ParseSpec] (but for
+// [Spec.Validate], which ParseSpec calls).
+func (s *Spec) UnmarshalJSON(data []byte) error {
+	if !utf8.Valid(data) {
+		return &SpecError{Reason: fmt.Sprintf("is not valid UTF-8 (at byte %d)", firstInvalidUTF8(data))}
+	}
+	var w struct {
+		GroupID          *string            `json:"group_id"`
+		Prune            *bool              `json:"prune"`
+		PermissionGroups *[]json.RawMessage `json:"permission_groups"`
+	}
+	if err := strictDecode(data, &w); err != nil {
+		return &SpecError{Reason: err.Error()}
+	}
+	switch {
+	case w.GroupID == nil:
+		return &SpecError{Path: "group_id", Reason: "is required"}
+	case w.PermissionGroups == nil:
+		return &SpecError{Path: "permission_groups", Reason: "is required (write [] for none)"}
+	}
+	out := Spec{GroupID: *w.GroupID, Prune: w.Prune != nil && *w.Prune}
+	out.PermissionGroups = make([]GroupSpec, len(*w.PermissionGroups))
+	for i, raw := range *w.PermissionGroups {
+		if err := out.PermissionGroups[i].decode(raw); err != nil {
+			var se *SpecError
+			if errors.As(err, &se) {
+				se.Path = joinPath(fmt.Sprintf("permission_groups[%d]", i), se.Path)
+				return se
+			}
+			return err
+		}
+	}
+	*s = out
+	return nil
+}
+
+// MarshalJSON writes the spec as ParseSpec reads it, with "prune" always
+// present.
+func (s Spec) MarshalJSON() ([]byte, error) {
+	groups := s.PermissionGroups
+	if groups == nil {
+		groups = []GroupSpec{}
+	}
+	return json.Marshal(struct {
+		GroupID          string      `json:"group_id"`
+		Prune            bool        `json:"prune"`
+		PermissionGroups []GroupSpec `json:"permission_groups"`
+	}{s.GroupID, s.Prune, groups})
+}
+
+// UnmarshalJSON decodes one permission group of a spec, with the rules of
+// [ParseSpec].
+func (g *GroupSpec) UnmarshalJSON(data []byte) error { return g.decode(data) }
+
+// MarshalJSON writes the group with permissions as lists of names and
+// the fields that are not managed left out.
+func (g GroupSpec) MarshalJSON() ([]byte, error) {
+	var w struct {
+		ID           string          `json:"id"`
+		Name         string          `json:"name"`
+		Permission   []string        `json:"permission"`
+		CustomString *string         `json:"custom_string,omitempty"`
+		Topics       json.RawMessage `json:"topics,omitempty"`  // nil: not managed; {} none
+		Members      json.RawMessage `json:"members,omitempty"` // nil: not managed; [] none
+	}
+	w.ID, w.Name, w.Permission, w.CustomString = g.ID, g.Name, names(g.Permission.BitNames()), g.CustomString
+	if g.Topics != nil {
+		topics := make(map[string][]string, len(g.Topics))
+		for t, p := range g.Topics {
+			topics[t] = names(p.BitNames())
+		}
+		raw, err := json.Marshal(topics)
+		if err != nil {
+			return nil, err
+		}
+		w.Topics = raw
+	}
+	if g.Members != nil {
+		raw, err := json.Marshal(g.Members)
+		if err != nil {
+			return nil, err
+		}
+		w.Members = raw
+	}
+	return json.Marshal(w)
+}
+
+// names returns list, or an empty list for nil, so that 0 is written [].
+func names(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
+
+// Clone returns a deep copy of s.
+func (s *Spec) Clone() *Spec {
+	c := *s
+	c.PermissionGroups = make([]GroupSpec, len(s.PermissionGroups))
+	for i, g := range s.PermissionGroups {
+		c.PermissionGroups[i] = g.clone()
+	}
+	return &c
+}
+
+func (g GroupSpec) clone() GroupSpec {
+	if g.CustomString != nil {
+		g.CustomString = tim.Ptr(*g.CustomString)
+	}
+	if g.Topics != nil {
+		g.Topics = maps.Clone(g.Topics)
+	}
+	if g.Members != nil {
+		g.Members = append([]string{}, g.Members...)
+	}
+	return g
+}
+
+// strictDecode decodes one JSON value into v, refusing unknown fields and
+// anything after the value.
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more than one JSON value")
+	}
+	return nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,119 @@
+package community
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/timkit/tim"
+)
+
+// Validate checks every rule of a spec, all of them before anything is
+// called, and returns every problem found (joined with errors.Join, each a
+// [*SpecError]), or nil:
+//
+//   - group_id is a community ID ("@TGS#_…");
+//   - each id is a custom permission-group ID
+//     (tim.CheckCustomPermissionGroupID), named by one group only;
+//   - each name is 1 to 150 bytes, each custom_string at most 3000, and
+//     every string valid UTF-8 without NUL bytes;
+//   - each topic is a topic ID of this community ("{group_id}@TOPIC#_…", at
+//     most 96 bytes);
+//   - each member is a non-empty account, listed once.
+func (s *Spec) Validate() error {
+	var errs []error
+	add := func(path, format string, args ...any) {
+		errs = append(errs, &SpecError{Path: path, Reason: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case s.GroupID == "":
+		add("group_id", "is required")
+	case badText(s.GroupID) != "":
+		add("group_id", "%s", badText(s.GroupID))
+	case !validCommunityID(s.GroupID):
+		add("group_id", "%s is not a community ID (%s…)", quote(s.GroupID, 80), tim.CommunityIDPrefix)
+	}
+	seen := make(map[string]int, len(s.PermissionGroups))
+	for i := range s.PermissionGroups {
+		g := &s.PermissionGroups[i]
+		at := "permission_groups[" + strconv.Itoa(i) + "]"
+		if g.ID == "" {
+			add(at+".id", "is required")
+		} else if err := tim.CheckCustomPermissionGroupID(g.ID); err != nil {
+			add(at+".id", "%s", customIDReason(g.ID, err))
+		} else if j, dup := seen[g.ID]; dup {
+			add(at+".id", "%s is also permission_groups[%d].id", g.ID, j)
+		} else {
+			seen[g.ID] = i
+		}
+		switch {
+		case g.Name == "":
+			add(at+".name", "is required (1 to %d bytes)", tim.MaxPermissionGroupNameBytes)
+		case badText(g.Name) != "":
+			add(at+".name", "%s", badText(g.Name))
+		case len(g.Name) > tim.MaxPermissionGroupNameBytes:
+			add(at+".name", "is %d bytes; at most %d", len(g.Name), tim.MaxPermissionGroupNameBytes)
+		}
+		if cs := g.CustomString; cs != nil {
+			switch {
+			case badText(*cs) != "":
+				add(at+".custom_string", "%s", badText(*cs))
+			case len(*cs) > tim.MaxCustomStringBytes:
+				add(at+".custom_string", "is %d bytes; at most %d", len(*cs), tim.MaxCustomStringBytes)
+			}
+		}
+		for _, t := range sortedKeys(g.Topics) {
+			if reason := topicIDProblem(s.GroupID, t); reason != "" {
+				add(at+".topics["+quote(t, 120)+"]", "%s", reason)
+			}
+		}
+		accounts := make(map[string]int, len(g.Members))
+		for j, m := range g.Members {
+			path := at + ".members[" + strconv.Itoa(j) + "]"
+			switch k, dup := accounts[m]; {
+			case m == "":
+				add(path, "is empty")
+			case badText(m) != "":
+				add(path, "%s", badText(m))
+			case dup:
+				add(path, "%s is also members[%d]", quote(m, 80), k)
+			default:
+				accounts[m] = j
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// topicIDProblem says what is wrong with topic ID t of community groupID,
+// or "".
+func topicIDProblem(groupID, t string) string {
+	prefix := groupID + tim.TopicIDInfix
+	switch {
+	case badText(t) != "":
+		return badText(t)
+	case strings.HasPrefix(t, prefix) && len(t) > len(prefix):
+		if len(t) > tim.MaxTopicIDBytes {
+			return fmt.Sprintf("is %d bytes; topic IDs are at most %d", len(t), tim.MaxTopicIDBytes)
+		}
+		return ""
+	case strings.HasPrefix(t, tim.CommunityIDPrefix) && strings.Contains(t, tim.TopicIDInfix):
+		return "is a topic of another community (" + t[:strings.Index(t, tim.TopicIDInfix)] + "), not of " + groupID
+	}
+	return "is not a topic ID of " + groupID + " (" + prefix + "…)"
+}
+
+// customIDReason is the reason of a *tim.ValidationError for id, without
+// the command and field that do not apply to a spec, naming the ID.
+func customIDReason(id string, err error) string {
+	reason := err.Error()
+	var ve *tim.ValidationError
+	if errors.As(err, &ve) && ve.Reason != "" {
+		reason = ve.Reason
+	}
+	if !strings.Contains(reason, strconv.Quote(id)) {
+		reason = quote(id, 80) + ": " + reason
+	}
+	return reason
+}
