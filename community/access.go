@@ -105,7 +105,9 @@ type Answer[P Perm] struct {
 // Enforced reports whether the service applies Permission: true unless the
 // community is known to have permission groups disabled (for the owner and
 // the admin, always true).
-func (a Answer[P]) Enforced() bool { return a.Rule != RuleDefaultAndGroups || a.State != GroupsDisabled }
+func (a Answer[P]) Enforced() bool {
+	return a.Rule != RuleDefaultAndGroups || a.State != GroupsDisabled
+}
 
 // String says what the account may do and why, on one line, e.g.
 // "alice: SendMessage|AtAll = default SendMessage | @PMG#_mods AtAll".

@@ -20,13 +20,17 @@ func (p *Plan) String() string {
 // permission group headed "+" (create), "~" (change) or "-" (destroy), one
 // line per change inside it, and a summary line:
 //
-//	  + permission group @PMG#_mods
-//	      + name "Moderators"
-//	      + permission MuteMembers|SendMessage
-//	      + topic @TGS#_a@TOPIC#_general: SendMessage
-//	      + member alice
+//   - permission group @PMG#_mods
 //
-//	Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
+//   - name "Moderators"
+//
+//   - permission MuteMembers|SendMessage
+//
+//   - topic @TGS#_a@TOPIC#_general: SendMessage
+//
+//   - member alice
+//
+//     Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
 //
 // An empty plan prints "No changes: {group} matches the spec.".
 func (p *Plan) WriteTo(w io.Writer) (int64, error) {
