@@ -115,3 +115,10 @@ func (r *Result) SummaryLine() string {
 	return fmt.Sprintf("Apply: %d applied, %d failed, %d unknown, %d not attempted; %s.",
 		r.Count(Applied), r.Count(Failed), r.Count(Unknown), r.Count(NotAttempted), plural(r.Calls, "API call"))
 }
+
+// String returns the result as [Result.WriteTo] prints it.
+func (r *Result) String() string {
+	var b strings.Builder
+	r.WriteTo(&b)
+	return b.String()
+}

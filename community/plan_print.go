@@ -20,17 +20,15 @@ func (p *Plan) String() string {
 // permission group headed "+" (create), "~" (change) or "-" (destroy), one
 // line per change inside it, and a summary line:
 //
-//   - permission group @PMG#_mods
+//	Community @TGS#_a:
 //
-//   - name "Moderators"
+//	  + permission group @PMG#_mods
+//	      + name "Moderators"
+//	      + permission MuteMembers|SendMessage
+//	      + topic @TGS#_a@TOPIC#_general: SendMessage
+//	      + member alice
 //
-//   - permission MuteMembers|SendMessage
-//
-//   - topic @TGS#_a@TOPIC#_general: SendMessage
-//
-//   - member alice
-//
-//     Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
+//	Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
 //
 // An empty plan prints "No changes: {group} matches the spec.".
 func (p *Plan) WriteTo(w io.Writer) (int64, error) {
