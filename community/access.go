@@ -110,19 +110,19 @@ func (a Answer[P]) Enforced() bool {
 }
 
 // String says what the account may do and why, on one line, e.g.
-// "alice: SendMessage|AtAll = default SendMessage | @PMG#_mods AtAll".
+// "alice: SendMessage|AtAll = default SendMessage | @PMG#_mods AtAll", or
+// "olga: all (owner)".
 func (a Answer[P]) String() string {
 	var b strings.Builder
 	b.WriteString(a.Account)
 	if a.TopicID != "" {
 		b.WriteString(" in " + a.TopicID)
 	}
-	b.WriteString(": " + a.Permission.String())
 	switch a.Rule {
 	case RuleOwner, RuleAdmin:
-		b.WriteString(" (" + a.Rule.String() + ")")
+		b.WriteString(": all (" + a.Rule.String() + ")")
 	default:
-		b.WriteString(" = default " + a.Default.String())
+		b.WriteString(": " + a.Permission.String() + " = default " + a.Default.String())
 		if !a.DefaultKnown {
 			b.WriteString(" (unknown)")
 		}
