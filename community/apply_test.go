@@ -1,0 +1,314 @@
+package community_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/community"
+	"github.com/timkit/tim/timtest"
+)
+
+const ac = "@TGS#_ac" // the community of the apply tests
+
+// applyWorld seeds ac: members m0000…m0299, topics t000…t069, and group
+// @PMG#_base (name Base, SendMessage; topic t000: SendMessage; members
+// m0000, m0001).
+func applyWorld(t *testing.T) (*timtest.Server, *tim.Client) {
+	srv, client := newFake(t)
+	require.NoError(t, srv.CreateCommunity(ac, "owner"))
+	for _, a := range accounts("m", 300) {
+		require.NoError(t, srv.AddMember(ac, a, tim.RoleMember))
+	}
+	for i := range 70 {
+		require.NoError(t, srv.CreateTopic(ac, topicID(i)))
+	}
+	_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage})
+	require.NoError(t, err)
+	require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_base", topicID(0), tim.TopicPermSendMessage))
+	require.NoError(t, srv.AddPermissionGroupMembers(ac, "@PMG#_base", "m0000", "m0001"))
+	return srv, client
+}
+
+func topicID(i int) string { return fmt.Sprintf("%s@TOPIC#_t%03d", ac, i) }
+
+// planFor loads ac and diffs it with spec.
+func planFor(t *testing.T, client *tim.Client, spec *community.Spec) (*community.Snapshot, *community.Plan) {
+	t.Helper()
+	snap, err := community.Load(ctxT(t), client, ac, nil)
+	require.NoError(t, err)
+	plan, err := community.Diff(snap, spec)
+	require.NoError(t, err)
+	return snap, plan
+}
+
+func requireConverged(t *testing.T, client *tim.Client, spec *community.Spec) {
+	t.Helper()
+	_, plan := planFor(t, client, spec)
+	require.True(t, plan.Empty(), "left to do:\n%s", plan)
+}
+
+// TestApplyCallsArePlanned: the writes Apply makes are the plan's count,
+// the fewest the split limits allow.
+func TestApplyCallsArePlanned(t *testing.T) {
+	srv, client := applyWorld(t)
+	for i := range 41 {
+		_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: fmt.Sprintf("@PMG#_old%02d", i), Name: "Old"})
+		require.NoError(t, err)
+	}
+	big := map[string]tim.TopicPermission{}
+	for i := range 70 {
+		big[topicID(i)] = tim.TopicPermAtAll
+	}
+	spec := &community.Spec{GroupID: ac, Prune: true, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage, Topics: big, Members: accounts("m", 300)[2:]}, // 1 set, 69 adds, 2 deletes, 298 adds
+		{ID: "@PMG#_new", Name: "New", Topics: big, Members: accounts("m", 201)},
+	}}
+	_, plan := planFor(t, client, spec)
+	want := (1 + 2 + 1 + 3) + (1 + 2 + 3) + 3 // base: set, add 69 topics, delete 2, add 298; new: create, 70 topics, 201 members; 41 destroys
+	require.Equal(t, want, plan.Summary().Calls)
+	srv.ResetRequests()
+	res, err := community.Apply(ctxT(t), client, plan, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, writes(srv))
+	assert.Equal(t, want, res.Calls)
+	assert.Len(t, srv.RequestsFor(tim.CommandDestroyPermissionGroup), 3)
+	requireConverged(t, client, spec)
+}
+
+// TestApplyAlreadyHolds: answers that show the wanted state holds count as
+// done, without a second write of the same change. The plans are made from
+// a snapshot, then the fake is changed behind their back.
+func TestApplyAlreadyHolds(t *testing.T) {
+	base := func(mod func(g *community.GroupSpec)) *community.Spec {
+		g := community.GroupSpec{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage}
+		mod(&g)
+		return &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{g}}
+	}
+	for _, tc := range []struct {
+		name   string
+		spec   *community.Spec
+		behind func(srv *timtest.Server) error // what changes after the plan
+		// the outcome of the plan's only operation, and the requests made
+		done, already []string
+		requests      []string
+	}{
+		{
+			name:     "member already added (10013)",
+			spec:     base(func(g *community.GroupSpec) { g.Members = []string{"m0000", "m0001", "m0002", "m0003"} }),
+			behind:   func(srv *timtest.Server) error { return srv.AddPermissionGroupMembers(ac, "@PMG#_base", "m0002") },
+			done:     []string{"m0003"},
+			already:  []string{"m0002"},
+			requests: []string{tim.CommandAddPermissionGroupMember},
+		},
+		{
+			name: "topic already granted with the wanted value (110010)",
+			spec: base(func(g *community.GroupSpec) {
+				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
+			}),
+			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermAtAll) },
+			already:  []string{topicID(1)},
+			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
+		},
+		{
+			name: "topic already granted with another value (110010, then a set)",
+			spec: base(func(g *community.GroupSpec) {
+				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
+			}),
+			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers) },
+			done:     []string{topicID(1)},
+			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup, tim.CommandSetTopicPermissionGroup},
+		},
+		{
+			name:     "topic to set no longer granted (110011, then an add)",
+			spec:     base(func(g *community.GroupSpec) { g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll} }),
+			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
+			done:     []string{topicID(0)},
+			requests: []string{tim.CommandSetTopicPermissionGroup, tim.CommandAddTopicPermissionGroup},
+		},
+		{
+			name:     "topic permission already deleted (110014)",
+			spec:     base(func(g *community.GroupSpec) { g.Topics = map[string]tim.TopicPermission{} }),
+			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
+			already:  []string{topicID(0)},
+			requests: []string{tim.CommandDeleteTopicPermissionGroup},
+		},
+		{
+			name:     "group already destroyed (110006)",
+			spec:     &community.Spec{GroupID: ac, Prune: true, PermissionGroups: []community.GroupSpec{}},
+			behind:   func(srv *timtest.Server) error { return srv.DestroyPermissionGroup(ac, "@PMG#_base") },
+			already:  []string{"@PMG#_base"},
+			requests: []string{tim.CommandDestroyPermissionGroup},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, client := applyWorld(t)
+			_, plan := planFor(t, client, tc.spec)
+			require.Len(t, plan.Ops, 1, "%s", plan)
+			require.NoError(t, tc.behind(srv))
+			srv.ResetRequests()
+			res, err := community.Apply(ctxT(t), client, plan, nil)
+			require.NoError(t, err)
+			out := res.Outcomes[0]
+			assert.Equal(t, community.Applied, out.Status)
+			assert.Equal(t, tc.done, out.Done)
+			assert.Equal(t, tc.already, out.AlreadyDone)
+			var got []string
+			for _, r := range srv.Requests() {
+				got = append(got, r.Command)
+			}
+			assert.Equal(t, tc.requests, got)
+			assert.Equal(t, len(tc.requests), res.Calls)
+			requireConverged(t, client, tc.spec)
+		})
+	}
+}
+
+// TestApplyCreateFindsTheGroup: a create answered 10021 reads the group back
+// and brings it to the spec, in place of the plan's later operations.
+func TestApplyCreateFindsTheGroup(t *testing.T) {
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{{
+		ID: "@PMG#_new", Name: "New", Permission: tim.GroupPermAtAll, CustomString: tim.Ptr("c"),
+		Topics:  map[string]tim.TopicPermission{topicID(1): tim.TopicPermAtAll, topicID(2): tim.TopicPermSendMessage},
+		Members: []string{"m0005", "m0006"},
+	}}}
+	t.Run("with other fields", func(t *testing.T) {
+		srv, client := applyWorld(t)
+		_, plan := planFor(t, client, spec)
+		require.Len(t, plan.Ops, 3, "%s", plan) // create, add topics, add members
+		// Someone makes it meanwhile, differently.
+		_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_new", Name: "Other", CustomString: "c"})
+		require.NoError(t, err)
+		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(1), tim.TopicPermAtAll))
+		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(3), tim.TopicPermAtAll))
+		require.NoError(t, srv.AddPermissionGroupMembers(ac, "@PMG#_new", "m0005", "m0009"))
+		srv.ResetRequests()
+
+		res, err := community.Apply(ctxT(t), client, plan, nil)
+		require.NoError(t, err)
+		create := res.Outcomes[0]
+		assert.Equal(t, community.Applied, create.Status)
+		assert.Equal(t, []string{"@PMG#_new"}, create.AlreadyDone)
+		assert.Contains(t, create.Note, "the ID was in use (10021): read the group back; made 5 changes")
+		for _, o := range res.Outcomes[1:] {
+			assert.Equal(t, community.Applied, o.Status)
+			assert.Zero(t, o.Calls, "covered by the create")
+		}
+		assert.Len(t, srv.RequestsFor(tim.CommandCreatePermissionGroup), 1, "no second create")
+		assert.Len(t, srv.RequestsFor(tim.CommandModifyPermissionGroup), 1)
+		assert.Len(t, srv.RequestsFor(tim.CommandAddPermissionGroupMember), 1)
+		requireConverged(t, client, spec)
+	})
+	t.Run("as wanted", func(t *testing.T) {
+		srv, client := applyWorld(t)
+		_, plan := planFor(t, client, spec)
+		_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_new", Name: "New", Permission: tim.GroupPermAtAll, CustomString: "c"})
+		require.NoError(t, err)
+		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(1), tim.TopicPermAtAll))
+		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(2), tim.TopicPermSendMessage))
+		require.NoError(t, srv.AddPermissionGroupMembers(ac, "@PMG#_new", "m0005", "m0006"))
+		srv.ResetRequests()
+
+		res, err := community.Apply(ctxT(t), client, plan, nil)
+		require.NoError(t, err)
+		assert.Contains(t, res.Outcomes[0].Note, "it matched already")
+		assert.Equal(t, 1, writes(srv), "the create answered 10021, and no other write")
+	})
+}
+
+// TestApplyStops: the first failure stops Apply; the outcomes say what was
+// applied, what failed and what was not attempted, and a new plan shows
+// only what is left.
+func TestApplyStops(t *testing.T) {
+	srv, client := applyWorld(t)
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_a", Name: "A", Members: []string{"m0001"}},
+		{ID: "@PMG#_b", Name: "B", Members: []string{"m0002"}},
+		{ID: "@PMG#_c", Name: "C", Members: []string{"m0003"}},
+	}}
+	_, plan := planFor(t, client, spec)
+	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Pass: true}))
+	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Code: tim.ErrInvalidParameter}))
+	var seen []string
+	res, err := community.Apply(ctxT(t), client, plan, &community.ApplyOptions{Concurrency: 1, OnOutcome: func(o community.Outcome) {
+		seen = append(seen, o.Status.String()+" "+o.Op.Kind.String()+" "+o.Op.PermissionGroupID)
+	}})
+	var ae *community.ApplyError
+	require.ErrorAs(t, err, &ae)
+	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+	assert.Equal(t, community.ApplyError{GroupID: ac, Applied: 3, Failed: 1, NotAttempted: 2, Op: &plan.Ops[3], Err: ae.Err}, *ae)
+	assert.Equal(t, []string{
+		"applied create @PMG#_a", "applied add members @PMG#_a", "applied create @PMG#_b", "failed add members @PMG#_b",
+		"not attempted create @PMG#_c", "not attempted add members @PMG#_c",
+	}, seen)
+	assert.Equal(t, []string{"m0002"}, res.Outcomes[3].Failed)
+	assert.Contains(t, res.String(), "failed         + add members @PMG#_b: 1 account (1 failed) [1 call]: tim: add_permission_group_member: error 10004")
+	assert.Contains(t, res.String(), "Apply: 3 applied, 1 failed, 0 unknown, 2 not attempted; 4 API calls.")
+
+	_, left := planFor(t, client, spec)
+	assert.Equal(t, plan.Ops[3:], left.Ops, "what is left")
+}
+
+// TestApplyPartialBatch: a split write that fails part-way: the requests
+// before are applied, the failed one's items unknown (its answer was lost
+// after the fake applied it), the rest not sent; the next plan holds those.
+func TestApplyPartialBatch(t *testing.T) {
+	srv, client := applyWorld(t)
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage, Members: accounts("m", 252)},
+	}}
+	_, plan := planFor(t, client, spec)
+	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Pass: true}))
+	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Drop: true, AfterApply: true}))
+	res, err := community.Apply(ctxT(t), client, plan, nil)
+	require.Error(t, err)
+	out := res.Outcomes[0]
+	assert.Equal(t, community.Unknown, out.Status)
+	assert.Len(t, out.Done, 100)
+	assert.Len(t, out.Unknown, 100)
+	assert.Len(t, out.NotSent, 50)
+	assert.Equal(t, 2, out.Calls)
+
+	_, left := planFor(t, client, spec)
+	require.Len(t, left.Ops, 1)
+	assert.Equal(t, out.NotSent, left.Ops[0].Accounts, "the lost answer's accounts were added: only the unsent are left")
+	_, err = community.Apply(ctxT(t), client, left, nil)
+	require.NoError(t, err)
+	requireConverged(t, client, spec)
+}
+
+// panicky panics in every topic write.
+type panicky struct{ community.Client }
+
+func (panicky) AddTopicPermissions(context.Context, *tim.TopicPermissionsRequest) ([]tim.ItemResult, error) {
+	panic("panicky: boom")
+}
+
+func TestApplyPanic(t *testing.T) {
+	_, client := applyWorld(t)
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_p", Name: "P", Topics: map[string]tim.TopicPermission{topicID(1): 1}},
+	}}
+	_, plan := planFor(t, client, spec)
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		community.Apply(ctxT(t), panicky{client}, plan, nil)
+	}()
+	assert.Equal(t, "panicky: boom", got)
+}
+
+func TestApplyCancelled(t *testing.T) {
+	_, client := applyWorld(t)
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{{ID: "@PMG#_x", Name: "X"}}}
+	_, plan := planFor(t, client, spec)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := community.Apply(ctx, client, plan, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, community.NotAttempted, res.Outcomes[0].Status)
+}
