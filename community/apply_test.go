@@ -110,7 +110,9 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			spec: base(func(g *community.GroupSpec) {
 				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
 			}),
-			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermAtAll) },
+			behind: func(srv *timtest.Server) error {
+				return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermAtAll)
+			},
 			already:  []string{topicID(1)},
 			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
 		},
@@ -119,13 +121,17 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			spec: base(func(g *community.GroupSpec) {
 				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
 			}),
-			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers) },
+			behind: func(srv *timtest.Server) error {
+				return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers)
+			},
 			done:     []string{topicID(1)},
 			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup, tim.CommandSetTopicPermissionGroup},
 		},
 		{
-			name:     "topic to set no longer granted (110011, then an add)",
-			spec:     base(func(g *community.GroupSpec) { g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll} }),
+			name: "topic to set no longer granted (110011, then an add)",
+			spec: base(func(g *community.GroupSpec) {
+				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll}
+			}),
 			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
 			done:     []string{topicID(0)},
 			requests: []string{tim.CommandSetTopicPermissionGroup, tim.CommandAddTopicPermissionGroup},
