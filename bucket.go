@@ -122,10 +122,19 @@ func (b *bucket) fire() {
 	b.serve(time.Now())
 }
 
-// duration is how long the bucket takes to gain n tokens, rounded up.
+// duration is how long the bucket takes to gain n tokens, rounded up, at
+// most maxWait.
 func (b *bucket) duration(n float64) time.Duration {
 	if n <= 0 {
 		return 0
 	}
-	return time.Duration(math.Ceil(n / b.rate * float64(time.Second)))
+	d := math.Ceil(n / b.rate * float64(time.Second))
+	if d >= float64(maxWait) {
+		return maxWait
+	}
+	return time.Duration(d)
 }
+
+// maxWait caps a wait, so that a rate of almost nothing cannot overflow a
+// time.Duration: over a hundred years.
+const maxWait = time.Duration(1 << 62)

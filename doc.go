@@ -24,9 +24,12 @@
 //
 // # Calls
 //
-// Every method takes a [context.Context] first. The twelve commands take a
-// request struct next, named after the method, whose fields carry the IDs
-// and parameters by name:
+// Every method takes a [context.Context] first. The command methods take a
+// request struct next, whose fields carry the IDs and parameters by name:
+// GetRoleInGroupRequest for GetRoleInGroup, and one struct for each pair of
+// methods that send the same fields (TopicPermissionsRequest for
+// AddTopicPermissions and SetTopicPermissions, PermissionGroupMembersRequest
+// for AddPermissionGroupMembers and DeletePermissionGroupMembers):
 //
 //	client.AddPermissionGroupMembers(ctx, &tim.PermissionGroupMembersRequest{
 //		GroupID: groupID, PermissionGroupID: pgID, Accounts: accounts})

@@ -29,7 +29,7 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 	}
 	for name, fault := range lost {
 		t.Run(name+" after applying", func(t *testing.T) {
-			srv, client := seeded(t) // timtest.FastRetries: millisecond backoffs
+			srv, client := seeded(t) // timtest.FastRetries(): millisecond backoffs
 
 			require.NoError(t, srv.FailNext("create_permission_group", 1, fault))
 			_, err := client.CreatePermissionGroup(ctx, &tim.CreatePermissionGroupRequest{GroupID: community, Name: "once"})
@@ -55,7 +55,7 @@ func TestFakeLostWriteResponsesAreNotSentAgain(t *testing.T) {
 
 	t.Run("opted in", func(t *testing.T) {
 		srv, _ := seeded(t)
-		policy := timtest.FastRetries
+		policy := timtest.FastRetries()
 		policy.RetryNonIdempotent = true
 		client, err := srv.NewClient(tim.WithRetryPolicy(policy))
 		require.NoError(t, err)

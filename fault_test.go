@@ -381,7 +381,7 @@ func TestDeadline(t *testing.T) {
 	t.Run("a hanging server returns the context's error", func(t *testing.T) {
 		srv, _ := seeded(t)
 		// The default 10 s per-attempt timeout and retry policy (not
-		// timtest.FastRetries, which srv.NewClient would add).
+		// timtest.FastRetries(), which srv.NewClient would add).
 		client, err := srv.NewClient(tim.WithRetryPolicy(tim.DefaultRetryPolicy()))
 		require.NoError(t, err)
 		require.NoError(t, srv.FailNext(cmdRole, 1, timtest.Fault{Delay: time.Hour}))

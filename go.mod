@@ -3,15 +3,14 @@ module github.com/timkit/tim
 go 1.23.0
 
 require (
+	github.com/davecgh/go-spew v1.1.1
 	github.com/go-resty/resty/v2 v2.17.2
 	github.com/jarcoal/httpmock v1.4.2
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/sync v0.16.0
-	golang.org/x/time v0.12.0
 )
 
 require (
-	github.com/davecgh/go-spew v1.1.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/net v0.43.0 // indirect
 )

@@ -31,21 +31,27 @@ func (o *observer) wrap(next http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		o.mu.Lock()
 		*o.log = append(*o.log, o.name+" in")
-		o.seen = append(o.seen, r.URL.String(), spew.Sdump(r))
+		o.seen = append(o.seen, r.URL.String(), deepSpew.Sdump(r))
 		o.mu.Unlock()
 		resp, err := next.RoundTrip(r)
 		o.mu.Lock()
 		defer o.mu.Unlock()
 		*o.log = append(*o.log, o.name+" out")
+		deep := deepSpew
 		if resp != nil {
-			o.seen = append(o.seen, resp.Request.URL.String(), fmt.Sprint(resp.Header))
+			// The whole response, as a tracer that keeps it might print it:
+			// its body must not lead back to the signed request.
+			o.seen = append(o.seen, resp.Request.URL.String(), fmt.Sprint(resp.Header), deep.Sdump(resp))
 		}
 		if err != nil {
-			o.seen = append(o.seen, err.Error(), spew.Sdump(err))
+			o.seen = append(o.seen, err.Error(), deep.Sdump(err))
 		}
 		return resp, err
 	})
 }
+
+// deepSpew dumps like testify's diffs: methods off, no depth limit.
+var deepSpew = &spew.ConfigState{DisableMethods: true, DisablePointerMethods: true}
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
@@ -57,7 +63,7 @@ func TestMiddlewareNeverSeesTheUserSig(t *testing.T) {
 	outer, inner := &observer{name: "outer", log: &order}, &observer{name: "inner", log: &order}
 	rec := newSigRecorder(t, srv)
 	client, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(rec),
-		tim.WithRetryPolicy(timtest.FastRetries),
+		tim.WithRetryPolicy(timtest.FastRetries()),
 		tim.WithMiddleware(outer.wrap), tim.WithMiddleware(inner.wrap))
 	require.NoError(t, err)
 	defer client.Close()

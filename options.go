@@ -103,7 +103,11 @@ func WithUserSigner(signer UserSigner) Option {
 //
 // hc's transport is the lowest layer: it sees the signed URL, UserSig
 // included. To observe requests (tracing, logging, metrics) use
-// [WithMiddleware], which never sees the signature.
+// [WithMiddleware], which never sees the signature. A transport that caps
+// connections per host (MaxConnsPerHost) below [WithMaxInFlight] makes
+// requests wait for a connection after their turn at the rate limiter, and
+// after a stall such requests arrive together: leave it uncapped, or cap
+// the client's requests in flight instead.
 func WithHTTPClient(hc *http.Client) Option {
 	return optionFunc(func(s *settings) error {
 		if hc == nil {

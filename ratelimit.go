@@ -95,6 +95,9 @@ func (l *CommandRateLimiter) bucket(command string) *bucket {
 // error matching [context.DeadlineExceeded]. A wait that ends with ctx takes
 // no turn: the next caller gets it.
 func (l *CommandRateLimiter) Wait(ctx context.Context, command string) error {
+	if l == nil || l.rate == 0 {
+		return errors.New("tim: CommandRateLimiter: not made by NewRateLimiter")
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

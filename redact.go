@@ -79,14 +79,37 @@ func holdsSecret(v any, f *sigForms) bool {
 	if len(f.secrets) == 0 {
 		return false
 	}
-	w := walker{f: f, seen: map[uintptr]bool{}}
+	w := walker{f: f, seen: map[visit]bool{}}
 	return w.walk(reflect.ValueOf(v))
 }
 
 type walker struct {
 	f     *sigForms
-	seen  map[uintptr]bool
+	seen  map[visit]bool
 	steps int
+}
+
+// visit is a value already walked: an address, what is there and, for a
+// slice, how much, since a pointer to a struct's first field, or a shorter
+// slice of the same array, shares the address with more than it covers.
+type visit struct {
+	addr uintptr
+	typ  reflect.Type
+	n    int
+}
+
+// first reports whether v (a pointer, slice or map) is walked for the first
+// time, and marks it walked.
+func (w *walker) first(v reflect.Value) bool {
+	k := visit{addr: v.Pointer(), typ: v.Type()}
+	if v.Kind() == reflect.Slice {
+		k.n = v.Len()
+	}
+	if w.seen[k] {
+		return false
+	}
+	w.seen[k] = true
+	return true
 }
 
 func (w *walker) walk(v reflect.Value) bool {
@@ -97,10 +120,9 @@ func (w *walker) walk(v reflect.Value) bool {
 	case reflect.String:
 		return w.secret(v.String())
 	case reflect.Pointer:
-		if v.IsNil() || w.seen[v.Pointer()] {
+		if v.IsNil() || !w.first(v) {
 			return false
 		}
-		w.seen[v.Pointer()] = true
 		return w.walk(v.Elem())
 	case reflect.Interface:
 		return !v.IsNil() && w.walk(v.Elem())
@@ -117,22 +139,27 @@ func (w *walker) walk(v reflect.Value) bool {
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return w.secretBytes(v.Bytes())
 		}
-		if w.seen[v.Pointer()] && v.Len() > 0 {
+		if !w.first(v) {
 			return false
 		}
-		w.seen[v.Pointer()] = true
 		fallthrough
 	case reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 { // a byte array, e.g. a fixed buffer
+			b := make([]byte, v.Len())
+			for i := range b {
+				b[i] = byte(v.Index(i).Uint())
+			}
+			return w.secretBytes(b)
+		}
 		for i := range v.Len() {
 			if w.walk(v.Index(i)) {
 				return true
 			}
 		}
 	case reflect.Map:
-		if v.IsNil() || w.seen[v.Pointer()] {
+		if v.IsNil() || !w.first(v) {
 			return false
 		}
-		w.seen[v.Pointer()] = true
 		it := v.MapRange()
 		for it.Next() {
 			if w.walk(it.Key()) || w.walk(it.Value()) {

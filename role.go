@@ -3,6 +3,7 @@ package tim
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -128,30 +129,47 @@ func (c *Client) GetRoleInGroup(ctx context.Context, req *GetRoleInGroupRequest)
 // once. The first error cancels the context of the others and is returned.
 // A panic in one of them stops the others and is raised again, with the
 // same value, in the caller's goroutine once they have ended, so the
-// caller's recover works as it would for a call that took one request.
+// caller's recover works as it would for a call that took one request; a
+// runtime.Goexit (t.FailNow in a test's transport, say) is made again in the
+// caller's goroutine too.
 func inParallel(ctx context.Context, limit, n int, work func(ctx context.Context, i int) error) error {
 	var (
-		once     sync.Once
+		mu       sync.Mutex
 		panicked bool
 		value    any
+		exited   bool
 	)
-	errPanicked := errors.New("a request panicked")
+	errStopped := errors.New("a request panicked or exited")
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for i := range n {
 		g.Go(func() (err error) {
+			returned := false
 			defer func() {
-				if r := recover(); r != nil {
-					once.Do(func() { panicked, value = true, r })
-					err = errPanicked
+				r := recover()
+				if returned {
+					return
 				}
+				mu.Lock()
+				defer mu.Unlock()
+				if r != nil && !panicked {
+					panicked, value = true, r
+				} else if r == nil {
+					exited = true // runtime.Goexit: errgroup sees no error
+				}
+				err = errStopped
 			}()
-			return work(gctx, i)
+			err = work(gctx, i)
+			returned = true
+			return err
 		})
 	}
 	err := g.Wait()
-	if panicked {
+	switch {
+	case panicked:
 		panic(value)
+	case exited:
+		runtime.Goexit()
 	}
 	return err
 }

@@ -408,3 +408,48 @@ func TestClosedIsNotInvalid(t *testing.T) {
 	assert.ErrorIs(t, err, tim.ErrClientClosed)
 	assert.False(t, errors.Is(err, tim.ErrInvalidRequest))
 }
+
+// runtime.Goexit in the caller's transport (t.FailNow in an httpmock
+// responder, say) during a split call ends the caller's goroutine too,
+// rather than a success with an empty result.
+func TestGoexitInASplitCallReachesTheCaller(t *testing.T) {
+	srv, _ := seamServer(t)
+	var n atomic.Int32
+	exiting := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if n.Add(1) == 2 {
+			runtime.Goexit()
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	client, err := srv.NewClient(tim.WithHTTPClient(&http.Client{Transport: exiting}))
+	require.NoError(t, err)
+	accounts := make([]string, 1001)
+	for i := range accounts {
+		accounts[i] = fmt.Sprint("u", i)
+	}
+	returned := make(chan bool, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = client.GetRoleInGroup(context.Background(), &tim.GetRoleInGroupRequest{GroupID: seamGroup, Accounts: accounts})
+		returned <- true
+	}()
+	<-done
+	assert.Empty(t, returned, "the call did not return: its goroutine exited")
+}
+
+// Close during a call: the connection the call hands back afterwards is
+// closed too, so nothing is left running.
+func TestCloseDuringACall(t *testing.T) {
+	srv, _ := seamServer(t)
+	base := goroutines()
+	c, err := srv.NewClient()
+	require.NoError(t, err)
+	require.NoError(t, srv.FailNext(tim.CommandGetRoleInGroup, 1, timtest.Fault{Delay: 100 * time.Millisecond}))
+	errc := make(chan error, 1)
+	go func() { _, err := c.RoleOf(context.Background(), seamGroup, "alice"); errc <- err }()
+	time.Sleep(30 * time.Millisecond)
+	require.NoError(t, c.Close())
+	require.NoError(t, <-errc, "a call in flight finishes")
+	assert.Eventually(t, func() bool { return goroutines() <= base+2 }, 5*time.Second, 10*time.Millisecond, "goroutines: %d, at start %d", goroutines(), base)
+}

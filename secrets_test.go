@@ -138,7 +138,7 @@ func TestSecretScan(t *testing.T) {
 	rec := newSigRecorder(t, srv)
 	newClient := func(opts ...tim.Option) *tim.Client {
 		all := append([]tim.Option{tim.WithBaseURL(srv.URL()), tim.WithUserSigner(rec), tim.WithLogger(logger),
-			tim.WithRetryPolicy(timtest.FastRetries)}, opts...)
+			tim.WithRetryPolicy(timtest.FastRetries())}, opts...)
 		c, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), all...)
 		require.NoError(t, err)
 		return c

@@ -66,12 +66,12 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 		attempts++
 		var te *TransportError
 		connected := err == nil || !errors.As(err, &te) || !unconnected(te.Err)
-		next := c.endpoints.done(ctx, ep, connected, err)
+		move := c.endpoints.done(ctx, ep, connected, err)
 		if err == nil {
 			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
 			return nil
 		}
-		if next >= 0 && moves < len(c.endpoints.urls) && ctx.Err() == nil {
+		if move && moves < len(c.endpoints.urls) && ctx.Err() == nil {
 			// Nothing was sent: the request moves, and it is not a retry.
 			moves++
 			budget++
@@ -135,23 +135,39 @@ const (
 // that ended before sending returns what it was waiting for as stage. reset
 // clears out first, so that nothing of a failed attempt's answer survives.
 func (c *Client) attempt(ctx context.Context, command string, ep int, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
+	returned := false
+	defer func() {
+		if !returned { // a panic or runtime.Goexit in the caller's code
+			c.endpoints.unused(ep)
+		}
+	}()
 	place, err := c.inFlight.acquire(ctx, command)
 	if err != nil {
+		returned = true
 		return "", 0, waitPlace, err
 	}
 	defer func() { <-place }()
 	if err := c.limiter.Wait(ctx, command); err != nil {
+		returned = true
 		return "", 0, waitLimiter, err
 	}
 	if reset {
 		reflect.ValueOf(out).Elem().SetZero()
 	}
 	if sig, err = c.signer.UserSig(ctx); err != nil {
+		returned = true
 		return "", 0, waitSigner, err
 	}
 	start := time.Now()
 	err = c.send(ctx, command, ep, sig, body, out)
-	return sig, time.Since(start), "", err
+	took = time.Since(start)
+	if c.closed.Load() {
+		// Closed during the call: its connection just went back to the
+		// pool, where Close cannot have seen it.
+		c.wire().closeIdle()
+	}
+	returned = true
+	return sig, took, "", err
 }
 
 // send makes one HTTP attempt signed with sig: POST, read, decode.

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -100,11 +101,11 @@ func (e *endpoints) pick() int {
 }
 
 // done records how an attempt on endpoint i ended: connected is false when
-// no connection could be made (nothing was sent). It returns the endpoint
-// to resend the request to, or -1 when there is none (or no need).
-func (e *endpoints) done(ctx context.Context, i int, connected bool, reason error) int {
+// no connection could be made (nothing was sent). It reports whether the
+// request should be sent again at once, to the endpoint pick now returns.
+func (e *endpoints) done(ctx context.Context, i int, connected bool, reason error) bool {
 	if len(e.urls) == 1 {
-		return -1
+		return false
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -116,20 +117,20 @@ func (e *endpoints) done(ctx context.Context, i int, connected bool, reason erro
 	case connected && probed:
 		e.log(ctx, e.cur, 0, "the primary answers again")
 		e.cur, e.since = 0, time.Now()
-		return -1
+		return false
 	case connected:
-		return -1 // a success, or a failure after connecting, never moves
+		return false // a success, or a failure after connecting, never moves
 	case probed:
 		e.since = time.Now() // still down: stay on the standby
-		return e.cur
+		return true
 	case i != e.cur:
-		return e.cur // another request already moved on
+		return true // another request already moved on
 	case i+1 < len(e.urls):
 		e.log(ctx, i, i+1, "cannot connect: "+reason.Error())
 		e.cur, e.since = i+1, time.Now()
-		return e.cur
+		return true
 	}
-	return -1 // the last one: the error goes to the caller
+	return false // the last one: the error goes to the caller
 }
 
 // unused records that an attempt picked for endpoint i ended before it
@@ -167,10 +168,15 @@ func unconnected(err error) bool {
 		hostname  x509.HostnameError
 		invalid   x509.CertificateInvalidError
 		record    tls.RecordHeaderError
+		alert     tls.AlertError
+		op        *net.OpError
 	)
 	if errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) ||
-		errors.As(err, &invalid) || errors.As(err, &record) {
+		errors.As(err, &invalid) || errors.As(err, &record) || errors.As(err, &alert) {
 		return true
+	}
+	if errors.As(err, &op) && op.Op == "remote error" {
+		return true // an alert from the server during the handshake
 	}
 	return strings.Contains(err.Error(), "TLS handshake") // net/http's handshake timeout
 }

@@ -8,6 +8,7 @@ package tim_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,7 +53,7 @@ func newStandbyPair(t *testing.T, opts ...tim.Option) *standbyPair {
 	}}
 	all := append([]tim.Option{
 		tim.WithBaseURL(p.primary.URL()), tim.WithStandby(p.standby.URL()),
-		tim.WithSecretKey(timtest.DefaultSecretKey), tim.WithRetryPolicy(timtest.FastRetries),
+		tim.WithSecretKey(timtest.DefaultSecretKey), tim.WithRetryPolicy(timtest.FastRetries()),
 		tim.WithHTTPClient(&http.Client{Transport: transport}),
 		tim.WithLogger(slog.New(slog.NewJSONHandler(p.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))),
 	}, opts...)
@@ -186,4 +187,53 @@ func TestStandbyOptions(t *testing.T) {
 	assert.Equal(t, "https://adminapisgp.im.qcloud.com", c.BaseURL())
 	assert.Equal(t, "adminapisgp.my-imcloud.com", tim.RegionSingapore.StandbyDomain())
 	assert.Equal(t, "adminapi.my-imcloud.com", tim.RegionChina.StandbyDomain())
+}
+
+// A panic in the caller's transport during the probe of the primary does
+// not leave the probe pending: the next probe is made, and the client goes
+// back to the primary.
+func TestStandbyProbeAfterAPanic(t *testing.T) {
+	ctx := context.Background()
+	var boom atomic.Bool
+	p := newStandbyPair(t, tim.WithMiddleware(func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if boom.Load() {
+				panic("middleware boom")
+			}
+			return next.RoundTrip(r)
+		})
+	}))
+	tim.SetStandbyProbe(p.client, 30*time.Millisecond)
+	p.down.Store(true)
+	_, err := p.client.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	p.down.Store(false)
+	time.Sleep(40 * time.Millisecond)
+	boom.Store(true)
+	assert.Panics(t, func() { _, _ = p.client.RoleOf(ctx, seamGroup, "owner") }, "the probe panics")
+	boom.Store(false)
+	_, err = p.client.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	pr, _ := p.counts()
+	assert.Equal(t, 1, pr, "the next call made the probe")
+}
+
+// A TLS alert from the primary (here: it speaks only TLS 1.0, which the
+// client refuses) ends the handshake before anything is sent: the request
+// moves.
+func TestStandbyAfterATLSAlert(t *testing.T) {
+	old := httptest.NewUnstartedServer(http.NotFoundHandler())
+	old.TLS = &tls.Config{MaxVersion: tls.VersionTLS10}
+	old.StartTLS()
+	defer old.Close()
+	standby := timtest.NewServer()
+	defer standby.Close()
+	require.NoError(t, standby.CreateCommunity(seamGroup, "owner"))
+	c, err := tim.NewClient(timtest.DefaultSDKAppID, timtest.DefaultAdmin, tim.WithBaseURL(old.URL),
+		tim.WithStandby(standby.URL()), tim.WithSecretKey(timtest.DefaultSecretKey))
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.RoleOf(context.Background(), seamGroup, "owner")
+	require.NoError(t, err)
+	assert.Len(t, standby.Requests(), 1)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -168,8 +169,21 @@ func (s signingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, scrubError(err, f)
 	}
 	resp.Request = r
+	if resp.Body != nil {
+		// The body leads back, through its connection, to the transport
+		// and the signed request: keep it where reflection cannot follow.
+		body := resp.Body
+		resp.Body = hiddenBody(func() io.ReadCloser { return body })
+	}
 	return resp, nil
 }
+
+// hiddenBody is a response body behind a function, which reflection-based
+// printers (spew, testify) do not enter.
+type hiddenBody func() io.ReadCloser
+
+func (b hiddenBody) Read(p []byte) (int, error) { return b().Read(p) }
+func (b hiddenBody) Close() error               { return b().Close() }
 
 // sigKey is the context key of a request's UserSig.
 type sigKey struct{}

@@ -77,7 +77,7 @@ func ExampleServer_FailNext() {
 	if err := srv.CreateCommunity(group, "owner"); err != nil {
 		log.Fatal(err)
 	}
-	// srv.NewClient retries with timtest.FastRetries: the default attempts,
+	// srv.NewClient retries with timtest.FastRetries(): the default attempts,
 	// with backoffs of milliseconds (the defaults start at 100 ms).
 	client, err := srv.NewClient()
 	if err != nil {

@@ -123,7 +123,11 @@ func WithAdmins(ids ...string) Option {
 func WithoutCommunitySupport() Option { return func(s *Server) { s.communities = false } }
 
 // WithRateLimit answers 60007 to calls of a command past n in one second,
-// as the service does past 200. Off (0) by default.
+// as the service does past 200. Off (0) by default. The fake counts in
+// whole seconds of its clock (a fixed window), so calls that straddle a
+// second's boundary can pass where a sliding window would refuse them; to
+// assert a sliding-window bound, read the arrival times of
+// [Server.Requests].
 func WithRateLimit(n int) Option { return func(s *Server) { s.ratePerSec = n } }
 
 // WithPermissionGroupMemberLimit caps the members of each permission group:
@@ -254,16 +258,18 @@ func (s *Server) Admin() string { return s.admins[0] }
 // SecretKey returns the key the fake verifies UserSigs with.
 func (s *Server) SecretKey() string { return s.secretKey() }
 
-// FastRetries is the retry policy [Server.NewClient] gives its clients: the
-// default attempts, with backoffs of milliseconds instead of up to seconds,
-// so that a test of retried failures stays fast.
-var FastRetries = tim.RetryPolicy{BaseDelay: time.Millisecond, RateLimitDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+// FastRetries returns the retry policy [Server.NewClient] gives its
+// clients: the default attempts, with backoffs of milliseconds instead of up
+// to seconds, so that a test of retried failures stays fast.
+func FastRetries() tim.RetryPolicy {
+	return tim.RetryPolicy{BaseDelay: time.Millisecond, RateLimitDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}
+}
 
 // NewClient returns a [tim.Client] for the fake: its app, first admin, secret
 // key and URL, and [FastRetries], followed by opts (which may override
 // any of them, tim.WithRetryPolicy(tim.DefaultRetryPolicy()) say).
 func (s *Server) NewClient(opts ...tim.Option) (*tim.Client, error) {
-	all := append([]tim.Option{tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.secretKey()), tim.WithRetryPolicy(FastRetries)}, opts...)
+	all := append([]tim.Option{tim.WithBaseURL(s.URL()), tim.WithSecretKey(s.secretKey()), tim.WithRetryPolicy(FastRetries())}, opts...)
 	return tim.NewClient(s.sdkAppID, s.Admin(), all...)
 }
 
@@ -358,7 +364,8 @@ func (s *Server) allow(command string, now time.Time) bool {
 // Fault is a failure the fake serves instead of a normal answer, to test
 // how code handles the service's and the network's failures. Set one kind
 // (Code, Status, Truncate, NotJSON or Drop), a Delay, or a Delay and one
-// kind; [Server.FailNext] panics on a Fault that sets none or several.
+// kind; [Server.FailNext] refuses a Fault that sets none or several. Pass
+// is a kind of its own: a normal answer that takes a place in the queue.
 //
 // Unless AfterApply is set the command is not run: the fault replaces it,
 // and the fake's state does not change.
@@ -431,7 +438,7 @@ func (f *Fault) kinds() int {
 //	// the next call gets a 502 page, the one after it 10002, then normal answers
 //
 // It returns an error, and queues nothing, for a command the fake does not
-// serve (a typo would otherwise never fire), an n below 1, and a Fault that
+// serve (a typo would otherwise never fire), an n outside 1..100000, and a Fault that
 // sets no kind and no Delay, more than one kind, Pass with a Delay or
 // AfterApply, a Status outside 300..599 or a negative Delay.
 func (s *Server) FailNext(command string, n int, f Fault) error {
@@ -449,13 +456,17 @@ func (s *Server) FailNext(command string, n int, f Fault) error {
 	return nil
 }
 
+// maxQueuedFaults bounds one FailNext, so that a control request (see
+// WithControlEndpoint) cannot make the fake queue without end.
+const maxQueuedFaults = 100000
+
 func checkFault(command string, n int, f Fault) error {
 	if _, ok := handlers[command]; !ok {
 		return fmt.Errorf("timtest: FailNext: the fake serves no command %q (see tim.Commands)", command)
 	}
 	switch {
-	case n < 1:
-		return fmt.Errorf("timtest: FailNext: n is %d; at least 1", n)
+	case n < 1 || n > maxQueuedFaults:
+		return fmt.Errorf("timtest: FailNext: n is %d; 1 to %d", n, maxQueuedFaults)
 	case f.kinds() > 1:
 		return errors.New("timtest: FailNext: a Fault sets more than one of Code, Status, Truncate, NotJSON, Drop and Pass")
 	case f.kinds() == 0 && f.Delay == 0:

@@ -87,7 +87,7 @@ func traced(ctx context.Context, srv *timtest.Server, signer *tim.KeySigner, tra
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	defer tp.Shutdown(ctx)
 	client, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(signer),
-		tim.WithRetryPolicy(timtest.FastRetries), trace(tp))
+		tim.WithRetryPolicy(timtest.FastRetries()), trace(tp))
 	if err != nil {
 		return tally{}, err
 	}
