@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/timkit/tim/community"
+)
+
+func runExport(ctx context.Context, e *env, args []string) int {
+	var (
+		c        common
+		group    string
+		skipMade bool
+	)
+	fs := newFlags("export", "--group GROUP_ID [flags]",
+		"Export prints the spec of the community's permission groups as they are (JSON, on stdout):\n"+
+			"every group with its custom string, topics and members, permissions as lists of names,\n"+
+			"\"prune\": false. Applying it at once changes nothing.\n\n"+
+			"Permission groups whose ID the service made (@PMG#_@PMG#…) cannot be in a spec, which\n"+
+			"names custom IDs only: export fails naming them, unless --skip-server-made leaves them\n"+
+			"out (they are then not managed: a spec without prune leaves them alone).", e.stderr, &c)
+	fs.StringVar(&group, "group", "", "the community's GroupId (@TGS#_…); with --demo, "+demoGroup+" by default")
+	fs.BoolVar(&skipMade, "skip-server-made", false, "leave out permission groups with server-made IDs instead of failing")
+	if status, done := parse(fs, args); done {
+		return status
+	}
+	if group == "" && c.demo {
+		group = demoGroup
+	}
+	if group == "" {
+		fmt.Fprintln(e.stderr, "tim export: --group is required")
+		fs.Usage()
+		return exitError
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	client, closeFn, err := connect(c.demo, e.stderr)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	defer closeFn()
+	snap, err := load(ctx, e, client, group, c.quiet)
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	spec, err := community.Export(snap)
+	var made *community.ServerMadeError
+	switch {
+	case errors.As(err, &made) && skipMade:
+		fmt.Fprintf(e.stderr, "tim export: left out %d permission group(s) with server-made IDs: %v\n", len(made.IDs), made.IDs)
+	case err != nil:
+		fmt.Fprintf(e.stderr, "tim export: %v\ntim export: --skip-server-made exports the others\n", err)
+		return exitError
+	}
+	out, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return fail(e, "export", err)
+	}
+	fmt.Fprintf(e.stdout, "%s\n", out)
+	return exitOK
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/community"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const demoSpec = "../../examples/specs/demo.json"
+
+// timVars are the variables tim reads its credentials from.
+var timVars = []string{"TIM_SDKAPPID", "TIM_SECRET_KEY", "TIM_ADMIN", "TIM_REGION", "TIM_BASE_URL"}
+
+// noCredentials clears the TIM_* variables for the test.
+func noCredentials(t *testing.T) {
+	for _, v := range timVars {
+		t.Setenv(v, "")
+	}
+}
+
+// runTim runs the command in-process and returns its exit status and
+// output.
+func runTim(t *testing.T, stdin string, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	status = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return status, out.String(), errOut.String()
+}
+
+func TestDemo(t *testing.T) {
+	noCredentials(t)
+	status, out, errOut := runTim(t, "", "plan", "--demo", "-f", demoSpec)
+	assert.Equal(t, exitChanges, status, errOut)
+	assert.Contains(t, out, "Plan: 1 to create, 2 to change, 1 to destroy; 10 API calls.\n")
+	assert.Contains(t, errOut, "tim: --demo: using an embedded fake service")
+
+	status, out, errOut = runTim(t, "", "apply", "--demo", "--verify", "-f", demoSpec)
+	assert.Equal(t, exitOK, status, errOut)
+	golden(t, "demo_apply.golden", out)
+	assert.Contains(t, errOut, "tim apply: verified: the community matches the spec")
+
+	// Each --demo run starts from the seed again: the export of the seed
+	// is what it holds, and planning it changes nothing.
+	status, out, errOut = runTim(t, "", "export", "--demo")
+	require.Equal(t, exitOK, status, errOut)
+	spec, err := community.ParseSpec(strings.NewReader(out))
+	require.NoError(t, err)
+	assert.Equal(t, demoGroup, spec.GroupID)
+	assert.Len(t, spec.PermissionGroups, 3)
+	status, out, errOut = runTim(t, out, "plan", "--demo", "-quiet", "-f", "-")
+	assert.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out)
+	assert.NotContains(t, errOut, "loaded", "-quiet")
+}
+
+func TestRefusesWithoutCredentials(t *testing.T) {
+	noCredentials(t)
+	for _, args := range [][]string{
+		{"plan", "-f", demoSpec},
+		{"apply", "-f", demoSpec},
+		{"export", "--group", demoGroup},
+	} {
+		status, out, errOut := runTim(t, "", args...)
+		assert.Equal(t, exitError, status, args)
+		assert.Empty(t, out)
+		assert.Contains(t, errOut, "no credentials: set TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN and TIM_REGION (or TIM_BASE_URL), or pass --demo")
+	}
+	t.Setenv("TIM_SDKAPPID", "1400000000")
+	status, _, errOut := runTim(t, "", "plan", "-f", demoSpec)
+	assert.Equal(t, exitError, status)
+	assert.Contains(t, errOut, "some TIM_* variables are set but not TIM_SECRET_KEY, TIM_ADMIN, TIM_REGION or TIM_BASE_URL")
+	assert.Contains(t, errOut, "--demo")
+}
+
+func TestUsage(t *testing.T) {
+	noCredentials(t)
+	for _, verb := range []string{"export", "plan", "apply"} {
+		status, _, errOut := runTim(t, "", verb, "-h")
+		assert.Equal(t, exitOK, status, verb)
+		assert.Contains(t, errOut, "usage: tim "+verb)
+		assert.Contains(t, errOut, "-demo")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage: tim <verb>"},
+		{[]string{"destroy"}, `unknown verb "destroy"`},
+		{[]string{"plan", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"plan"}, "-f is required"},
+		{[]string{"plan", "-f", demoSpec, "extra"}, `unexpected argument "extra"`},
+		{[]string{"export"}, "--group is required"},
+		{[]string{"plan", "-f", "no/such/file.json"}, "no such file"},
+	} {
+		status, _, errOut := runTim(t, "", tc.args...)
+		assert.Equal(t, exitError, status, "%v: bad usage is 1, never plan's 2", tc.args)
+		assert.Contains(t, errOut, tc.want, tc.args)
+	}
+	status, out, _ := runTim(t, "", "help")
+	assert.Equal(t, exitOK, status)
+	assert.Contains(t, out, "tim export --group GROUP_ID")
+}
+
+func TestBadSpec(t *testing.T) {
+	noCredentials(t)
+	status, _, errOut := runTim(t, `{"group_id": "@TGS#_demo", "permission_groups": [{"id": "@PMG#_x", "name": "X", "permission": 0, "member": []}]}`, "plan", "--demo", "-f", "-")
+	assert.Equal(t, exitError, status)
+	assert.Equal(t, "tim plan: -: spec: permission_groups[0]: json: unknown field \"member\"\n", errOut, "checked before anything is called")
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got)
+}
+
+func TestShellUnquote(t *testing.T) {
+	assert.Equal(t, "plain", shellUnquote("plain"))
+	assert.Equal(t, "a b'c", shellUnquote(`'a b'\''c'`))
+}
