@@ -66,6 +66,14 @@ func runList(ctx context.Context, items []string, limit int, send func(context.C
 		}
 	}
 	if err == nil {
+		for _, id := range items {
+			if !answered[id] { // the SDK answers every item; a server that did not leaves it unknown
+				r.unknown = append(r.unknown, id)
+				if r.err == nil {
+					r.err = errors.New("the answer does not mention " + id)
+				}
+			}
+		}
 		return r
 	}
 	r.err = err

@@ -245,3 +245,30 @@ func ExampleExport() {
 	//   ]
 	// }
 }
+
+func ExampleSpec_Validate() {
+	spec := &community.Spec{GroupID: demo, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_mods", Name: "Moderators", Topics: map[string]tim.TopicPermission{"@TGS#_other@TOPIC#_x": 8}},
+		{ID: "@PMG#_mods", Name: "", Members: []string{"alice", "alice"}},
+	}}
+	fmt.Println(spec.Validate()) // every problem, before any call
+	// Output:
+	// spec: permission_groups[0].topics["@TGS#_other@TOPIC#_x"]: is a topic of another community (@TGS#_other), not of @TGS#_demo
+	// spec: permission_groups[1].id: @PMG#_mods is also permission_groups[0].id
+	// spec: permission_groups[1].name: is required (1 to 150 bytes)
+	// spec: permission_groups[1].members[1]: "alice" is also members[0]
+}
+
+func ExamplePlan_Summary() {
+	snap := &community.Snapshot{GroupID: demo}
+	spec := &community.Spec{GroupID: demo, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_crowd", Name: "Crowd", Members: make([]string, 0, 250)},
+	}}
+	for i := range 250 {
+		spec.PermissionGroups[0].Members = append(spec.PermissionGroups[0].Members, fmt.Sprintf("user%03d", i))
+	}
+	plan, _ := community.Diff(snap, spec)
+	fmt.Printf("%+v\n", plan.Summary()) // a create and 250 accounts in requests of 100
+	// Output:
+	// {Create:1 Change:0 Destroy:0 Calls:4}
+}
