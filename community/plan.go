@@ -126,21 +126,6 @@ type Op struct {
 	Accounts []string
 }
 
-// items returns the IDs the operation names: topics, accounts or the group.
-func (o *Op) items() []string {
-	switch {
-	case o.Topics != nil:
-		ids := make([]string, len(o.Topics))
-		for i, t := range o.Topics {
-			ids[i] = t.TopicID
-		}
-		return ids
-	case o.Accounts != nil:
-		return o.Accounts
-	}
-	return []string{o.PermissionGroupID}
-}
-
 // calls is how many requests the operation takes on its own.
 func (o *Op) calls() int {
 	n := len(o.Topics) + len(o.Accounts)
