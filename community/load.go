@@ -72,7 +72,7 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultLoadConcurrency
 	}
-	l := &loader{c: c, groupID: groupID, progressFn: o.Progress, seen: map[string]bool{}}
+	l := &loader{c: c, groupID: groupID, progressFn: o.Progress, seen: map[string]bool{}, pending: map[*PermissionGroup]int{}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	l.cancel = cancel
@@ -111,8 +111,8 @@ type loader struct {
 	progress   Progress
 	info       tim.GroupInfo
 	slots      []*PermissionGroup
-	seen       map[string]bool
-	pending    map[*PermissionGroup]int // tasks left per group
+	pending    map[*PermissionGroup]int // reads left per group
+	seen       map[string]bool          // the IDs listed; listGroups's own
 }
 
 // start runs task in a goroutine once one of the places is free; it does
@@ -201,50 +201,45 @@ func (l *loader) listGroups(ctx context.Context) error {
 	p := tim.NewPermissionGroupPaginator(l.c, &tim.GetPermissionGroupsRequest{GroupID: l.groupID, Limit: tim.MaxPermissionGroupsPerPage})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
-		l.called(func(p *Progress) { p.Pages++ })
 		if err != nil {
+			l.called(func(p *Progress) { p.Pages++ })
 			return l.loadErr("", "list permission groups", err)
 		}
 		var fresh []*PermissionGroup
+		hints := map[*PermissionGroup]int{}
 		for _, g := range page {
 			if err := g.Err(); err != nil {
+				l.called(func(p *Progress) { p.Pages++ })
 				return l.loadErr(g.ID, "list permission groups", err)
 			}
-			l.mu.Lock()
-			dup := l.seen[g.ID]
-			l.seen[g.ID] = true
-			l.mu.Unlock()
-			if dup {
+			if l.seen[g.ID] { // only this goroutine uses seen
 				continue // a server that repeats an item across pages
 			}
-			slot := &PermissionGroup{
-				ID: g.ID, Name: g.Name, CustomString: g.CustomString, Permission: g.Permission,
-				Topics:  map[string]tim.TopicPermission{},
-				Members: make([]string, 0, max(0, min(g.MemberCount, 1<<16))),
-			}
+			l.seen[g.ID] = true
+			slot := &PermissionGroup{ID: g.ID, Name: g.Name, CustomString: g.CustomString, Permission: g.Permission}
 			fresh = append(fresh, slot)
+			hints[slot] = g.MemberCount
 		}
-		l.mu.Lock()
-		l.slots = append(l.slots, fresh...)
-		l.progress.PermissionGroups = len(l.slots)
-		if l.pending == nil {
-			l.pending = map[*PermissionGroup]int{}
-		}
+		// One update for the page: its groups, and whether it was the last,
+		// before any of their reads can report.
+		last := !p.HasMorePages()
+		l.called(func(pr *Progress) {
+			pr.Pages++
+			l.slots = append(l.slots, fresh...)
+			pr.PermissionGroups = len(l.slots)
+			pr.ListingDone = last
+			for _, s := range fresh {
+				l.pending[s] = 2
+			}
+		})
 		for _, s := range fresh {
-			l.pending[s] = 2
-		}
-		l.mu.Unlock()
-		for _, s := range fresh {
-			l.start(ctx, func(ctx context.Context) error { return l.readMembers(ctx, s) })
+			l.start(ctx, func(ctx context.Context) error { return l.readMembers(ctx, s, hints[s]) })
 			l.start(ctx, func(ctx context.Context) error { return l.readTopics(ctx, s) })
 		}
 		if ctx.Err() != nil {
 			return nil // another goroutine failed; its error is kept
 		}
 	}
-	l.mu.Lock()
-	l.progress.ListingDone = true
-	l.mu.Unlock()
 	return nil
 }
 
@@ -269,9 +264,9 @@ func (l *loader) readTopics(ctx context.Context, g *PermissionGroup) error {
 	return nil
 }
 
-func (l *loader) readMembers(ctx context.Context, g *PermissionGroup) error {
+func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, hint int) error {
 	done := l.taskDone(g)
-	members, _, err := fetchMembers(ctx, l.c, l.groupID, g.ID, cap(g.Members), func(last bool) {
+	members, _, err := fetchMembers(ctx, l.c, l.groupID, g.ID, hint, func(last bool) {
 		l.called(func(p *Progress) {
 			p.Pages++
 			if last {
