@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim/community"
+	"github.com/timkit/tim/timtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -134,4 +136,41 @@ func golden(t *testing.T, name, got string) {
 func TestShellUnquote(t *testing.T) {
 	assert.Equal(t, "plain", shellUnquote("plain"))
 	assert.Equal(t, "a b'c", shellUnquote(`'a b'\''c'`))
+}
+
+// TestExportServerMade: a group whose ID the service made cannot be in a
+// spec: export fails naming it, or leaves it out with --skip-server-made.
+func TestExportServerMade(t *testing.T) {
+	srv := timtest.NewServer()
+	defer srv.Close()
+	require.NoError(t, srv.CreateCommunity("@TGS#_made", "owner"))
+	made, err := srv.CreatePermissionGroup("@TGS#_made", timtest.PermissionGroup{Name: "Made by the service"})
+	require.NoError(t, err)
+	_, err = srv.CreatePermissionGroup("@TGS#_made", timtest.PermissionGroup{ID: "@PMG#_custom", Name: "Custom"})
+	require.NoError(t, err)
+	noCredentials(t)
+	t.Setenv("TIM_SDKAPPID", strconv.FormatUint(srv.SDKAppID(), 10))
+	t.Setenv("TIM_SECRET_KEY", srv.SecretKey())
+	t.Setenv("TIM_ADMIN", srv.Admin())
+	t.Setenv("TIM_BASE_URL", srv.URL())
+
+	status, out, errOut := runTim(t, "", "export", "--group", "@TGS#_made")
+	assert.Equal(t, exitError, status)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "have IDs the service made, which a spec cannot name, and were left out: "+made)
+	assert.Contains(t, errOut, "--skip-server-made exports the others")
+	assert.NotContains(t, errOut, srv.SecretKey())
+
+	status, out, errOut = runTim(t, "", "export", "--group", "@TGS#_made", "--skip-server-made")
+	assert.Equal(t, exitOK, status, errOut)
+	assert.Contains(t, errOut, "left out 1 permission group(s) with server-made IDs: ["+made+"]")
+	spec, err := community.ParseSpec(strings.NewReader(out))
+	require.NoError(t, err)
+	require.Len(t, spec.PermissionGroups, 1)
+	assert.Equal(t, "@PMG#_custom", spec.PermissionGroups[0].ID)
+
+	// Applying that spec leaves the server-made group alone (no prune).
+	status, out, _ = runTim(t, out, "plan", "-f", "-")
+	assert.Equal(t, exitOK, status)
+	assert.Equal(t, "No changes: @TGS#_made matches the spec.\n", out)
 }
