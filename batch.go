@@ -90,14 +90,20 @@ func (e *BatchError) Error() string {
 func (e *BatchError) Unwrap() error { return e.Err }
 
 // MayHaveApplied reports whether the service may have acted on the failed
-// request's items (Unconfirmed): true when its answer was lost, cut short
-// or unreadable, or was an internal error; false when the service refused
-// the request before acting (a bad parameter, a missing group, a rate
-// limit, a rejected UserSig) or it was never sent.
-func (e *BatchError) MayHaveApplied() bool { return mayHaveApplied(e.Err) }
+// request's items (Unconfirmed), as [MayHaveApplied] says of Err.
+func (e *BatchError) MayHaveApplied() bool { return MayHaveApplied(e.Err) }
 
-// mayHaveApplied reports whether a failed request may have been acted on.
-func mayHaveApplied(err error) bool {
+// MayHaveApplied reports whether the service may have acted on a request
+// that failed with err, an error of a call of this package: true when the
+// answer was lost, cut short or unreadable (a [*TransportError] after the
+// connection was made, an [*HTTPError] other than 429, a [*DecodeError]) or
+// was an internal error (10002, 60008, 70169, 70202, 70500); false when the
+// service refused the request before acting (any other [*APIError]: a bad
+// parameter, a missing group, a rate limit, a rejected UserSig) or nothing
+// was sent (a [*ValidationError], a connection never made, a wait that
+// ended). Read the items back when it says true: whether they were applied
+// is unknown. For an error of another kind it returns false.
+func MayHaveApplied(err error) bool {
 	var (
 		apiErr   *APIError
 		transErr *TransportError

@@ -404,3 +404,27 @@ func ExampleErrorCode() {
 	// true false
 	// true true
 }
+
+func ExampleMayHaveApplied() {
+	srv, client := apiFake()
+	defer srv.Close()
+	defer client.Close()
+	ctx := context.Background()
+	req := &tim.CreatePermissionGroupRequest{GroupID: apiCommunity, PermissionGroupID: "@PMG#_new", Name: "New"}
+
+	// Applied, and the answer lost: create is not idempotent, so the client
+	// does not send it again, and the caller must read it back.
+	check(srv.FailNext(tim.CommandCreatePermissionGroup, 1, timtest.Fault{Drop: true, AfterApply: true}))
+	_, err := client.CreatePermissionGroup(ctx, req)
+	fmt.Println(tim.MayHaveApplied(err))
+	_, err = client.GetPermissionGroup(ctx, apiCommunity, "@PMG#_new")
+	fmt.Println(err)
+
+	// Refused before acting.
+	_, err = client.CreatePermissionGroup(ctx, req)
+	fmt.Println(errors.Is(err, tim.ErrIDInUse), tim.MayHaveApplied(err))
+	// Output:
+	// true
+	// <nil>
+	// true false
+}

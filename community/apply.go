@@ -92,7 +92,7 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // (those running finish). Each [Outcome] says whether its operation was
 // applied, failed (refused; nothing of it, or only some items, applied),
 // is unknown (the request may have been applied: a lost or unreadable
-// answer, an internal error; see tim.BatchError.MayHaveApplied) or was not
+// answer, an internal error; see tim.MayHaveApplied) or was not
 // attempted, and which items are which. Running [Load] and [Diff] again
 // shows what is left, whatever happened.
 //

@@ -127,10 +127,9 @@ func (r *listRun) outcome(o *Op) Outcome {
 }
 
 // mayHaveApplied reports whether a failed request may have been acted on.
-// For the SDK's errors it asks tim.BatchError.MayHaveApplied, which knows
-// whether a transport failure happened before anything was sent; an error
-// of another kind (from a Client of yours) may have, unless it is only the
-// context's.
+// For the SDK's errors it asks tim.MayHaveApplied, which knows whether a
+// transport failure happened before anything was sent; an error of another
+// kind (from a Client of yours) may have, unless it is only the context's.
 func mayHaveApplied(err error) bool {
 	var (
 		ve *tim.ValidationError
@@ -141,7 +140,7 @@ func mayHaveApplied(err error) bool {
 	)
 	switch {
 	case errors.As(err, &ve), errors.As(err, &ae), errors.As(err, &te), errors.As(err, &he), errors.As(err, &de):
-		return (&tim.BatchError{Err: err}).MayHaveApplied()
+		return tim.MayHaveApplied(err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return false
 	}
