@@ -194,7 +194,7 @@ type sigKey struct{}
 type sigSecret func() *sigForms
 
 func withSig(ctx context.Context, f *sigForms) context.Context {
-	return context.WithValue(ctx, sigKey{}, sigSecret(func() *sigForms { return f }))
+	return context.WithValue(ctx, sigKey{}, f.secret)
 }
 
 // silentLogger drops resty's own log lines.

@@ -1,6 +1,7 @@
 package tim
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -81,9 +82,10 @@ func checkAccount(cmd, field, param, account string) error {
 }
 
 // checkList checks a list a request names: not empty, each entry checked by
-// check (given the entry's Go name, "Accounts[3]"), and, when unique is
-// set, no entry twice (a repeated ID would make per-item results
-// ambiguous).
+// check, and, when unique is set, no entry twice (a repeated ID would make
+// per-item results ambiguous). check gets the list's Go name; the error
+// names the entry, "Accounts[3]" (built only then: a valid list of 500
+// accounts costs no string).
 func checkList(cmd, field, param string, ids []string, unique bool, check func(field, id string) error) error {
 	if len(ids) == 0 {
 		return invalid(cmd, field, param, "is empty")
@@ -93,19 +95,25 @@ func checkList(cmd, field, param string, ids []string, unique bool, check func(f
 		seen = make(map[string]int, len(ids))
 	}
 	for i, id := range ids {
-		name := field + "[" + strconv.Itoa(i) + "]"
-		if err := check(name, id); err != nil {
+		if err := check(field, id); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) && strings.HasPrefix(ve.Field, field) {
+				ve.Field = entry(field, i) + strings.TrimPrefix(ve.Field, field)
+			}
 			return err
 		}
 		if unique {
 			if j, dup := seen[id]; dup {
-				return invalid(cmd, name, param, quoteID(id)+" is also "+field+"["+strconv.Itoa(j)+"]")
+				return invalid(cmd, entry(field, i), param, quoteID(id)+" is also "+entry(field, j))
 			}
 			seen[id] = i
 		}
 	}
 	return nil
 }
+
+// entry is the Go name of entry i of list field: "Accounts[3]".
+func entry(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 // mixUp says what kind of ID id looks like, when it is one the caller
 // probably meant for another field.
