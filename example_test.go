@@ -52,16 +52,26 @@ func exampleFake() (*timtest.Server, *tim.Client) {
 }
 
 func ExampleNewClient() {
+	key := os.Getenv("TIM_SECRET_KEY")
+	if key == "" {
+		key = "the app's secret key, from the console"
+	}
 	client, err := tim.NewClient(1400000000, "administrator",
 		tim.WithRegion(tim.RegionSingapore),
-		tim.WithSecretKey(os.Getenv("TIM_SECRET_KEY")),
+		tim.WithSecretKey(key),
 		tim.WithTimeout(5*time.Second),
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer client.Close()
 	fmt.Println(client) // never prints the key or a UserSig
-	// Prints: tim.Client{SDKAppID: 1400000000, Identifier: "administrator", BaseURL: "https://adminapisgp.im.qcloud.com"}
+
+	_, err = tim.NewClient(1400000000, "administrator", tim.WithSecretKey(key))
+	fmt.Println(err)
+	// Output:
+	// tim.Client{SDKAppID: 1400000000, Identifier: "administrator", BaseURL: "https://adminapisgp.im.qcloud.com"}
+	// tim: NewClient: no region: use WithRegion or WithBaseURL
 }
 
 func ExampleClient_GetPermissionGroups() {

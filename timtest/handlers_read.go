@@ -1,0 +1,232 @@
+package timtest
+
+import (
+	"cmp"
+	"encoding/json"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/timkit/tim"
+)
+
+// The read commands: get_permission_group, get_role_in_group,
+// get_topic_permission_group and get_group_info. The member list is with
+// the member writes in handlers_write.go.
+
+// lenientCursor decodes Next as the service's docs allow: a string or a number.
+type lenientCursor string
+
+func (c *lenientCursor) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err == nil {
+		*c = lenientCursor(str)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*c = lenientCursor(n.String())
+	return nil
+}
+
+func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
+	var req struct {
+		GroupID string        `json:"GroupId"`
+		IDs     []string      `json:"PermissionGroupIdList"`
+		Limit   *int          `json:"Limit"`
+		Next    lenientCursor `json:"Next"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	limit := maxPageLimit
+	if req.Limit != nil {
+		limit = *req.Limit
+	}
+	if limit < 1 || limit > maxPageLimit {
+		return nil, failf(tim.ErrInvalidParameter, "Limit must be 1 to %d", maxPageLimit)
+	}
+	g, f := s.lookupCommunity(req.GroupID)
+	if f != nil {
+		return nil, f
+	}
+
+	items := []map[string]any{}
+	if len(req.IDs) > 0 {
+		for _, id := range req.IDs {
+			switch p, ok := g.pgs[id]; {
+			case !strings.HasPrefix(id, permGroupPrefix):
+				items = append(items, itemFail(id, tim.ErrInvalidPermissionGroupID, "invalid permission group ID"))
+			case !ok:
+				items = append(items, itemFail(id, tim.ErrPermissionGroupNotFound, "permission group does not exist"))
+			default:
+				items = append(items, permGroupItem(p))
+			}
+		}
+		return result{"PermissionGroupInfoList": items, "Next": ""}, nil
+	}
+
+	var after uint64
+	if req.Next != "" && req.Next != "0" {
+		n, err := strconv.ParseUint(string(req.Next), 10, 64)
+		if err != nil {
+			return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
+		}
+		after = n
+	}
+	pgs := slices.SortedFunc(maps.Values(g.pgs), func(a, b *permGroup) int { return cmp.Compare(a.serial, b.serial) })
+	start := sort.Search(len(pgs), func(i int) bool { return pgs[i].serial > after })
+	end := min(start+limit, len(pgs))
+	for _, p := range pgs[start:end] {
+		items = append(items, permGroupItem(p))
+	}
+	next := ""
+	if end < len(pgs) {
+		next = strconv.FormatUint(pgs[end-1].serial, 10)
+	}
+	return result{"PermissionGroupInfoList": items, "Next": next}, nil
+}
+
+func permGroupItem(p *permGroup) map[string]any {
+	return map[string]any{
+		"ErrorCode":           0,
+		"ErrorInfo":           "",
+		"PermissionGroupId":   p.id,
+		"PermissionGroupName": p.name,
+		"CustomString":        p.custom,
+		"Permission":          uint64(p.permission),
+		"MemberCount":         len(p.members),
+	}
+}
+
+func itemFail(id string, code tim.ErrorCode, info string) map[string]any {
+	return map[string]any{"ErrorCode": int(code), "ErrorInfo": info, "PermissionGroupId": id}
+}
+
+func (s *Server) getRoleInGroup(body []byte) (result, *fail) {
+	var req struct {
+		GroupID  string   `json:"GroupId"`
+		Accounts []string `json:"User_Account"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	switch {
+	case len(req.Accounts) == 0:
+		return nil, failf(tim.ErrInvalidParameter, "User_Account is required")
+	case len(req.Accounts) > maxRoleAccounts:
+		return nil, failf(tim.ErrInvalidParameter, "at most %d accounts per request", maxRoleAccounts)
+	case slices.Contains(req.Accounts, ""):
+		return nil, failf(tim.ErrInvalidParameter, "User_Account holds an empty account")
+	}
+	g, f := s.lookupGroup(req.GroupID)
+	if f != nil {
+		return nil, f
+	}
+	if g.typ == AVChatRoom {
+		return nil, failf(tim.ErrNoPermission, "AVChatRoom groups do not support this API")
+	}
+	list := make([]map[string]any, len(req.Accounts))
+	for i, a := range req.Accounts {
+		role, ok := g.members[a]
+		if !ok {
+			role = tim.RoleNotMember
+		}
+		list[i] = map[string]any{"Member_Account": a, "Role": string(role)}
+	}
+	return result{"UserIdList": list}, nil
+}
+
+// topicListRequest is the body of get_topic_permission_group and
+// delete_topic_permission_group.
+type topicListRequest struct {
+	GroupID  string   `json:"GroupId"`
+	PGID     string   `json:"PermissionGroupId"`
+	TopicIDs []string `json:"TopicIdList"`
+}
+
+func (s *Server) getTopicPermissionGroup(body []byte) (result, *fail) {
+	var req topicListRequest
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	if req.PGID == "" {
+		return nil, failf(tim.ErrInvalidParameter, "PermissionGroupId is required")
+	}
+	g, p, f := s.lookupPermGroup(req.GroupID, req.PGID)
+	if f != nil {
+		return nil, f
+	}
+	topics := req.TopicIDs
+	if len(topics) == 0 {
+		topics = slices.Sorted(maps.Keys(p.topics))
+	}
+	list := make([]map[string]any, 0, len(topics))
+	for _, t := range topics {
+		item := map[string]any{"TopicId": t, "ErrorCode": 0, "ErrorInfo": ""}
+		perm, has := p.topics[t]
+		switch {
+		case has:
+			item["Permission"] = uint64(perm)
+		case p.deleted[t]:
+			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrTopicPermissionAlreadyDeleted), "topic permission already deleted"
+		case !validTopicID(g.id, t) || !g.topics[t]:
+			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrInvalidTopicID), "invalid topic ID"
+		default:
+			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrTopicNotInPermissionGroup), "topic not in the permission group"
+		}
+		list = append(list, item)
+	}
+	return result{"TopicPermissionResultList": list}, nil
+}
+
+// getGroupInfo answers the profile fields the SDK reads, per group: 10010
+// for one that does not exist (or was dissolved). Communities carry
+// EnablePermission (0 or 1) and DefaultPermission, names the docs do not
+// show (see tim.GroupInfo).
+func (s *Server) getGroupInfo(body []byte) (result, *fail) {
+	var req struct {
+		IDs []string `json:"GroupIdList"`
+	}
+	if f := decode(body, &req); f != nil {
+		return nil, f
+	}
+	if f := checkCount("GroupIdList", len(req.IDs), maxGroupInfoIDs); f != nil {
+		return nil, f
+	}
+	list := make([]map[string]any, len(req.IDs))
+	for i, id := range req.IDs {
+		g, f := s.lookupGroup(id)
+		if f != nil {
+			list[i] = map[string]any{"GroupId": id, "ErrorCode": int(f.code), "ErrorInfo": f.info}
+			continue
+		}
+		item := map[string]any{
+			"GroupId": id, "ErrorCode": 0, "ErrorInfo": "",
+			"Type": string(g.typ), "Name": id, "Owner_Account": g.owner(), "MemberNum": len(g.members), "CreateTime": g.created,
+		}
+		if g.typ == Community {
+			enabled := 0
+			if g.permEnabled {
+				enabled = 1
+			}
+			item["EnablePermission"], item["DefaultPermission"] = enabled, uint64(g.defaultPerm)
+		}
+		list[i] = item
+	}
+	return result{"GroupInfo": list}, nil
+}
+
+// owner returns the group's owner.
+func (g *group) owner() string {
+	for a, r := range g.members {
+		if r == tim.RoleOwner {
+			return a
+		}
+	}
+	return ""
+}
