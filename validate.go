@@ -24,29 +24,24 @@ const (
 
 // checkCommunityID checks the GroupId of a community-only command.
 func checkCommunityID(cmd, id string) error {
-	const field, param = "GroupID", "GroupId"
-	if id == "" {
-		return invalid(cmd, field, param, "is empty")
-	}
-	if reason := badText(id); reason != "" {
-		return invalid(cmd, field, param, reason)
-	}
-	if !strings.HasPrefix(id, CommunityIDPrefix) || len(id) == len(CommunityIDPrefix) {
-		return invalid(cmd, field, param, quoteID(id)+" is not a community ID ("+CommunityIDPrefix+"…)"+mixUp(id))
-	}
-	return nil
+	return checkPrefixed(cmd, "GroupID", "GroupId", id, CommunityIDPrefix, "a community ID")
 }
 
 // checkPermissionGroupID checks one permission-group ID.
 func checkPermissionGroupID(cmd, field, param, id string) error {
+	return checkPrefixed(cmd, field, param, id, PermissionGroupIDPrefix, "a permission-group ID")
+}
+
+// checkPrefixed checks an ID that is prefix followed by a suffix.
+func checkPrefixed(cmd, field, param, id, prefix, what string) error {
 	if id == "" {
 		return invalid(cmd, field, param, "is empty")
 	}
 	if reason := badText(id); reason != "" {
 		return invalid(cmd, field, param, reason)
 	}
-	if !strings.HasPrefix(id, PermissionGroupIDPrefix) || len(id) == len(PermissionGroupIDPrefix) {
-		return invalid(cmd, field, param, quoteID(id)+" is not a permission-group ID ("+PermissionGroupIDPrefix+"…)"+mixUp(id))
+	if !strings.HasPrefix(id, prefix) || len(id) == len(prefix) {
+		return invalid(cmd, field, param, quoteID(id)+" is not "+what+" ("+prefix+"…)"+mixUp(id))
 	}
 	return nil
 }
