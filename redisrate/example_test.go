@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"log/slog"
 	"os"
@@ -132,4 +133,22 @@ func ExampleLimiter_Key() {
 	// Output:
 	// rate:tim:1400000000:get_role_in_group
 	// redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:1400000000:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}
+}
+
+// The options: the rate and burst every process shares, the prefix of the
+// keys (one per app and command), how long to wait before asking Redis
+// again after a failure, and where the outage is logged.
+func ExampleWithRate() {
+	rdb := unreachableRedis()
+	defer rdb.Close()
+	limiter, err := redisrate.New(rdb, 1400000000,
+		redisrate.WithRate(185, 5),
+		redisrate.WithKeyPrefix("myapp:tim:"),
+		redisrate.WithProbeInterval(2*time.Second),
+		redisrate.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	fmt.Println(err)
+	fmt.Println(limiter.Key(tim.CommandGetRoleInGroup))
+	// Output:
+	// <nil>
+	// rate:myapp:tim:1400000000:get_role_in_group
 }
