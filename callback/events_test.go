@@ -206,7 +206,10 @@ func TestHandlerErrors(t *testing.T) {
 	var order []string
 	var errs []error
 	h := callback.NewHandler(testApp, testToken, callback.WithClock(testNow),
-		callback.OnAfterMemberExit(func(context.Context, *callback.AfterMemberExit) error { order = append(order, "first"); return errors.New("boom") }),
+		callback.OnAfterMemberExit(func(context.Context, *callback.AfterMemberExit) error {
+			order = append(order, "first")
+			return errors.New("boom")
+		}),
 		callback.OnAfterMemberExit(func(context.Context, *callback.AfterMemberExit) error { order = append(order, "second"); return nil }),
 		callback.OnEvent(func(context.Context, callback.Event) error { order = append(order, "event"); return nil }),
 		callback.OnError(func(_ context.Context, err error) { errs = append(errs, err) }),
@@ -256,7 +259,10 @@ func TestHandlerContext(t *testing.T) {
 	type key struct{}
 	var got []any
 	h := callback.NewHandler(testApp, testToken, callback.WithClock(testNow),
-		callback.OnAfterMemberExit(func(ctx context.Context, _ *callback.AfterMemberExit) error { got = append(got, ctx.Value(key{})); return nil }),
+		callback.OnAfterMemberExit(func(ctx context.Context, _ *callback.AfterMemberExit) error {
+			got = append(got, ctx.Value(key{}))
+			return nil
+		}),
 		callback.OnEvent(func(ctx context.Context, _ callback.Event) error { got = append(got, ctx.Value(key{})); return nil }),
 	)
 	r, err := http.NewRequestWithContext(context.WithValue(context.Background(), key{}, "v"), http.MethodPost,

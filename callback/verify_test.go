@@ -224,15 +224,15 @@ func TestEmptyToken(t *testing.T) {
 
 func TestConfigurationErrors(t *testing.T) {
 	cases := map[string]*callback.Handler{
-		"SDKAppID 0":           callback.NewHandler(0, testToken),
-		"nil clock":            callback.NewHandler(testApp, testToken, callback.WithClock(nil)),
-		"zero tolerance":       callback.NewHandler(testApp, testToken, callback.WithTolerance(0)),
-		"negative bound":       callback.NewHandler(testApp, testToken, callback.WithMaxBodyBytes(-1)),
-		"nil OnError":          callback.NewHandler(testApp, testToken, callback.OnError(nil)),
-		"nil OnEvent":          callback.NewHandler(testApp, testToken, callback.OnEvent(nil)),
-		"nil OnOther":          callback.NewHandler(testApp, testToken, callback.OnOther(nil)),
-		"nil before":           callback.NewHandler(testApp, testToken, callback.OnBeforeCreateTopic(nil)),
-		"nil typed":            callback.NewHandler(testApp, testToken, callback.OnAfterMemberExit(nil)),
+		"SDKAppID 0":             callback.NewHandler(0, testToken),
+		"nil clock":              callback.NewHandler(testApp, testToken, callback.WithClock(nil)),
+		"zero tolerance":         callback.NewHandler(testApp, testToken, callback.WithTolerance(0)),
+		"negative bound":         callback.NewHandler(testApp, testToken, callback.WithMaxBodyBytes(-1)),
+		"nil OnError":            callback.NewHandler(testApp, testToken, callback.OnError(nil)),
+		"nil OnEvent":            callback.NewHandler(testApp, testToken, callback.OnEvent(nil)),
+		"nil OnOther":            callback.NewHandler(testApp, testToken, callback.OnOther(nil)),
+		"nil before":             callback.NewHandler(testApp, testToken, callback.OnBeforeCreateTopic(nil)),
+		"nil typed":              callback.NewHandler(testApp, testToken, callback.OnAfterMemberExit(nil)),
 		"a Handler{} of its own": {},
 	}
 	for name, h := range cases {
