@@ -63,6 +63,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r)
 		return
 	}
+	r, answered := s.cb.withOrigin(r)
+	defer answered() // the callbacks the request causes go after its answer
 	arrived := s.now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	if s.latency > 0 && !s.wait(r.Context(), s.latency) {
@@ -146,8 +148,13 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result,
 		}
 	}
 
+	if f := s.beforeCallback(r, command, body); f != nil {
+		return nil, f, fault, true
+	}
 	s.mu.Lock()
+	s.cb.enter(r)
 	res, f = h(s, body)
+	s.cb.exit()
 	s.mu.Unlock()
 	if fault != nil && fault.AfterApply {
 		// Applied; now the delay, so that a client that gives up meanwhile

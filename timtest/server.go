@@ -87,6 +87,9 @@ type Server struct {
 	url  string
 	stop func()
 
+	cb     *callbacks // nil unless WithCallback
+	cbOpts callbackOptions
+
 	mu           sync.Mutex
 	groups       map[string]*group
 	pgSerial     uint64
@@ -237,15 +240,18 @@ func newServer(opts []Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	s.startCallbacks()
 	return s
 }
 
 // URL returns the fake's base URL, for [tim.WithBaseURL].
 func (s *Server) URL() string { return s.url }
 
-// Close shuts the fake down and waits for its connections to end.
+// Close shuts the fake down and waits for its connections to end. Callbacks
+// not yet delivered are dropped ([Server.WaitCallbacks] first to keep them).
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closed) }) // ends every Delay and latency wait
+	s.stopCallbacks()
 	s.stop()
 }
 
@@ -339,8 +345,9 @@ func (s *Server) ResetRequests() {
 
 // rateWindow counts one command's calls in the current second.
 type rateWindow struct {
-	second int64
-	calls  int
+	second  int64
+	calls   int
+	alerted bool // Alert.RequestOverLimit sent for this second
 }
 
 // allow counts a call of command and reports whether it is within the rate.
@@ -355,9 +362,10 @@ func (s *Server) allow(command string, now time.Time) bool {
 		s.windows[command] = w
 	}
 	if sec := now.Unix(); sec != w.second {
-		w.second, w.calls = sec, 0
+		w.second, w.calls, w.alerted = sec, 0, false
 	}
 	w.calls++
+	s.alertOverLimit(command, w)
 	return w.calls <= s.ratePerSec
 }
 
