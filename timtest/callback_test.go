@@ -57,7 +57,10 @@ func newApp(t *testing.T, token string, clock func() time.Time, opts ...callback
 	a := &app{}
 	all := []callback.Option{
 		callback.WithClock(clock),
-		callback.OnEvent(func(_ context.Context, e callback.Event) error { a.add(func() { a.events = append(a.events, e) }); return nil }),
+		callback.OnEvent(func(_ context.Context, e callback.Event) error {
+			a.add(func() { a.events = append(a.events, e) })
+			return nil
+		}),
 		callback.OnError(func(_ context.Context, err error) { a.add(func() { a.errs = append(a.errs, err) }) }),
 	}
 	if token == "" {
