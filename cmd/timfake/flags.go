@@ -22,6 +22,10 @@ type config struct {
 	memberLimit int
 	noCommunity bool
 	noRecord    bool
+
+	callbackURL       string
+	callbackToken     string // never printed
+	callbackAllowHTTP bool
 }
 
 // parseFlags reads the command line. It returns flag.ErrHelp for -h.
@@ -52,6 +56,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.memberLimit, "permission-group-member-limit", 0, "answer 110012 past `n` members in a permission group (0: no limit)")
 	fs.BoolVar(&c.noCommunity, "no-communities", false, "an app without community support: permission-group commands answer 11000")
 	fs.BoolVar(&c.noRecord, "no-record", false, "keep no requests (GET /_timfake/requests lists none)")
+	fs.StringVar(&c.callbackURL, "callback-url", "", "send the service's callbacks to `URL`, the app's callback URL (http only to loopback)")
+	fs.StringVar(&c.callbackToken, "callback-token", "", "sign callbacks with `token`, the console's callback token (none: unsigned)")
+	fs.BoolVar(&c.callbackAllowHTTP, "callback-allow-http", false, "allow a plain http --callback-url beyond loopback (a container network, say)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -69,6 +76,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		bad = errors.New("-latency must not be negative")
 	case c.memberLimit < 0:
 		bad = errors.New("-permission-group-member-limit must not be negative")
+	case c.callbackURL == "" && (c.callbackToken != "" || c.callbackAllowHTTP):
+		bad = errors.New("--callback-token and --callback-allow-http need --callback-url")
+	case c.callbackURL != "":
+		bad = checkCallbackURL(c.callbackURL, c.callbackAllowHTTP)
 	}
 	if bad != nil {
 		fmt.Fprintln(stderr, bad)
@@ -97,6 +108,9 @@ func (c *config) options() []timtest.Option {
 	}
 	if c.noRecord {
 		opts = append(opts, timtest.WithoutRecording())
+	}
+	if c.callbackURL != "" {
+		opts = append(opts, timtest.WithCallback(c.callbackURL, c.callbackToken))
 	}
 	return opts
 }

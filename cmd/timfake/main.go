@@ -22,6 +22,10 @@
 //	                   answer 110012 past N members in a permission group
 //	--no-communities   an app without community support: permission-group commands answer 11000
 //	--no-record        keep no requests (for long runs; /_timfake/requests lists none)
+//	--callback-url URL send the service's third-party callbacks to URL (see below)
+//	--callback-token T sign them with T, the console's callback token (default: unsigned)
+//	--callback-allow-http
+//	                   allow a plain http --callback-url beyond loopback
 //
 // Once it listens, timfake writes exactly five lines to stdout, at once, and
 // nothing more:
@@ -56,6 +60,18 @@
 // --listen address (for a container, say) works for clients in other
 // languages, with a warning on stderr: the control endpoint has no
 // authentication.
+//
+// With --callback-url, timfake POSTs the callbacks the service would send
+// after the matching REST calls (and Alert.RequestOverLimit past 80% of
+// --rate-limit) to the app's URL, with SdkAppid, CallbackCommand,
+// contenttype, ClientIP, OptPlatform=RESTAPI, and Sign and RequestTime when
+// --callback-token is set, as package timtest's WithCallback describes; one
+// line per callback on stderr says how the app answered. The token is never
+// printed, but a command-line flag is visible to other users of the machine:
+// use a test token. The URL must be https, or http to a loopback host
+// (localhost, 127.0.0.1, [::1]); --callback-allow-http allows plain http
+// elsewhere, for apps in other containers. https uses the system's
+// certificate roots (SSL_CERT_FILE adds a test CA).
 //
 // timfake stops on SIGINT or SIGTERM and exits 0; a second signal ends it at
 // once. It exits 1 when it cannot start (a seed file it refuses, an address

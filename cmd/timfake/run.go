@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	srv, err := timtest.Listen(c.listen, c.options()...)
+	srv, err := timtest.Listen(c.listen, append(c.options(), timtest.WithCallbackLog(stderr))...)
 	if err != nil {
 		fmt.Fprintf(stderr, "timfake: -listen %s: %v\n", c.listen, err)
 		return 1
@@ -52,6 +52,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// One write, so that a reader gets the five lines together.
 	io.WriteString(stdout, envLines(srv))
 	fmt.Fprintf(stderr, "timfake: listening on %s (app %d, admin %s), control endpoint %s/_timfake/\n", srv.URL(), srv.SDKAppID(), srv.Admin(), srv.URL())
+	if c.callbackURL != "" {
+		signed := "signed with the --callback-token"
+		if c.callbackToken == "" {
+			signed = "unsigned (no --callback-token: the console's authentication off)"
+		}
+		fmt.Fprintf(stderr, "timfake: callbacks go to %s, %s\n", c.callbackURL, signed)
+	}
 	if seed != nil {
 		noun := "communities"
 		if len(seed.Communities) == 1 {
