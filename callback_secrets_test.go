@@ -51,9 +51,9 @@ func TestCallbackSecretScan(t *testing.T) {
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		fmt.Fprintf(&answers, "%d %v\n", resp.StatusCode, resp.Header)
-		body, err := io.ReadAll(resp.Body)
+		reply, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
-		answers.Write(body)
+		answers.Write(reply)
 	}
 	query := func(command string, secs int64, sign string) url.Values {
 		return url.Values{"SdkAppid": {strconv.FormatUint(timtest.DefaultSDKAppID, 10)}, "CallbackCommand": {command}, "contenttype": {"json"},
