@@ -471,3 +471,21 @@ func TestNoCallbacks(t *testing.T) {
 	assert.NoError(t, srv.WaitCallbacks(context.Background()))
 	srv.ResetCallbacks()
 }
+
+// A handler learns the calling admin, for Operator_Account.
+func TestCallbackOperator(t *testing.T) {
+	_, clock := fixedClock()
+	a := newApp(t, cbToken, clock)
+	srv := newTestServer(t, WithClock(clock), WithCallback(a.srv.URL, cbToken))
+	require.NoError(t, srv.CreateCommunity(tComm, tOwner))
+	var seen []string
+	withTestCommand(t, "destroy_topic", func(s *Server, body []byte) (result, *fail) {
+		seen = append(seen, s.callbackOperator())
+		return result{}, nil
+	})
+	assertCode(t, 0, postEnv(t, srv, "destroy_topic", adminQuery(t, srv), map[string]any{"GroupId": tComm}))
+	srv.mu.Lock()
+	seen = append(seen, srv.callbackOperator())
+	srv.mu.Unlock()
+	assert.Equal(t, []string{DefaultAdmin, ""}, seen)
+}

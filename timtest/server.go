@@ -40,6 +40,11 @@
 // (github.com/timkit/tim/cmd/timfake) runs this fake as a process, for
 // integration tests in any language: it listens with [Listen] and turns on
 // the control endpoint ([WithControlEndpoint]) to inject faults over HTTP.
+//
+// With [WithCallback] the fake also sends the service's third-party
+// callbacks, signed, to an app's callback URL after the REST calls that
+// cause them, so that a [github.com/timkit/tim/callback.Handler] is tested
+// end to end.
 package timtest
 
 import (
