@@ -78,7 +78,7 @@ func TestCallbackSecretScan(t *testing.T) {
 	defer other.Close()
 	down := httptest.NewServer(http.NotFoundHandler())
 	down.Close()
-	var log syncBuilder
+	var log syncBuffer
 	var fakes []*timtest.Server
 	for _, target := range []string{app.URL, other.URL, down.URL} {
 		srv := timtest.NewServer(timtest.WithClock(clock), timtest.WithRateLimit(1), timtest.WithCallback(target, token), timtest.WithCallbackLog(&log))
@@ -129,15 +129,3 @@ func TestCallbackSecretScan(t *testing.T) {
 	}
 	assert.Contains(t, dumps(fakes[0].Callbacks()), "Sign=[redacted]")
 }
-
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuilder) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
