@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/timkit/tim"
 	"github.com/timkit/tim/callback"
 	"github.com/timkit/tim/timtest"
 )
@@ -80,8 +81,14 @@ func TestCallbackSecretScan(t *testing.T) {
 	down.Close()
 	var log syncBuffer
 	var fakes []*timtest.Server
-	for _, target := range []string{app.URL, other.URL, down.URL} {
-		srv := timtest.NewServer(timtest.WithClock(clock), timtest.WithRateLimit(1), timtest.WithCallback(target, token), timtest.WithCallbackLog(&log))
+	tlsApp := httptest.NewTLSServer(h)
+	defer tlsApp.Close()
+	for _, target := range []string{app.URL, other.URL, down.URL, tlsApp.URL} {
+		opts := []timtest.Option{timtest.WithClock(clock), timtest.WithRateLimit(1), timtest.WithCallback(target, token), timtest.WithCallbackLog(&log)}
+		if target == tlsApp.URL {
+			opts = append(opts, timtest.WithCallbackHTTPClient(tlsApp.Client()))
+		}
+		srv := timtest.NewServer(opts...)
 		defer srv.Close()
 		c, err := srv.NewClient()
 		require.NoError(t, err)
@@ -126,6 +133,14 @@ func TestCallbackSecretScan(t *testing.T) {
 	}
 	for name, text := range targets {
 		assert.Empty(t, leaks(text, token, signs), "%s", name)
+	}
+	// What spew shows as hex dumps (a pooled connection's buffers, say), a
+	// walk of every string and byte reachable finds.
+	for i, srv := range fakes {
+		for _, secret := range append([]string{token}, signs...) {
+			assert.False(t, tim.HoldsSecret(srv, secret), "fake %d holds %.8s…", i, secret)
+		}
+		assert.False(t, tim.HoldsSecret(h, token), "the handler")
 	}
 	assert.Contains(t, dumps(fakes[0].Callbacks()), "Sign=[redacted]")
 }

@@ -123,9 +123,11 @@ func (h *Handler) verifySign(q url.Values) (time.Time, *refusal) {
 	}
 	at := time.Unix(secs, 0).UTC()
 	now := h.now()
-	if d := now.Sub(at); d > h.tolerance || d < -h.tolerance {
-		return time.Time{}, refuse(ErrOutsideWindow, http.StatusForbidden, "RequestTime %d is %v from now, more than %v",
-			secs, d.Round(time.Second), h.tolerance)
+	switch d := now.Sub(at); {
+	case d > h.tolerance:
+		return time.Time{}, refuse(ErrOutsideWindow, http.StatusForbidden, "RequestTime %d is %v behind the clock, more than %v", secs, d, h.tolerance)
+	case d < -h.tolerance:
+		return time.Time{}, refuse(ErrOutsideWindow, http.StatusForbidden, "RequestTime %d is %v ahead of the clock, more than %v", secs, -d, h.tolerance)
 	}
 	return at, nil
 }

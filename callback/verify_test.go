@@ -253,8 +253,10 @@ func TestRefusalText(t *testing.T) {
 	h := newHandler(&c)
 	post(h, query(callback.CommandAfterMemberExit, testToken, testTime-90), exitBody)
 	post(h, withQuery(query(callback.CommandAfterMemberExit, testToken, testTime), "SdkAppid", "1400000001"), exitBody)
-	require.Len(t, c.errs, 2)
-	assert.Equal(t, "callback: RequestTime outside the accepted window: RequestTime 1669872022 is 1m30s from now, more than 1m0s", c.errs[0].Error())
+	post(h, query(callback.CommandAfterMemberExit, testToken, testTime+61), exitBody)
+	require.Len(t, c.errs, 3)
+	assert.Equal(t, "callback: RequestTime outside the accepted window: RequestTime 1669872173 is 1m1s ahead of the clock, more than 1m0s", c.errs[2].Error())
+	assert.Equal(t, "callback: RequestTime outside the accepted window: RequestTime 1669872022 is 1m30s behind the clock, more than 1m0s", c.errs[0].Error())
 	assert.Equal(t, `callback: SdkAppid is not this app's: got "1400000001", want 1400000000`, c.errs[1].Error())
 	assert.False(t, errors.Is(c.errs[0], callback.ErrWrongSign), "one reason each")
 }

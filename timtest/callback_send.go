@@ -68,7 +68,7 @@ func WithCallback(url, token string) Option {
 // callbackOptions are the settings of WithCallbackHTTPClient and
 // WithCallbackLog.
 type callbackOptions struct {
-	client *http.Client
+	client func() *http.Client // nil: the fake's own; a closure, as callbacks.client
 	log    io.Writer
 }
 
@@ -84,7 +84,7 @@ func WithCallbackHTTPClient(hc *http.Client) Option {
 		}
 		c := *hc
 		c.CheckRedirect = noRedirects
-		s.cbOpts.client = &c
+		s.cbOpts.client = func() *http.Client { return &c }
 	}
 }
 
@@ -185,7 +185,10 @@ type callbacks struct {
 	app    uint64
 	url    string
 	sign   func(requestTime int64) string // nil: unsigned; the token lives only in it
-	client *http.Client
+	// client is reached through a closure: a pooled connection's buffers
+	// keep the signed URLs it sent, which a printer of the Server must not
+	// reach.
+	client func() *http.Client
 	now    func() time.Time
 	log    io.Writer
 	queue  chan *delivery
@@ -216,9 +219,11 @@ func (s *Server) startCallbacks() {
 	if c == nil {
 		return
 	}
-	c.app, c.now, c.log, c.client = s.sdkAppID, s.now, s.cbOpts.log, s.cbOpts.client
+	c.app, c.now, c.log = s.sdkAppID, s.now, s.cbOpts.log
+	c.client = s.cbOpts.client
 	if c.client == nil {
-		c.client = newCallbackClient()
+		hc := newCallbackClient()
+		c.client = func() *http.Client { return hc }
 	}
 	c.queue = make(chan *delivery, maxQueuedCallbacks)
 	c.changed = make(chan struct{})
@@ -249,7 +254,7 @@ func (s *Server) stopCallbacks() {
 			c.finish(d.dropped("the fake was closed first"))
 		default:
 			if s.cbOpts.client == nil {
-				c.client.CloseIdleConnections()
+				c.client().CloseIdleConnections()
 			}
 			return
 		}
@@ -281,6 +286,10 @@ func (c *callbacks) run() {
 		case <-c.ctx.Done():
 			return
 		case d := <-c.queue:
+			if c.ctx.Err() != nil {
+				c.finish(d.dropped("the fake was closed first"))
+				return
+			}
 			if d.after != nil {
 				select {
 				case <-d.after:
@@ -361,7 +370,7 @@ func (c *callbacks) post(target string, d *delivery, timeout time.Duration, rec 
 		return fmt.Errorf("timtest: callback %s not sent: %v", d.command, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.client.Do(req)
+	resp, err := c.client().Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
