@@ -182,9 +182,9 @@ func (s *Server) WaitCallbacks(ctx context.Context) error {
 // callbacks sends a Server's callbacks: a queue and one goroutine that
 // delivers its entries in order.
 type callbacks struct {
-	app    uint64
-	url    string
-	sign   func(requestTime int64) string // nil: unsigned; the token lives only in it
+	app  uint64
+	url  string
+	sign func(requestTime int64) string // nil: unsigned; the token lives only in it
 	// client is reached through a closure: a pooled connection's buffers
 	// keep the signed URLs it sent, which a printer of the Server must not
 	// reach.
