@@ -376,3 +376,26 @@ func ExampleMeta() {
 	// Group.CallbackAfterCreateTopic 203.0.113.7 RESTAPI 1400000000 true
 	// 200 {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}
 }
+
+func ExampleHandler_Format() {
+	// Every verb prints the same description, never the token.
+	h := callback.NewHandler(appID, "", callback.InsecureSkipSignCheck())
+	fmt.Printf("%#v\n", h)
+	// Output: callback.Handler{SDKAppID: 1400000000, SignChecked: false}
+}
+
+func ExampleEvent() {
+	// Event.Metadata reaches the fields every callback has, typed or not.
+	h := callback.NewHandler(appID, token, callback.OnEvent(func(ctx context.Context, e callback.Event) error {
+		m := e.Metadata()
+		fmt.Printf("%T %s from %s\n", e, m.Command, m.ClientIP)
+		return nil
+	}))
+	deliver(h, callback.CommandAfterTopicDestroyed, `{"CallbackCommand":"Group.CallbackAfterTopicDestroyed","GroupId":"@TGS#_c","TopicIdList":["@TGS#_c@TOPIC#_a"]}`)
+	deliver(h, "Group.CallbackAfterGroupDestroyed", `{"CallbackCommand":"Group.CallbackAfterGroupDestroyed","GroupId":"@TGS#_c"}`)
+	// Output:
+	// *callback.AfterTopicDestroyed Group.CallbackAfterTopicDestroyed from 203.0.113.7
+	// 200 {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}
+	// *callback.Meta Group.CallbackAfterGroupDestroyed from 203.0.113.7
+	// 200 {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}
+}
