@@ -34,6 +34,10 @@ const (
 	testKey           = "wire-test-secret-key-5bd2850fff3ecb11"
 	testHost          = "https://adminapisgp.im.qcloud.com"
 	okEnvelope        = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
+	// groupService is the URL path of the group service's commands, up to the command.
+	groupService = "/v4/group_open_http_svc/"
+	// millionService is the URL path of the topic commands, up to the command.
+	millionService = "/v4/million_group_open_http_svc/"
 )
 
 // The sample responses of the three seed pages, with their comments removed.
