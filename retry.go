@@ -16,7 +16,7 @@ import (
 // RetryPolicy{MaxAttempts: 1} turns retries off.
 //
 // What is retried, for every command:
-//   - a rate limit: the codes 60007, 60011, 60018, 60019 and 10006, and an
+//   - a rate limit: the codes 60007, 60011, 60018, 60019, 10006 and 10023, and an
 //     HTTP 429, after the longer RateLimitDelay backoff;
 //   - a connection that could not be made (refused, DNS, proxy): nothing was
 //     sent;

@@ -65,10 +65,14 @@ func checkTopicID(cmd, field, groupID, id string) error {
 	return nil
 }
 
-// checkAccount checks one account (a UserID).
+// checkAccount checks one account (a UserID): at most MaxIdentifierLen
+// bytes, as the account pages document ("a string of up to 32 bytes").
 func checkAccount(cmd, field, param, account string) error {
-	if account == "" {
+	switch {
+	case account == "":
 		return invalid(cmd, field, param, "is empty")
+	case len(account) > MaxIdentifierLen:
+		return invalid(cmd, field, param, quoteID(account)+" is "+strconv.Itoa(len(account))+" bytes; an account is at most "+strconv.Itoa(MaxIdentifierLen))
 	}
 	if reason := badText(account); reason != "" {
 		return invalid(cmd, field, param, reason)
