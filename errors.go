@@ -391,8 +391,8 @@ func (e *APIError) Retryable() bool { return e.Code.Retryable() }
 //	}
 type ItemError struct {
 	Command string    // the REST command, e.g. "add_topic_permission_group"
-	Kind    string    // what the item is: "permission group", "topic" or "account"
-	ID      string    // the item: a permission group ID, a topic ID or an account
+	Kind    string    // what the item is: "permission group", "topic", "account" or "group"
+	ID      string    // the item: a permission group ID, a topic ID, an account or a group ID
 	Code    ErrorCode // the item's ErrorCode (or Result)
 	Info    string    // the item's ErrorInfo, when the server sent one
 }
@@ -421,9 +421,11 @@ func itemKind(command string) string {
 		return "permission group"
 	case CommandGetGroupInfo:
 		return "group"
-	case CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetRoleInGroup:
+	case CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetRoleInGroup,
+		CommandAddGroupMember, CommandDeleteGroupMember, CommandImportGroupMember:
 		return "account"
-	case CommandGetTopicPermissionGroup, CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup:
+	case CommandGetTopicPermissionGroup, CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup,
+		CommandGetTopic, CommandDestroyTopic:
 		return "topic"
 	}
 	return "item"

@@ -22,6 +22,18 @@ const (
 	serverMadePrefix = "@PMG#_@PMG#"
 )
 
+// checkGroupID checks the GroupId of a command that serves other group
+// types than communities, so any ID is accepted, not only "@TGS#_…".
+func checkGroupID(cmd, id string) error {
+	if id == "" {
+		return invalid(cmd, "GroupID", "GroupId", "is empty")
+	}
+	if reason := badText(id); reason != "" {
+		return invalid(cmd, "GroupID", "GroupId", reason)
+	}
+	return nil
+}
+
 // checkCommunityID checks the GroupId of a community-only command.
 func checkCommunityID(cmd, id string) error {
 	return checkPrefixed(cmd, "GroupID", "GroupId", id, CommunityIDPrefix, "a community ID")
@@ -134,4 +146,27 @@ func quoteID(id string) string {
 		id = id[:120] + "…"
 	}
 	return strconv.Quote(id)
+}
+
+// checkText checks a text field the service limits to max bytes of UTF-8
+// (a CJK character is 3): not over max, valid UTF-8 without a NUL.
+func checkText(cmd, field, param, s string, max int) error {
+	switch {
+	case len(s) > max:
+		return invalid(cmd, field, param, strconv.Itoa(len(s))+" bytes is over "+strconv.Itoa(max))
+	case badText(s) != "":
+		return invalid(cmd, field, param, badText(s))
+	}
+	return nil
+}
+
+// checkNames checks a list of field names a request filters with: each
+// one not empty and valid text.
+func checkNames(cmd, field, param string, names []string) error {
+	for i, name := range names {
+		if name == "" || badText(name) != "" {
+			return invalid(cmd, entry(field, i), param, "is empty or not valid text")
+		}
+	}
+	return nil
 }
