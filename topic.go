@@ -3,7 +3,12 @@ package tim
 import (
 	"context"
 	"errors"
+	"strings"
 )
+
+// serverTopicInfix is in every topic ID the service makes (GroupId +
+// "@TOPIC#_@TOPIC#…") and in no custom one.
+const serverTopicInfix = TopicIDInfix + "@TOPIC#"
 
 // Limits of a topic's fields, in bytes of UTF-8 (a CJK character is 3), as
 // the topic pages document them; checked before sending. The custom string
@@ -112,6 +117,9 @@ func checkNewTopic(cmd, groupID, topicID, fromAccount string, text topicText) er
 	if topicID != "" {
 		if err := checkTopicID(cmd, "TopicID", groupID, topicID); err != nil {
 			return err
+		}
+		if suffix := topicID[len(groupID+TopicIDInfix):]; strings.Contains(suffix, CommunityIDPrefix) || strings.Contains(topicID, serverTopicInfix) {
+			return invalid(cmd, "TopicID", "TopicId", "a custom ID may not hold "+serverTopicInfix+" (the service's IDs do) nor "+CommunityIDPrefix+" after "+TopicIDInfix)
 		}
 	}
 	if fromAccount != "" {

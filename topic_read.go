@@ -56,7 +56,7 @@ type Topic struct {
 	// (capital D; "GroupId" is read too).
 	GroupID string
 	// Name is the TopicName.
-	Name                                             string
+	Name                                              string
 	FaceURL, Notification, Introduction, CustomString string
 	// CreateTime and LastMsgTime are Unix seconds; LastMsgTime is 0 before
 	// the first message.

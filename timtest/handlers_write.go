@@ -129,7 +129,7 @@ func (s *Server) topicWrite(body []byte, add bool) (result, *fail) {
 	for i, st := range req.Settings {
 		_, has := p.topics[st.TopicID]
 		switch {
-		case !validTopicID(g.id, st.TopicID) || !g.topics[st.TopicID]:
+		case !validTopicID(g.id, st.TopicID) || g.topics[st.TopicID] == nil:
 			list[i] = topicResult(st.TopicID, tim.ErrInvalidTopicID, "invalid topic ID")
 		case add && has:
 			list[i] = topicResult(st.TopicID, tim.ErrTopicAlreadyInPermissionGroup, "topic already in the permission group")
@@ -166,7 +166,7 @@ func (s *Server) deleteTopicPermission(body []byte) (result, *fail) {
 			list[i] = topicResult(t, 0, "")
 		case p.deleted[t]:
 			list[i] = topicResult(t, tim.ErrTopicPermissionAlreadyDeleted, "topic permission already deleted")
-		case !validTopicID(g.id, t) || !g.topics[t]:
+		case !validTopicID(g.id, t) || g.topics[t] == nil:
 			list[i] = topicResult(t, tim.ErrInvalidTopicID, "invalid topic ID")
 		default:
 			list[i] = topicResult(t, tim.ErrTopicNotInPermissionGroup, "topic not in the permission group")

@@ -91,6 +91,8 @@ type Server struct {
 	groups       map[string]*group
 	pgSerial     uint64
 	memberSerial uint64
+	topicSerial  uint64
+	operator     string // the identifier of the request being served (see answer)
 	requests     []Request
 	windows      map[string]*rateWindow
 	faults       map[string][]Fault
@@ -159,6 +161,9 @@ func WithoutRecording() Option { return func(s *Server) { s.record = false } }
 //	POST /_timfake/reset      forgets the recorded requests, the queued faults and the
 //	                          rate-limit counts; the groups stay
 //	POST /_timfake/seed       adds the state of a seed file in the body ([Server.LoadSeed])
+//	POST /_timfake/add_to_community  {"group_id": "@TGS#_demo", "topics": ["@TGS#_demo@TOPIC#_news"],
+//	                          "members": {"amy": "Admin"}} adds topics and members to a community
+//	                          the fake has, all or nothing
 //
 // Each answers 200 {"ok": true}, GET /_timfake/requests with
 // {"ok": true, "requests": [...]}; a refused request answers 400 (404 for an
