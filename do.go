@@ -112,7 +112,7 @@ func checkPathSegment(cmd, field, s string) error {
 	return nil
 }
 
-// requestBody is the body Do sends for req.
+// requestBody is the body Do sends for req: a JSON object.
 func requestBody(cmd string, req any) ([]byte, error) {
 	var body []byte
 	switch r := req.(type) {
@@ -127,10 +127,10 @@ func requestBody(cmd string, req any) ([]byte, error) {
 		if err != nil {
 			return nil, invalid(cmd, "req", "", "does not encode as JSON: "+err.Error())
 		}
-		if string(b) == "null" { // a nil pointer or map
+		if string(b) == "null" { // a nil pointer, map or slice
 			return []byte("{}"), nil
 		}
-		return b, nil
+		body = b
 	}
 	trimmed := bytes.TrimSpace(body)
 	switch {
