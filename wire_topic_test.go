@@ -245,7 +245,10 @@ func TestTopicValidation(t *testing.T) {
 			_, err := m.client.CreateTopic(ctx, &CreateTopicRequest{GroupID: "@PMG#_x", Name: "n"})
 			return err
 		}, "GroupID", "GroupId"},
-		{"create: no name", func() error { _, err := m.client.CreateTopic(ctx, &CreateTopicRequest{GroupID: tpCommunity}); return err }, "Name", "TopicName"},
+		{"create: no name", func() error {
+			_, err := m.client.CreateTopic(ctx, &CreateTopicRequest{GroupID: tpCommunity})
+			return err
+		}, "Name", "TopicName"},
 		{"create: a name of 31 bytes", func() error {
 			_, err := m.client.CreateTopic(ctx, &CreateTopicRequest{GroupID: tpCommunity, Name: long(31)})
 			return err
