@@ -151,7 +151,8 @@ func TestDoRefusesBeforeSending(t *testing.T) {
 
 	var nilClient *Client
 	assert.ErrorIs(t, nilClient.Do(ctx, "openim", "sendmsg", nil, nil), ErrInvalidRequest)
-	assert.ErrorIs(t, m.client.Do(nil, "openim", "sendmsg", nil, nil), ErrInvalidRequest) //nolint:staticcheck // a nil ctx on purpose
+	//lint:ignore SA1012 a nil context is what is tested
+	assert.ErrorIs(t, m.client.Do(nil, "openim", "sendmsg", nil, nil), ErrInvalidRequest)
 }
 
 // dropAfterReading answers like a server that read the request, acted on
