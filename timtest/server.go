@@ -13,11 +13,21 @@
 // pages, delays, truncated or non-JSON bodies, dropped connections). It is
 // safe for concurrent use.
 //
-// It serves every command the SDK calls ([tim.Commands]): the reads
-// (get_permission_group, get_role_in_group, get_topic_permission_group,
-// get_permission_group_member_list, get_group_info), and the writes (create,
-// modify and destroy_permission_group; add, set and
-// delete_topic_permission_group; add and delete_permission_group_member).
+// It serves every command the SDK calls ([tim.Commands]), each under its
+// service (the topic commands but import_topic under
+// million_group_open_http_svc, the rest under group_open_http_svc; a
+// command under the other service answers 10003, an unknown service 60002):
+// the permission-group family (get, create, modify and
+// destroy_permission_group; get, add, set and delete_topic_permission_group;
+// add, delete and get_permission_group_member(_list)), get_role_in_group,
+// the topics (create, get, modify, destroy and import_topic), the members
+// (get_group_member_info, get_specified_group_member_info, add, delete,
+// import_group_member, modify_group_member_info) and a group's profile
+// (get_group_info, modify_group_base_info). Destroying a topic takes its
+// permissions out of every permission group, and a member who leaves leaves
+// its permission groups: both inferred, as the docs do not say. After a
+// change the service documents a callback for, the fake hands the
+// documented callback to its sender.
 // Where the docs leave an answer's shape or a code open, the fake's choice is
 // written on the handler: add_permission_group_member answers
 // {Member_Account, Result} items, Result being an error code, and 10019 for
