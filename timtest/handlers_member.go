@@ -227,9 +227,8 @@ func (s *Server) addGroupMember(body []byte) (result, *fail) {
 		list[i] = map[string]any{"Member_Account": m.Account, "Result": res}
 	}
 	if len(added) > 0 {
-		s.emitCallback("Group.CallbackAfterNewMemberJoin", map[string]any{
-			"CallbackCommand": "Group.CallbackAfterNewMemberJoin",
-			"GroupId":         g.id, "Type": string(g.typ), "JoinType": "Invited", "Operator_Account": s.operator,
+		s.notify("Group.CallbackAfterNewMemberJoin", map[string]any{
+			"GroupId": g.id, "Type": string(g.typ), "JoinType": "Invited", "Operator_Account": s.operator,
 			"NewMemberList": added, "EventTime": s.now().UnixMilli(),
 		})
 	}
@@ -271,9 +270,8 @@ func (s *Server) deleteGroupMember(body []byte) (result, *fail) {
 		}
 	}
 	if len(removed) > 0 {
-		s.emitCallback("Group.CallbackAfterMemberExit", map[string]any{
-			"CallbackCommand": "Group.CallbackAfterMemberExit",
-			"GroupId":         g.id, "Type": string(g.typ), "ExitType": "Kicked", "Operator_Account": s.operator,
+		s.notify("Group.CallbackAfterMemberExit", map[string]any{
+			"GroupId": g.id, "Type": string(g.typ), "ExitType": "Kicked", "Operator_Account": s.operator,
 			"ExitMemberList": removed, "EventTime": s.now().UnixMilli(),
 		})
 	}
@@ -348,10 +346,9 @@ func (s *Server) modifyGroupMemberInfo(body []byte) (result, *fail) {
 		p.CustomData[kv.Key] = kv.Value
 	}
 	if len(changed) > 0 {
-		changed["CallbackCommand"] = "Group.CallbackAfterMemberFieldChanged"
 		changed["GroupId"], changed["Type"], changed["Operator_Account"] = g.id, string(g.typ), s.operator
 		changed["Modified_Account"], changed["EventTime"] = req.Account, s.now().UnixMilli()
-		s.emitCallback("Group.CallbackAfterMemberFieldChanged", changed)
+		s.notify("Group.CallbackAfterMemberFieldChanged", changed)
 	}
 	return nil, nil
 }

@@ -144,10 +144,9 @@ func (s *Server) modifyGroupBaseInfo(body []byte) (result, *fail) {
 		g.defaultPerm = *req.Default
 	}
 	if len(changed) > 0 {
-		changed["CallbackCommand"] = "Group.CallbackAfterGroupInfoChanged"
 		changed["GroupId"], changed["Type"], changed["Operator_Account"] = g.id, string(g.typ), s.operator
 		changed["EventTime"] = s.now().UnixMilli()
-		s.emitCallback("Group.CallbackAfterGroupInfoChanged", changed)
+		s.notify("Group.CallbackAfterGroupInfoChanged", changed)
 	}
 	return nil, nil
 }

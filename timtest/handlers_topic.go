@@ -171,9 +171,8 @@ func (s *Server) createTopic(body []byte) (result, *fail) {
 	if f != nil {
 		return nil, f
 	}
-	s.emitCallback("Group.CallbackAfterCreateTopic", map[string]any{
-		"CallbackCommand": "Group.CallbackAfterCreateTopic",
-		"GroupId":         g.id, "TopicId": t.id, "Type": string(Community),
+	s.notify("Group.CallbackAfterCreateTopic", map[string]any{
+		"GroupId": g.id, "TopicId": t.id, "Type": string(Community),
 		"Operator_Account": s.operatorOr(string(req.From)), "Owner_Account": g.owner(),
 		"Name": t.name, "UserDefinedDataList": keyValues(t.customData),
 	})
@@ -316,9 +315,8 @@ func (s *Server) modifyTopic(body []byte) (result, *fail) {
 		t.muteAll = *req.MuteAll == "On"
 	}
 	if changed := req.apply(t); len(changed) > 0 {
-		changed["CallbackCommand"] = "Group.CallbackAfterTopicInfoChanged"
 		changed["GroupId"], changed["Type"], changed["Operator_Account"] = g.id, string(Community), s.operatorOr(string(req.From))
-		s.emitCallback("Group.CallbackAfterTopicInfoChanged", changed)
+		s.notify("Group.CallbackAfterTopicInfoChanged", changed)
 	}
 	return result{"ErrorInfo": "ok"}, nil
 }
@@ -354,9 +352,8 @@ func (s *Server) destroyTopic(body []byte) (result, *fail) {
 		items[i] = map[string]any{"ErrorCode": 0, "ErrorInfo": "ok", "TopicId": id}
 	}
 	if len(destroyed) > 0 {
-		s.emitCallback("Group.CallbackAfterTopicDestroyed", map[string]any{
-			"CallbackCommand": "Group.CallbackAfterTopicDestroyed",
-			"GroupId":         g.id, "Type": string(Community), "TopicIdList": destroyed,
+		s.notify("Group.CallbackAfterTopicDestroyed", map[string]any{
+			"GroupId": g.id, "Type": string(Community), "TopicIdList": destroyed,
 		})
 	}
 	return result{"ErrorInfo": "ok", "DestroyResultItem": items}, nil
