@@ -136,9 +136,7 @@ type memberFilterBody struct {
 	CustomFields []string `json:"AppDefinedDataFilter_GroupMember,omitempty"`
 }
 
-func (f MemberFilter) body() memberFilterBody {
-	return memberFilterBody{Roles: f.Roles, Fields: f.Fields, CustomFields: f.CustomFields}
-}
+func (f MemberFilter) body() memberFilterBody { return memberFilterBody(f) }
 
 // MaxSpecifiedMembersPerCall is how many accounts one
 // get_specified_group_member_info request may name;

@@ -70,24 +70,11 @@ func (r *ModifyGroupBaseInfoRequest) validate() error {
 			return invalid(cmd, "GroupID", "GroupId", "PermissionGroupsEnabled and DefaultPermission are for communities: "+err.(*ValidationError).Reason)
 		}
 	}
-	for _, f := range []struct {
-		field, param string
-		value        *string
-		max          int
-	}{
-		{"Name", "Name", r.Name, maxGroupNameBytes},
-		{"Introduction", "Introduction", r.Introduction, maxGroupIntroductionBytes},
-		{"Notification", "Notification", r.Notification, maxGroupNotificationBytes},
-		{"FaceURL", "FaceUrl", r.FaceURL, maxGroupFaceURLBytes},
-	} {
-		if f.value == nil {
-			continue
-		}
-		if err := checkText(cmd, f.field, f.param, *f.value, f.max); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkTexts(cmd,
+		textField{"Name", "Name", r.Name, maxGroupNameBytes},
+		textField{"Introduction", "Introduction", r.Introduction, maxGroupIntroductionBytes},
+		textField{"Notification", "Notification", r.Notification, maxGroupNotificationBytes},
+		textField{"FaceURL", "FaceUrl", r.FaceURL, maxGroupFaceURLBytes})
 }
 
 type modifyGroupBaseInfoBody struct {

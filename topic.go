@@ -89,23 +89,10 @@ func (t topicText) check(cmd string) error {
 			return err
 		}
 	}
-	for _, f := range []struct {
-		field, param string
-		value        *string
-		max          int
-	}{
-		{"FaceURL", "FaceUrl", t.faceURL, MaxFaceURLBytes},
-		{"Notification", "Notification", t.notification, MaxNotificationBytes},
-		{"Introduction", "Introduction", t.introduction, MaxIntroductionBytes},
-	} {
-		if f.value == nil {
-			continue
-		}
-		if err := checkText(cmd, f.field, f.param, *f.value, f.max); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkTexts(cmd,
+		textField{"FaceURL", "FaceUrl", t.faceURL, MaxFaceURLBytes},
+		textField{"Notification", "Notification", t.notification, MaxNotificationBytes},
+		textField{"Introduction", "Introduction", t.introduction, MaxIntroductionBytes})
 }
 
 // checkNewTopic checks what create_topic and import_topic share: the

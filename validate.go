@@ -148,6 +148,27 @@ func quoteID(id string) string {
 	return strconv.Quote(id)
 }
 
+// textField is an optional text field of a request, for checkTexts: its Go
+// and wire names, its value (nil when not set) and its limit in bytes.
+type textField struct {
+	field, param string
+	value        *string
+	max          int
+}
+
+// checkTexts applies checkText to each field that is set.
+func checkTexts(cmd string, fields ...textField) error {
+	for _, f := range fields {
+		if f.value == nil {
+			continue
+		}
+		if err := checkText(cmd, f.field, f.param, *f.value, f.max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // checkText checks a text field the service limits to max bytes of UTF-8
 // (a CJK character is 3): not over max, valid UTF-8 without a NUL.
 func checkText(cmd, field, param, s string, max int) error {

@@ -235,11 +235,7 @@ func TestTopicValidation(t *testing.T) {
 	m := newMock(t)
 	long := func(n int) string { return strings.Repeat("x", n) }
 	tooLongID := tpCommunity + "@TOPIC#_" + long(MaxTopicIDBytes-len(tpCommunity+"@TOPIC#_")+1)
-	cases := []struct {
-		name         string
-		call         func() error
-		field, param string
-	}{
+	assertRefused(t, []refusal{
 		{"create: nil", func() error { _, err := m.client.CreateTopic(ctx, nil); return err }, "req", ""},
 		{"create: a permission-group ID as the group", func() error {
 			_, err := m.client.CreateTopic(ctx, &CreateTopicRequest{GroupID: "@PMG#_x", Name: "n"})
@@ -318,7 +314,20 @@ func TestTopicValidation(t *testing.T) {
 			_, err := m.client.DestroyTopics(ctx, &DestroyTopicsRequest{GroupID: tpCommunity, TopicIDs: []string{tpCommunity}})
 			return err
 		}, "TopicIDs[0]", "TopicId"},
-	}
+	})
+	assert.Empty(t, m.requests(), "nothing was sent")
+}
+
+// refusal is a call that must fail before sending with a ValidationError
+// naming field (the Go name) and param (the wire name).
+type refusal struct {
+	name         string
+	call         func() error
+	field, param string
+}
+
+func assertRefused(t *testing.T, cases []refusal) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
@@ -329,5 +338,4 @@ func TestTopicValidation(t *testing.T) {
 			assert.ErrorIs(t, err, ErrInvalidRequest)
 		})
 	}
-	assert.Empty(t, m.requests(), "nothing was sent")
 }

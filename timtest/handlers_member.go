@@ -113,13 +113,9 @@ func (s *Server) getGroupMemberInfo(body []byte) (result, *fail) {
 		case req.Limit != nil && (*req.Limit < 1 || *req.Limit > maxGroupMembersPerPage):
 			return nil, failf(tim.ErrInvalidParameter, "Limit must be 1 to %d", maxGroupMembersPerPage)
 		}
-		var after uint64
-		if req.Next != "" && req.Next != "0" {
-			n, err := strconv.ParseUint(string(req.Next), 10, 64)
-			if err != nil {
-				return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
-			}
-			after = n
+		after, f := req.Next.serial()
+		if f != nil {
+			return nil, f
 		}
 		for start < len(members) && g.profiles[members[start]].serial <= after {
 			start++
@@ -174,16 +170,35 @@ func (s *Server) getSpecifiedGroupMemberInfo(body []byte) (result, *fail) {
 	return result{"GroupId": g.id, "MemberList": list}, nil
 }
 
-// memberCount answers 10004 for an empty list and 10005 ("too many
-// accounts") past limit, as the add and import pages document.
-func memberCount(n, limit int) *fail {
+// newMember is an entry of the MemberList of add_group_member (the account
+// only) and import_group_member.
+type newMember struct {
+	Account  string `json:"Member_Account"`
+	Role     string `json:"Role"`
+	JoinTime *int64 `json:"JoinTime"`
+	Unread   int    `json:"UnreadMsgNum"`
+}
+
+// newMembersGroup checks the MemberList of an add or an import (10004 when
+// empty or an entry has no account, 10005 "too many accounts" past 300, as
+// those pages document) and finds the group.
+func (s *Server) newMembersGroup(groupID string, members []newMember) (*group, *fail) {
 	switch {
-	case n == 0:
-		return failf(tim.ErrInvalidParameter, "MemberList is required")
-	case n > limit:
-		return failf(tim.ErrTooManyAccounts, "MemberList holds %d accounts; at most %d", n, limit)
+	case len(members) == 0:
+		return nil, failf(tim.ErrInvalidParameter, "MemberList is required")
+	case len(members) > maxAddMembers:
+		return nil, failf(tim.ErrTooManyAccounts, "MemberList holds %d accounts; at most %d", len(members), maxAddMembers)
 	}
-	return nil
+	g, f := s.lookupMemberGroup(groupID, tim.ErrNoPermission)
+	if f != nil {
+		return nil, f
+	}
+	for i, m := range members {
+		if m.Account == "" {
+			return nil, failf(tim.ErrInvalidParameter, "MemberList entry %d has no Member_Account", i)
+		}
+	}
+	return g, nil
 }
 
 // addGroupMember adds the accounts as members and answers each with its
@@ -193,26 +208,16 @@ func memberCount(n, limit int) *fail {
 // with Silence 1: the docs say Silence mutes the notice only (inferred).
 func (s *Server) addGroupMember(body []byte) (result, *fail) {
 	var req struct {
-		GroupID string `json:"GroupId"`
-		Silence int    `json:"Silence"`
-		Members []struct {
-			Account string `json:"Member_Account"`
-		} `json:"MemberList"`
+		GroupID string      `json:"GroupId"`
+		Silence int         `json:"Silence"`
+		Members []newMember `json:"MemberList"`
 	}
 	if f := decode(body, &req); f != nil {
 		return nil, f
 	}
-	if f := memberCount(len(req.Members), maxAddMembers); f != nil {
-		return nil, f
-	}
-	g, f := s.lookupMemberGroup(req.GroupID, tim.ErrNoPermission)
+	g, f := s.newMembersGroup(req.GroupID, req.Members)
 	if f != nil {
 		return nil, f
-	}
-	for i, m := range req.Members {
-		if m.Account == "" {
-			return nil, failf(tim.ErrInvalidParameter, "MemberList entry %d has no Member_Account", i)
-		}
 	}
 	list := make([]map[string]any, len(req.Members))
 	var added []map[string]string
@@ -359,29 +364,18 @@ func (s *Server) modifyGroupMemberInfo(body []byte) (result, *fail) {
 // failure the docs name). Role may be "Admin" only.
 func (s *Server) importGroupMember(body []byte) (result, *fail) {
 	var req struct {
-		GroupID string `json:"GroupId"`
-		Members []struct {
-			Account  string `json:"Member_Account"`
-			Role     string `json:"Role"`
-			JoinTime *int64 `json:"JoinTime"`
-			Unread   int    `json:"UnreadMsgNum"`
-		} `json:"MemberList"`
+		GroupID string      `json:"GroupId"`
+		Members []newMember `json:"MemberList"`
 	}
 	if f := decode(body, &req); f != nil {
 		return nil, f
 	}
-	if f := memberCount(len(req.Members), maxAddMembers); f != nil {
-		return nil, f
-	}
-	g, f := s.lookupMemberGroup(req.GroupID, tim.ErrNoPermission)
+	g, f := s.newMembersGroup(req.GroupID, req.Members)
 	if f != nil {
 		return nil, f
 	}
 	for i, m := range req.Members {
-		switch {
-		case m.Account == "":
-			return nil, failf(tim.ErrInvalidParameter, "MemberList entry %d has no Member_Account", i)
-		case m.Role != "" && m.Role != string(tim.RoleAdmin):
+		if m.Role != "" && m.Role != string(tim.RoleAdmin) {
 			return nil, failf(tim.ErrInvalidParameter, "MemberList entry %d: Role may only be Admin", i)
 		}
 	}

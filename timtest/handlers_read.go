@@ -34,6 +34,19 @@ func (c *lenientCursor) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// serial reads a cursor the fake made, the serial of the previous page's
+// last item: 0, before every item, for "" or "0".
+func (c lenientCursor) serial() (uint64, *fail) {
+	if c == "" || c == "0" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(string(c), 10, 64)
+	if err != nil {
+		return 0, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
+	}
+	return n, nil
+}
+
 func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
 	var req struct {
 		GroupID string        `json:"GroupId"`
@@ -71,13 +84,9 @@ func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
 		return result{"PermissionGroupInfoList": items, "Next": ""}, nil
 	}
 
-	var after uint64
-	if req.Next != "" && req.Next != "0" {
-		n, err := strconv.ParseUint(string(req.Next), 10, 64)
-		if err != nil {
-			return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
-		}
-		after = n
+	after, f := req.Next.serial()
+	if f != nil {
+		return nil, f
 	}
 	pgs := slices.SortedFunc(maps.Values(g.pgs), func(a, b *permGroup) int { return cmp.Compare(a.serial, b.serial) })
 	start := sort.Search(len(pgs), func(i int) bool { return pgs[i].serial > after })

@@ -273,13 +273,9 @@ func (s *Server) getPermissionGroupMemberList(body []byte) (result, *fail) {
 	if f != nil {
 		return nil, f
 	}
-	var after uint64
-	if req.Next != "" {
-		n, err := strconv.ParseUint(string(req.Next), 10, 64)
-		if err != nil {
-			return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
-		}
-		after = n
+	after, f := req.Next.serial()
+	if f != nil {
+		return nil, f
 	}
 	accounts := slices.SortedFunc(maps.Keys(p.members), func(a, b string) int { return cmp.Compare(p.members[a], p.members[b]) })
 	start := sort.Search(len(accounts), func(i int) bool { return p.members[accounts[i]] > after })
