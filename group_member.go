@@ -213,7 +213,8 @@ func (c *Client) GetSpecifiedGroupMembers(ctx context.Context, req *GetSpecified
 		if err := c.call(ctx, cmd, &body, &resp); err != nil {
 			return err
 		}
-		found[i], err = membersOf(cmd, batch, resp.MemberList)
+		members, err := membersOf(cmd, batch, resp.MemberList)
+		found[i] = members
 		return err
 	})
 	if err != nil {
