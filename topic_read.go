@@ -14,7 +14,8 @@ type GetTopicsRequest struct {
 	TopicIDs []string
 	// FromAccount is the account whose own state in each topic
 	// ([Topic.Self]) comes back (From_Account, which the service requires);
-	// empty sends the client's admin identifier.
+	// empty sends the client's admin identifier. It is sent as a string, as
+	// the samples show (the field table says "uint64").
 	FromAccount string
 	// ResponseFilter names the topic fields to return, under their wire
 	// names ("TopicName", "FaceUrl", "Notification", "Introduction", ...);
