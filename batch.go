@@ -218,6 +218,30 @@ func inOrder(command string, ids []string, got []ItemResult, shape listShape) ([
 	return out, nil
 }
 
+// inRequestOrder returns the items of an answer's list in the order of ids,
+// checked as inOrder checks a list of results (every ID once, none the
+// request did not name); result gives an item's ID and per-item code. A
+// null item is a *DecodeError.
+func inRequestOrder[T any](command string, ids []string, list []*T, result func(*T) ItemResult) ([]T, error) {
+	got := make([]ItemResult, len(list))
+	byID := make(map[string]*T, len(list))
+	for i, it := range list {
+		if it == nil {
+			return nil, nullItem(command, i)
+		}
+		got[i] = result(it)
+		byID[got[i].ID] = it
+	}
+	if _, err := inOrder(command, ids, got, listDocumented); err != nil {
+		return nil, err
+	}
+	out := make([]T, len(ids))
+	for i, id := range ids {
+		out[i] = *byID[id]
+	}
+	return out, nil
+}
+
 // itemResults turns the per-item list of an answer into results, in the
 // answer's order. A list the answer did not hold (nil) stays nil, which
 // [inOrder] reads as "every item succeeded"; a null item is a *DecodeError.

@@ -38,7 +38,9 @@ const (
 	// DefaultUserAgent is sent when [WithUserAgent] is not given.
 	DefaultUserAgent = "timkit-tim-go"
 
-	groupService = "/v4/group_open_http_svc/"
+	// apiPrefix comes between the base URL and a route's path
+	// ("service/command").
+	apiPrefix = "/v4/"
 )
 
 // Client calls the Chat REST API as one app admin. Create it with [NewClient];

@@ -1,6 +1,7 @@
 // Package tim is a typed client for the Tencent Cloud Chat (Tencent IM)
-// server REST API: the community permission-group, topic-permission and
-// member-role endpoints a backend calls to run large communities.
+// server REST API: the endpoints a backend calls to run large communities
+// (permission groups and their topic permissions, topics, members, a
+// community's settings), and [Client.Do] for any other command.
 //
 // A [Client] acts as one app admin. It signs every request URL (sdkappid,
 // identifier, a UserSig, a fresh random, contenttype=json), POSTs JSON,
@@ -47,6 +48,12 @@
 // [ItemResult] per item; a failure part-way returns the confirmed results
 // with a [*BatchError] that holds them too. Listings are iterators
 // (iter.Seq2) and paginators.
+//
+// Each command lives under a service, the URL path's segment after /v4/:
+// the topic commands under [ServiceMillionGroup], the others under
+// [ServiceGroup]; the client knows which. [Client.Do] sends any command of
+// any service through the same path (signing, pacing, retries, the
+// envelope), for the commands the SDK does not type.
 //
 // # Errors
 //

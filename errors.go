@@ -26,19 +26,32 @@ const (
 	ErrTooManyAccounts               ErrorCode = 10005  // too many accounts in one request
 	ErrGroupRateLimited              ErrorCode = 10006  // group-service rate limit
 	ErrNoPermission                  ErrorCode = 10007  // the operator lacks the permission, or the group type does not support the call
+	ErrRequestSignatureInvalid       ErrorCode = 10008  // invalid request: the signature it carries did not verify
+	ErrOwnerCannotLeave              ErrorCode = 10009  // the group owner may not leave the group
 	ErrGroupNotFound                 ErrorCode = 10010  // the group does not exist or was dissolved
 	ErrJSONParseFailed               ErrorCode = 10011  // the request's JSON could not be parsed
 	ErrInvalidOperator               ErrorCode = 10012  // invalid operator
 	ErrAlreadyMember                 ErrorCode = 10013  // already a member
+	ErrGroupFull                     ErrorCode = 10014  // the group is full
 	ErrInvalidGroupID                ErrorCode = 10015  // invalid group ID (get_role_in_group: request JSON could not be parsed)
 	ErrCallbackDenied                ErrorCode = 10016  // denied by the app's third-party callback
+	ErrSenderMuted                   ErrorCode = 10017  // the sender is muted
 	ErrResponseTooLarge              ErrorCode = 10018  // the response would exceed 1 MB; shrink the request
 	ErrUserNotFound                  ErrorCode = 10019  // the user does not exist
-	ErrIDInUse                       ErrorCode = 10021  // the group ID is already in use; also expected for a custom permission-group ID in use (see Client.CreatePermissionGroup)
+	ErrIDInUse                       ErrorCode = 10021  // the group or topic ID is already in use; also expected for a custom permission-group ID in use (see Client.CreatePermissionGroup); 10025 matches it too
+	ErrMessageRateLimited            ErrorCode = 10023  // the group's message rate limit (40 messages a second) was reached
+	ErrAlreadyProcessed              ErrorCode = 10024  // the invitation or request was already processed
+	ErrIDInUseByYou                  ErrorCode = 10025  // the ID is already in use and the operator owns it; matches ErrIDInUse
 	ErrCommandDisabled               ErrorCode = 10026  // the command word is disabled for the app
+	ErrAVChatRoomLimit               ErrorCode = 10036  // too many AVChatRoom groups (listed on create_topic's page too)
+	ErrGroupCountLimit               ErrorCode = 10037  // a create or join count limit was reached (on the topic pages: the prepaid topic count)
+	ErrMemberCountLimit              ErrorCode = 10038  // the group's member count limit was reached
 	ErrTooManyMembers                ErrorCode = 10054  // too many members; pull them by page
+	ErrTrialGroupLimit               ErrorCode = 10058  // the Trial Edition's limit of 100 groups was reached
 	ErrPlanRequired                  ErrorCode = 10059  // needs a higher plan
-	ErrCommunityNotSupported         ErrorCode = 11000  // the app does not support communities or topics
+	ErrCommunityNotSupported         ErrorCode = 11000  // the app or group does not support communities or topics
+	ErrTopicDestroyFailed            ErrorCode = 110002 // destroying the topic failed
+	ErrTopicNotFound                 ErrorCode = 110003 // the topic was destroyed or does not exist
 	ErrPermissionGroupNotFound       ErrorCode = 110006 // the permission group does not exist or was dissolved
 	ErrPermissionGroupDeleteFailed   ErrorCode = 110007 // deleting the permission group failed; retry
 	ErrInvalidPermissionGroupID      ErrorCode = 110008 // invalid permission group ID
@@ -68,6 +81,7 @@ const (
 	ErrIPNotAllowed                  ErrorCode = 60021  // the caller's IP is not allowed
 	ErrBadURLParameters              ErrorCode = 60025  // bad URL parameters
 	ErrWrongRegion                   ErrorCode = 60026  // the domain is not the app's region
+	ErrNonTPushResource              ErrorCode = 60027  // access to resources of products other than TPush is not allowed
 	ErrTrialQuotaExceeded            ErrorCode = 60028  // trial quota used up
 	ErrUserSigExpired                ErrorCode = 70001  // the UserSig expired: make a new one
 	ErrUserSigEmpty                  ErrorCode = 70002  // the UserSig is empty
@@ -87,10 +101,29 @@ const (
 	ErrAuthInvalidParameters         ErrorCode = 70402  // invalid parameters
 	ErrAuthAdminRequired             ErrorCode = 70403  // the operation needs an app admin
 	ErrAuthServiceError              ErrorCode = 70500  // internal error
+	ErrContentRejected               ErrorCode = 80001  // the content failed the security check (sensitive words)
+	ErrMessageTooLarge               ErrorCode = 80002  // the message body exceeds 12 KB
+	ErrSecurityCheckTimeout          ErrorCode = 80005  // the security check timed out (import_topic's page); the code table says "service deactivated"
+)
+
+// Codes of the SDK's own, for per-item results the service reports without
+// an error code: add_group_member's and import_group_member's Result (0
+// failed, 1 added, 2 already a member, 3 awaiting confirmation): -100000
+// minus the Result, negative and far from any code the service uses. They
+// appear only in
+// an [ItemResult] and its [*ItemError], never in an [*APIError]. Result 2
+// is [ErrAlreadyMember], as add_permission_group_member reports it.
+const (
+	// ErrNotAdded is Result 0: the service did not add the account and
+	// said no more.
+	ErrNotAdded ErrorCode = -100000
+	// ErrAwaitingConfirmation is Result 3: the account was invited and
+	// joins once it accepts; it is not a member yet.
+	ErrAwaitingConfirmation ErrorCode = -100003
 )
 
 // ErrRateLimited matches every code that means "too many calls, slow down":
-// 60007, 60011, 60018, 60019 and 10006.
+// 60007, 60011, 60018, 60019, 10006 and 10023.
 //
 //	if errors.Is(err, tim.ErrRateLimited) { ... back off ... }
 var ErrRateLimited = errors.New("tim: rate limited")
@@ -147,19 +180,32 @@ var codeTable = map[ErrorCode]codeInfo{
 	ErrTooManyAccounts:               {"too many accounts in one request", retryNever},
 	ErrGroupRateLimited:              {"group service rate limit", retrySlow},
 	ErrNoPermission:                  {"no permission for the operation", retryNever},
+	ErrRequestSignatureInvalid:       {"invalid request signature", retryNever},
+	ErrOwnerCannotLeave:              {"the group owner may not leave", retryNever},
 	ErrGroupNotFound:                 {"group does not exist or was dissolved", retryNever},
 	ErrJSONParseFailed:               {"request JSON could not be parsed", retryNever},
 	ErrInvalidOperator:               {"invalid operator", retryNever},
 	ErrAlreadyMember:                 {"already a member", retryNever},
+	ErrGroupFull:                     {"group is full", retryNever},
 	ErrInvalidGroupID:                {"invalid group ID or request JSON", retryNever},
 	ErrCallbackDenied:                {"denied by the app's callback", retryNever},
+	ErrSenderMuted:                   {"sender is muted", retryNever},
 	ErrResponseTooLarge:              {"response would exceed 1 MB", retryNever},
 	ErrUserNotFound:                  {"user does not exist", retryNever},
 	ErrIDInUse:                       {"ID already in use", retryNever},
+	ErrMessageRateLimited:            {"group message rate limit", retrySlow},
+	ErrAlreadyProcessed:              {"already processed", retryNever},
+	ErrIDInUseByYou:                  {"ID already in use by you", retryNever},
 	ErrCommandDisabled:               {"command disabled for the app", retryNever},
+	ErrAVChatRoomLimit:               {"AVChatRoom count limit reached", retryNever},
+	ErrGroupCountLimit:               {"group or topic count limit reached", retryNever},
+	ErrMemberCountLimit:              {"member count limit reached", retryNever},
 	ErrTooManyMembers:                {"too many members, pull by page", retryNever},
+	ErrTrialGroupLimit:               {"Trial Edition group limit reached", retryNever},
 	ErrPlanRequired:                  {"needs a higher plan", retryNever},
 	ErrCommunityNotSupported:         {"app does not support communities or topics", retryNever},
+	ErrTopicDestroyFailed:            {"destroying the topic failed", retryNever},
+	ErrTopicNotFound:                 {"topic was destroyed or does not exist", retryNever},
 	ErrPermissionGroupNotFound:       {"permission group does not exist or was dissolved", retryNever},
 	ErrPermissionGroupDeleteFailed:   {"permission group deletion failed", retryNow},
 	ErrInvalidPermissionGroupID:      {"invalid permission group ID", retryNever},
@@ -189,6 +235,7 @@ var codeTable = map[ErrorCode]codeInfo{
 	ErrIPNotAllowed:                  {"IP not allowed", retryNever},
 	ErrBadURLParameters:              {"bad URL parameters", retryNever},
 	ErrWrongRegion:                   {"wrong region domain for the app", retryNever},
+	ErrNonTPushResource:              {"access to non-TPush resources not allowed", retryNever},
 	ErrTrialQuotaExceeded:            {"trial quota used up", retryNever},
 	ErrUserSigExpired:                {"UserSig expired", retryNewSig},
 	ErrUserSigEmpty:                  {"UserSig empty", retryNever},
@@ -208,6 +255,11 @@ var codeTable = map[ErrorCode]codeInfo{
 	ErrAuthInvalidParameters:         {"invalid parameters", retryNever},
 	ErrAuthAdminRequired:             {"needs an app admin", retryNever},
 	ErrAuthServiceError:              {"internal error", retryNow},
+	ErrContentRejected:               {"content failed the security check", retryNever},
+	ErrMessageTooLarge:               {"message body exceeds 12 KB", retryNever},
+	ErrSecurityCheckTimeout:          {"security check timed out, or service deactivated", retryNever},
+	ErrNotAdded:                      {"not added; the service gave no reason (Result 0)", retryNever},
+	ErrAwaitingConfirmation:          {"invited, awaiting the account's confirmation (Result 3)", retryNever},
 }
 
 // Error describes the code, e.g. "tim: error 10010: group does not exist or was dissolved".
@@ -226,6 +278,9 @@ func (c ErrorCode) Format(f fmt.State, verb rune) {
 }
 
 func (c ErrorCode) describe() string {
+	if info, ok := codeTable[c]; ok && c < 0 { // one of the SDK's own
+		return info.text
+	}
 	if info, ok := codeTable[c]; ok {
 		return "error " + strconv.Itoa(int(c)) + ": " + info.text
 	}
@@ -233,9 +288,17 @@ func (c ErrorCode) describe() string {
 }
 
 // Is reports whether c belongs to the class target names: [ErrRateLimited]
-// for the rate-limit codes. Equal codes match without it.
+// for the rate-limit codes, [ErrIDInUse] for 10025 (an ID in use by the
+// operator: create_topic's page gives 10025 for a custom topic ID in use,
+// import_topic's 10021). Equal codes match without it.
 func (c ErrorCode) Is(target error) bool {
-	return target == ErrRateLimited && codeTable[c].retry == retrySlow
+	switch target {
+	case ErrRateLimited:
+		return codeTable[c].retry == retrySlow
+	case ErrIDInUse:
+		return c == ErrIDInUseByYou
+	}
+	return false
 }
 
 // Retryable reports whether a request that failed with c may succeed if sent
@@ -328,8 +391,8 @@ func (e *APIError) Retryable() bool { return e.Code.Retryable() }
 //	}
 type ItemError struct {
 	Command string    // the REST command, e.g. "add_topic_permission_group"
-	Kind    string    // what the item is: "permission group", "topic" or "account"
-	ID      string    // the item: a permission group ID, a topic ID or an account
+	Kind    string    // what the item is: "permission group", "topic", "account" or "group"
+	ID      string    // the item: a permission group ID, a topic ID, an account or a group ID
 	Code    ErrorCode // the item's ErrorCode (or Result)
 	Info    string    // the item's ErrorInfo, when the server sent one
 }
@@ -358,9 +421,11 @@ func itemKind(command string) string {
 		return "permission group"
 	case CommandGetGroupInfo:
 		return "group"
-	case CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetRoleInGroup:
+	case CommandAddPermissionGroupMember, CommandDeletePermissionGroupMember, CommandGetRoleInGroup,
+		CommandAddGroupMember, CommandDeleteGroupMember, CommandImportGroupMember:
 		return "account"
-	case CommandGetTopicPermissionGroup, CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup:
+	case CommandGetTopicPermissionGroup, CommandAddTopicPermissionGroup, CommandSetTopicPermissionGroup, CommandDeleteTopicPermissionGroup,
+		CommandGetTopic, CommandDestroyTopic:
 		return "topic"
 	}
 	return "item"

@@ -198,12 +198,22 @@ func TestAPIErrorText(t *testing.T) {
 		{"bare unknown code", ErrorCode(12345), "tim: error 12345"},
 		{"bare known code", ErrGroupNotFound, "tim: error 10010: group does not exist or was dissolved"},
 		{"negative code", ErrorCode(-1), "tim: error -1"},
+		{"the SDK's own code for Result 0", ErrNotAdded, "tim: not added; the service gave no reason (Result 0)"},
+		{"the SDK's own code for Result 3", &ItemError{Command: "add_group_member", Kind: "account", ID: "bob", Code: ErrAwaitingConfirmation},
+			"tim: add_group_member: account bob: invited, awaiting the account's confirmation (Result 3)"},
+		{"10025 as an API error", &APIError{Command: "create_topic", Code: 10025}, "tim: create_topic: error 10025: ID already in use by you"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.err.Error())
 		})
 	}
+
+	assert.ErrorIs(t, &APIError{Code: 10025}, ErrIDInUse, "10025 is an ID in use too")
+	assert.ErrorIs(t, &APIError{Code: 10021}, ErrIDInUse)
+	assert.NotErrorIs(t, &APIError{Code: 10021}, ErrIDInUseByYou, "only 10025 is the narrower one")
+	assert.ErrorIs(t, &APIError{Code: 10023}, ErrRateLimited)
+	assert.False(t, ErrNotAdded.Retryable())
 
 	var unknown ErrorCode = 12345
 	assert.ErrorIs(t, &APIError{Code: 12345}, unknown)

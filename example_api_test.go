@@ -374,7 +374,7 @@ func ExampleCheckCustomPermissionGroupID() {
 
 func ExampleCommands() {
 	fmt.Println(len(tim.Commands()), tim.Commands()[0], tim.CommandGetRoleInGroup)
-	// Output: 13 get_permission_group get_role_in_group
+	// Output: 25 get_permission_group get_role_in_group
 }
 
 func ExamplePaginator_NextPage() {

@@ -1,8 +1,10 @@
 package tim
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"strings"
 )
 
 // MaxGroupsPerInfoCall is how many groups one get_group_info request may
@@ -14,6 +16,9 @@ type GetGroupInfoRequest struct {
 	// GroupIDs are the groups, of any type: at least one, none twice. Any
 	// number; longer lists than [MaxGroupsPerInfoCall] are split.
 	GroupIDs []string
+	// ResponseFilter, when set, chooses the fields the answer holds; nil
+	// asks for the service's default.
+	ResponseFilter *GroupInfoFilter
 }
 
 // GroupInfo is the part of a group's profile the SDK reads from
@@ -25,6 +30,13 @@ type GroupInfo struct {
 	Type string
 	// Name is the group's name.
 	Name string
+	// Introduction, Notification and FaceURL are the group's texts and
+	// picture (FaceUrl).
+	Introduction, Notification, FaceURL string
+	// MuteAll is whether every member but the owner and admins is muted,
+	// read from MuteAllMember ("On"/"Off", the current name) or
+	// ShutUpAllMember (the older one); nil when the answer has neither.
+	MuteAll *bool
 	// Owner is the Owner_Account. The owner has every permission in a
 	// community.
 	Owner string
@@ -64,6 +76,11 @@ func (g *GroupInfo) UnmarshalJSON(b []byte) error {
 		ID         string    `json:"GroupId"`
 		Type       string    `json:"Type"`
 		Name       string    `json:"Name"`
+		Intro      string    `json:"Introduction"`
+		Notice     string    `json:"Notification"`
+		FaceURL    string    `json:"FaceUrl"`
+		MuteAll    *flexBool `json:"MuteAllMember"`
+		ShutUpAll  *flexBool `json:"ShutUpAllMember"`
 		Owner      string    `json:"Owner_Account"`
 		MemberNum  flexInt   `json:"MemberNum"`
 		CreateTime flexInt   `json:"CreateTime"`
@@ -77,9 +94,14 @@ func (g *GroupInfo) UnmarshalJSON(b []byte) error {
 	}
 	*g = GroupInfo{
 		ID: it.ID, Type: it.Type, Name: it.Name, Owner: it.Owner,
+		Introduction: it.Intro, Notification: it.Notice, FaceURL: it.FaceURL,
 		MemberCount: int(it.MemberNum), CreateTime: int64(it.CreateTime),
 		ErrorCode: it.ErrorCode, ErrorInfo: it.ErrorInfo,
 		Raw: append(json.RawMessage(nil), b...),
+	}
+	if mute := cmp.Or(it.MuteAll, it.ShutUpAll); mute != nil {
+		on := bool(*mute)
+		g.MuteAll = &on
 	}
 	if it.Enable != nil {
 		on := bool(*it.Enable)
@@ -93,7 +115,8 @@ func (g *GroupInfo) UnmarshalJSON(b []byte) error {
 }
 
 type getGroupInfoBody struct {
-	GroupIDs []string `json:"GroupIdList"`
+	GroupIDs       []string             `json:"GroupIdList"`
+	ResponseFilter *groupInfoFilterBody `json:"ResponseFilter,omitempty"`
 }
 
 type getGroupInfoResponse struct {
@@ -128,14 +151,20 @@ func (c *Client) GetGroupInfo(ctx context.Context, req *GetGroupInfoRequest) ([]
 	if err != nil {
 		return nil, err
 	}
+	if err := req.ResponseFilter.check(cmd); err != nil {
+		return nil, err
+	}
+	filter := req.ResponseFilter.body()
 	out := make([]GroupInfo, 0, len(req.GroupIDs))
 	for start := 0; start < len(req.GroupIDs); start += MaxGroupsPerInfoCall {
 		batch := req.GroupIDs[start:min(start+MaxGroupsPerInfoCall, len(req.GroupIDs))]
 		var resp getGroupInfoResponse
-		if err := c.call(ctx, cmd, &getGroupInfoBody{GroupIDs: batch}, &resp); err != nil {
+		if err := c.call(ctx, cmd, &getGroupInfoBody{GroupIDs: batch, ResponseFilter: filter}, &resp); err != nil {
 			return nil, err
 		}
-		infos, err := groupInfoInOrder(batch, resp.GroupInfo)
+		infos, err := inRequestOrder(cmd, batch, resp.GroupInfo, func(g *GroupInfo) ItemResult {
+			return ItemResult{Command: cmd, ID: g.ID, ErrorCode: g.ErrorCode, ErrorInfo: g.ErrorInfo}
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -144,29 +173,8 @@ func (c *Client) GetGroupInfo(ctx context.Context, req *GetGroupInfoRequest) ([]
 	return out, nil
 }
 
-// groupInfoInOrder puts the answer's items in the order of ids; an answer
-// that does not name every ID exactly once is a *DecodeError.
-func groupInfoInOrder(ids []string, list []*GroupInfo) ([]GroupInfo, error) {
-	got := make([]ItemResult, len(list))
-	byID := make(map[string]*GroupInfo, len(list))
-	for i, g := range list {
-		if g == nil {
-			return nil, nullItem(CommandGetGroupInfo, i)
-		}
-		got[i] = ItemResult{Command: CommandGetGroupInfo, ID: g.ID, ErrorCode: g.ErrorCode, ErrorInfo: g.ErrorInfo}
-		byID[g.ID] = g
-	}
-	if _, err := inOrder(CommandGetGroupInfo, ids, got, listDocumented); err != nil {
-		return nil, err
-	}
-	out := make([]GroupInfo, len(ids))
-	for i, id := range ids {
-		out[i] = *byID[id]
-	}
-	return out, nil
-}
-
-// flexBool decodes a switch sent as true/false, 0/1 or "0"/"1".
+// flexBool decodes a switch sent as true/false, 0/1, "0"/"1" or
+// "On"/"Off" (any case).
 type flexBool bool
 
 func (f *flexBool) UnmarshalJSON(b []byte) error {
@@ -174,6 +182,17 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &v); err == nil {
 		*f = flexBool(v)
 		return nil
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		switch strings.ToLower(s) {
+		case "on":
+			*f = true
+			return nil
+		case "off":
+			*f = false
+			return nil
+		}
 	}
 	var n flexInt
 	if err := n.UnmarshalJSON(b); err != nil {

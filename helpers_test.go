@@ -34,6 +34,10 @@ const (
 	testKey           = "wire-test-secret-key-5bd2850fff3ecb11"
 	testHost          = "https://adminapisgp.im.qcloud.com"
 	okEnvelope        = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
+	// groupService is the URL path of the group service's commands, up to the command.
+	groupService = "/v4/group_open_http_svc/"
+	// millionService is the URL path of the topic commands, up to the command.
+	millionService = "/v4/million_group_open_http_svc/"
 )
 
 // The sample responses of the three seed pages, with their comments removed.
@@ -97,7 +101,13 @@ func newMock(t *testing.T, opts ...Option) *mock {
 
 // respond answers every POST to command with status and body, recording the request.
 func (m *mock) respond(command string, status int, body string) {
-	m.mt.RegisterResponder(http.MethodPost, testHost+groupService+command, func(r *http.Request) (*http.Response, error) {
+	m.respondAt(groupService, command, status, body)
+}
+
+// respondAt is respond for a command under the service path service
+// (groupService or millionService).
+func (m *mock) respondAt(service, command string, status int, body string) {
+	m.mt.RegisterResponder(http.MethodPost, testHost+service+command, func(r *http.Request) (*http.Response, error) {
 		m.record(r)
 		resp := httpmock.NewStringResponse(status, body)
 		resp.Header.Set("Content-Type", "application/json")
@@ -122,9 +132,16 @@ func (m *mock) requests() []sent {
 // parameters, a UserSig that verifies, a random in range.
 func assertSigned(t *testing.T, s sent, command string) uint32 {
 	t.Helper()
+	return assertSignedAt(t, s, groupService, command)
+}
+
+// assertSignedAt is assertSigned for a command under the service path
+// service (groupService or millionService).
+func assertSignedAt(t *testing.T, s sent, service, command string) uint32 {
+	t.Helper()
 	assert.Equal(t, http.MethodPost, s.Method)
 	assert.Equal(t, "adminapisgp.im.qcloud.com", s.URL.Host)
-	assert.Equal(t, "/v4/group_open_http_svc/"+command, s.URL.Path)
+	assert.Equal(t, service+command, s.URL.Path)
 	q := s.URL.Query()
 	keys := make([]string, 0, len(q))
 	for k, v := range q {
@@ -175,9 +192,14 @@ const (
 // request's body, n counting the requests to command from 1, and records
 // each request as m.respond does.
 func answerBy(m *mock, command string, answer func(n int, body string) string) {
+	answerByAt(m, groupService, command, answer)
+}
+
+// answerByAt is answerBy for a command under the service path service.
+func answerByAt(m *mock, service, command string, answer func(n int, body string) string) {
 	var mu sync.Mutex
 	n := 0
-	m.mt.RegisterResponder(http.MethodPost, testHost+groupService+command, func(r *http.Request) (*http.Response, error) {
+	m.mt.RegisterResponder(http.MethodPost, testHost+service+command, func(r *http.Request) (*http.Response, error) {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			return nil, err

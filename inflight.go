@@ -13,21 +13,21 @@ import (
 // start in a second.
 type inFlight struct {
 	n     int
-	known map[string]chan struct{} // the commands of the API; read-only
+	known map[string]chan struct{} // the SDK's commands; read-only
 	mu    sync.Mutex
-	other map[string]chan struct{} // any other command, made on first use
+	other map[string]chan struct{} // any other key (see route.key), made on first use
 }
 
 func newInFlight(n int) *inFlight {
-	f := &inFlight{n: n, known: make(map[string]chan struct{}, len(allCommands))}
-	for _, cmd := range allCommands {
-		f.known[cmd] = make(chan struct{}, n)
+	f := &inFlight{n: n, known: make(map[string]chan struct{}, len(commandTable))}
+	for _, c := range commandTable {
+		f.known[c.command] = make(chan struct{}, n)
 	}
 	return f
 }
 
-func (f *inFlight) places(command string) chan struct{} {
-	if ch, ok := f.known[command]; ok {
+func (f *inFlight) places(key string) chan struct{} {
+	if ch, ok := f.known[key]; ok {
 		return ch
 	}
 	f.mu.Lock()
@@ -35,18 +35,19 @@ func (f *inFlight) places(command string) chan struct{} {
 	if f.other == nil {
 		f.other = map[string]chan struct{}{}
 	}
-	ch, ok := f.other[command]
+	ch, ok := f.other[key]
 	if !ok {
 		ch = make(chan struct{}, f.n)
-		f.other[command] = ch
+		f.other[key] = ch
 	}
 	return ch
 }
 
-// acquire waits for a place for a request of command, or until ctx ends. A
-// receive from the channel it returns gives the place back.
-func (f *inFlight) acquire(ctx context.Context, command string) (chan struct{}, error) {
-	ch := f.places(command)
+// acquire waits for a place for a request counted under key (a route's
+// key: see route), or until ctx ends. A receive from the channel it returns
+// gives the place back.
+func (f *inFlight) acquire(ctx context.Context, key string) (chan struct{}, error) {
+	ch := f.places(key)
 	select {
 	case ch <- struct{}{}:
 		return ch, nil

@@ -181,18 +181,9 @@ type PermissionGroupMember struct {
 }
 
 // UnmarshalJSON decodes an item of MemberList and keeps its bytes in Raw.
+// Role is trimmed of spaces, as for [GroupMember].
 func (m *PermissionGroupMember) UnmarshalJSON(b []byte) error {
-	var it struct {
-		Account  string          `json:"Member_Account"`
-		Role     Role            `json:"Role"`
-		JoinTime flexInt         `json:"JoinTime"`
-		NameCard string          `json:"NameCard"`
-		Custom   json.RawMessage `json:"AppMemberDefinedData"`
-	}
-	if err := json.Unmarshal(b, &it); err != nil {
-		return err
-	}
-	custom, err := customData(it.Custom)
+	it, custom, err := decodeMember(b)
 	if err != nil {
 		return err
 	}

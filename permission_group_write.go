@@ -13,7 +13,8 @@ import (
 const (
 	// MaxPermissionGroupNameBytes is the longest PermissionGroupName, in UTF-8 bytes.
 	MaxPermissionGroupNameBytes = 150
-	// MaxCustomStringBytes is the longest CustomString of a permission group, in bytes.
+	// MaxCustomStringBytes is the longest CustomString of a permission group
+	// or a topic, in bytes.
 	MaxCustomStringBytes = 3000
 	// MaxPermissionGroupsPerDestroy is how many permission groups one
 	// destroy_permission_group request may name; [Client.DestroyPermissionGroups]
@@ -90,14 +91,7 @@ func checkCustomID(id string) error {
 }
 
 func checkName(cmd, name string) error {
-	const field, param = "Name", "PermissionGroupName"
-	switch {
-	case len(name) > MaxPermissionGroupNameBytes:
-		return invalid(cmd, field, param, strconv.Itoa(len(name))+" bytes is over "+strconv.Itoa(MaxPermissionGroupNameBytes))
-	case badText(name) != "":
-		return invalid(cmd, field, param, badText(name))
-	}
-	return nil
+	return checkText(cmd, "Name", "PermissionGroupName", name, MaxPermissionGroupNameBytes)
 }
 
 func checkCustomString(cmd, s string) error {

@@ -29,6 +29,14 @@ const (
 // ends first (one that matches ctx's error); any other error fails the call
 // with nothing sent. Wait is called from many goroutines at once.
 //
+// command names the API the attempt calls, and so the budget it counts
+// against: the command's name ("get_role_in_group", "create_topic") for
+// the SDK's commands ([Commands]), and "service/command"
+// ("group_open_http_svc/get_joined_group_list") for any other API called
+// through [Client.Do], including one of the SDK's command names under
+// another service. The service limits each API on its own, so each of them
+// gets its own budget.
+//
 // The client calls Wait only once the request has its place among the
 // command's requests in flight ([WithMaxInFlight]), so the request goes out
 // as soon as Wait returns.

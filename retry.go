@@ -16,7 +16,7 @@ import (
 // RetryPolicy{MaxAttempts: 1} turns retries off.
 //
 // What is retried, for every command:
-//   - a rate limit: the codes 60007, 60011, 60018, 60019 and 10006, and an
+//   - a rate limit: the codes 60007, 60011, 60018, 60019, 10006 and 10023, and an
 //     HTTP 429, after the longer RateLimitDelay backoff;
 //   - a connection that could not be made (refused, DNS, proxy): nothing was
 //     sent;
@@ -30,9 +30,10 @@ import (
 //     MaxAttempts 1.
 //
 // Also retried, with the BaseDelay backoff, but only for idempotent commands
-// (every get_* command, modify_permission_group, set_topic_permission_group,
-// delete_permission_group_member) or when RetryNonIdempotent is set, since
-// the service may have acted on the request before the failure:
+// (every get_* and modify_* command, set_topic_permission_group,
+// delete_permission_group_member, delete_group_member) or when
+// RetryNonIdempotent is set, since the service may have acted on the
+// request before the failure:
 //   - a transport failure once the connection was made (reset, dropped,
 //     cut short), and an attempt that got no answer within the per-attempt
 //     timeout ([WithTimeout], [ErrAttemptTimeout]);
@@ -41,9 +42,13 @@ import (
 //
 // The commands that are not idempotent are create_permission_group,
 // destroy_permission_group, add_topic_permission_group,
-// delete_topic_permission_group and add_permission_group_member: sending
-// one twice may create two groups, or fail the second time because the first
-// one worked.
+// delete_topic_permission_group, add_permission_group_member, create_topic,
+// destroy_topic, import_topic, add_group_member and import_group_member:
+// sending one twice may create two groups, or fail the second time because
+// the first one worked. A command sent with [Client.Do] that is not one of
+// the SDK's own, under its own service, is never sent again after the
+// service may have acted on it, whatever RetryNonIdempotent says: nothing
+// tells the SDK what a second request would do.
 //
 // Never retried: any other code (a bad request stays bad), other HTTP
 // statuses, a 200 answer whose body does not decode ([DecodeError]), and
@@ -70,8 +75,10 @@ type RetryPolicy struct {
 	// MaxDelay caps every backoff. Default 2 s.
 	MaxDelay time.Duration
 	// RetryNonIdempotent retries the failures after which the service may
-	// have acted for every command, not only idempotent ones: set it if a
-	// duplicate create or a second, failing destroy is acceptable to you.
+	// have acted for every one of the SDK's commands, not only idempotent
+	// ones: set it if a duplicate create or a second, failing destroy is
+	// acceptable to you. It does not reach the commands the SDK does not
+	// know ([Client.Do]).
 	RetryNonIdempotent bool
 }
 
@@ -125,18 +132,6 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// nonIdempotent lists the commands that must not be sent twice when the
-// service may have acted on the first request: each of them creates, adds
-// or removes something, so a repeat either does it twice or fails because
-// the first one worked. Every other command is safe to repeat.
-var nonIdempotent = map[string]bool{
-	CommandCreatePermissionGroup:      true,
-	CommandDestroyPermissionGroup:     true,
-	CommandAddTopicPermissionGroup:    true,
-	CommandDeleteTopicPermissionGroup: true,
-	CommandAddPermissionGroupMember:   true,
-}
-
 // internalErrors are the retryable codes that the service may answer after
 // it acted on the request: an internal error or timeout says nothing about
 // how far it got. The other retryable codes (rate limits, 60014, 70001,
@@ -175,11 +170,11 @@ func (r retryReason) String() string {
 	}
 }
 
-// retryReasonFor says whether the failure err of one attempt of command may
+// retryReasonFor says whether the failure err of one attempt of route r may
 // be retried, and why. It does not look at the attempt count, the context
 // or the signer: the call loop does.
-func retryReasonFor(command string, err error, retryNonIdempotent bool) retryReason {
-	repeatable := retryNonIdempotent || !nonIdempotent[command]
+func retryReasonFor(r *route, err error, retryNonIdempotent bool) retryReason {
+	repeatable := r.repeatable(retryNonIdempotent)
 	var (
 		apiErr   *APIError
 		httpErr  *HTTPError

@@ -124,25 +124,32 @@ func TestRetryReason(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.idempotent, retryReasonFor("get_role_in_group", tc.err, false), "get_role_in_group")
-			assert.Equal(t, tc.write, retryReasonFor("create_permission_group", tc.err, false), "create_permission_group")
-			assert.Equal(t, tc.optIn, retryReasonFor("create_permission_group", tc.err, true), "create_permission_group, RetryNonIdempotent")
+			assert.Equal(t, tc.idempotent, retryReasonFor(routeOf("get_role_in_group"), tc.err, false), "get_role_in_group")
+			assert.Equal(t, tc.write, retryReasonFor(routeOf("create_permission_group"), tc.err, false), "create_permission_group")
+			assert.Equal(t, tc.optIn, retryReasonFor(routeOf("create_permission_group"), tc.err, true), "create_permission_group, RetryNonIdempotent")
+			assert.Equal(t, tc.write, retryReasonFor(routeFor("openim", "sendmsg"), tc.err, false), "an API tim does not know")
+			assert.Equal(t, tc.write, retryReasonFor(routeFor("openim", "sendmsg"), tc.err, true), "an API tim does not know, RetryNonIdempotent")
+			assert.Equal(t, tc.write, retryReasonFor(routeFor(ServiceGroup, "get_topic"), tc.err, false), "a known command under another service")
+			assert.Equal(t, tc.idempotent, retryReasonFor(routeFor(ServiceMillionGroup, "get_topic"), tc.err, false), "a known command under its service")
 		})
 	}
 }
 
 func TestNonIdempotentCommands(t *testing.T) {
-	writes := []string{"create_permission_group", "destroy_permission_group", "add_topic_permission_group", "delete_topic_permission_group", "add_permission_group_member"}
-	assert.Len(t, nonIdempotent, len(writes))
+	writes := []string{"create_permission_group", "destroy_permission_group", "add_topic_permission_group", "delete_topic_permission_group", "add_permission_group_member",
+		"create_topic", "destroy_topic", "import_topic", "add_group_member", "import_group_member"}
 	for _, c := range writes {
-		assert.True(t, nonIdempotent[c], c)
-		assert.Equal(t, noRetry, retryReasonFor(c, &HTTPError{StatusCode: 502}, false), c)
+		assert.False(t, routeOf(c).idempotent, c)
+		assert.Equal(t, noRetry, retryReasonFor(routeOf(c), &HTTPError{StatusCode: 502}, false), c)
 	}
-	for _, c := range []string{"get_permission_group", "get_role_in_group", "get_topic_permission_group", "get_permission_group_member_list",
-		"modify_permission_group", "set_topic_permission_group", "delete_permission_group_member"} {
-		assert.False(t, nonIdempotent[c], c)
-		assert.Equal(t, retryTransient, retryReasonFor(c, &HTTPError{StatusCode: 502}, false), c)
+	reads := []string{"get_permission_group", "get_role_in_group", "get_topic_permission_group", "get_permission_group_member_list", "get_group_info",
+		"modify_permission_group", "set_topic_permission_group", "delete_permission_group_member",
+		"get_topic", "modify_topic", "get_group_member_info", "get_specified_group_member_info", "delete_group_member", "modify_group_member_info", "modify_group_base_info"}
+	for _, c := range reads {
+		assert.True(t, routeOf(c).idempotent, c)
+		assert.Equal(t, retryTransient, retryReasonFor(routeOf(c), &HTTPError{StatusCode: 502}, false), c)
 	}
+	assert.Len(t, Commands(), len(writes)+len(reads), "every command is in one of the lists")
 	// Every retryable code is either a refusal before acting or listed as an
 	// internal error.
 	for code, info := range codeTable {

@@ -61,11 +61,8 @@ func (r *GetRoleInGroupRequest) validate() error {
 	if r == nil {
 		return invalid(cmd, "req", "", "is nil")
 	}
-	if r.GroupID == "" {
-		return invalid(cmd, "GroupID", "GroupId", "is empty")
-	}
-	if reason := badText(r.GroupID); reason != "" {
-		return invalid(cmd, "GroupID", "GroupId", reason)
+	if err := checkGroupID(cmd, r.GroupID); err != nil {
+		return err
 	}
 	return checkList(cmd, "Accounts", "User_Account", r.Accounts, false, func(field, a string) error {
 		return checkAccount(cmd, field, "User_Account", a)

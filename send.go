@@ -32,16 +32,24 @@ func (e *envelope) failed() bool {
 // response is a decoded response body; every one embeds envelope.
 type response interface{ head() *envelope }
 
-// call sends one command and decodes its answer into out, retrying as the
-// client's RetryPolicy says (see [RetryPolicy] for what is retried and why).
-// Every attempt is made anew (see attempt): a place, a turn at the rate
-// limiter, a UserSig, a URL with a fresh random. The caller has checked
+// call sends one of the SDK's commands with in as its body and decodes its
+// answer into out: exchange on the command's route. The caller has checked
 // c.ready.
 func (c *Client) call(ctx context.Context, command string, in any, out response) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("tim: %s: encode request: %w", command, err)
 	}
+	return c.exchange(ctx, routeOf(command), body, out)
+}
+
+// exchange sends body as a request of route r and decodes the answer into
+// out, retrying as the client's RetryPolicy says (see [RetryPolicy] for
+// what is retried and why). Every attempt is made anew (see attempt): a
+// place, a turn at the rate limiter, a UserSig, a URL with a fresh random.
+// It is the one raw call every command goes through, Client.Do included.
+func (c *Client) exchange(ctx context.Context, r *route, body []byte, out response) error {
+	command := r.command
 	var (
 		last     error // the previous attempt's failure
 		budget   = c.retry.MaxAttempts
@@ -52,7 +60,7 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 	)
 	for {
 		ep := c.endpoints.pick()
-		sig, took, stage, err := c.attempt(ctx, command, ep, body, out, last != nil)
+		sig, took, stage, err := c.attempt(ctx, r, ep, body, out, last != nil)
 		if stage != "" {
 			c.endpoints.unused(ep)
 			if stage == waitLimiter && last != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
@@ -80,7 +88,7 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 			continue
 		}
 
-		why := retryReasonFor(command, err, c.retry.RetryNonIdempotent)
+		why := retryReasonFor(r, err, c.retry.RetryNonIdempotent)
 		var wait time.Duration
 		switch why {
 		case retryNewUserSig:
@@ -134,20 +142,20 @@ const (
 // panic in the caller's transport, limiter or signer included. An attempt
 // that ended before sending returns what it was waiting for as stage. reset
 // clears out first, so that nothing of a failed attempt's answer survives.
-func (c *Client) attempt(ctx context.Context, command string, ep int, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
+func (c *Client) attempt(ctx context.Context, r *route, ep int, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
 	returned := false
 	defer func() {
 		if !returned { // a panic or runtime.Goexit in the caller's code
 			c.endpoints.unused(ep)
 		}
 	}()
-	place, err := c.inFlight.acquire(ctx, command)
+	place, err := c.inFlight.acquire(ctx, r.key)
 	if err != nil {
 		returned = true
 		return "", 0, waitPlace, err
 	}
 	defer func() { <-place }()
-	if err := c.limiter.Wait(ctx, command); err != nil {
+	if err := c.limiter.Wait(ctx, r.key); err != nil {
 		returned = true
 		return "", 0, waitLimiter, err
 	}
@@ -159,7 +167,7 @@ func (c *Client) attempt(ctx context.Context, command string, ep int, body []byt
 		return "", 0, waitSigner, err
 	}
 	start := time.Now()
-	err = c.send(ctx, command, ep, sig, body, out)
+	err = c.send(ctx, r, ep, sig, body, out)
 	took = time.Since(start)
 	if c.closed.Load() {
 		// Closed during the call: its connection just went back to the
@@ -171,7 +179,8 @@ func (c *Client) attempt(ctx context.Context, command string, ep int, body []byt
 }
 
 // send makes one HTTP attempt signed with sig: POST, read, decode.
-func (c *Client) send(ctx context.Context, command string, ep int, sig string, body []byte, out response) error {
+func (c *Client) send(ctx context.Context, r *route, ep int, sig string, body []byte, out response) error {
+	command := r.command
 	forms := c.escapeSig(sig)
 	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -182,7 +191,7 @@ func (c *Client) send(ctx context.Context, command string, ep int, sig string, b
 		SetContext(withSig(attemptCtx, forms)).
 		SetBody(bytes.NewReader(body)).
 		SetDoNotParseResponse(true).
-		Post(c.requestURL(ep, command))
+		Post(c.requestURL(ep, r.path))
 	if err != nil {
 		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
 	}

@@ -17,14 +17,15 @@ const sigPlaceholder = "usersig=%5Bredacted%5D"
 // redacted replaces a signature found in text the SDK hands out.
 const redacted = "[redacted]"
 
-// requestURL builds the URL of one attempt to endpoint ep (see endpoints),
-// with a fresh random and the signature's placeholder.
-func (c *Client) requestURL(ep int, command string) string {
+// requestURL builds the URL of one attempt to endpoint ep (see endpoints)
+// for path, a route's "service/command", with a fresh random and the
+// signature's placeholder.
+func (c *Client) requestURL(ep int, path string) string {
 	endpoint := c.endpoints.urls[ep]
 	var b strings.Builder
-	b.Grow(len(endpoint) + len(command) + len(c.queryHead) + len(sigPlaceholder) + 48)
+	b.Grow(len(endpoint) + len(path) + len(c.queryHead) + len(sigPlaceholder) + 48)
 	b.WriteString(endpoint)
-	b.WriteString(command)
+	b.WriteString(path)
 	b.WriteString(c.queryHead)
 	b.WriteByte('&')
 	b.WriteString(sigPlaceholder)

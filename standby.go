@@ -61,7 +61,7 @@ func WithStandby(baseURLs ...string) Option {
 // endpoints is where a client sends requests: the primary base URL and its
 // standbys, and which of them is in use.
 type endpoints struct {
-	urls   []string // base URL + groupService; urls[0] is the primary's
+	urls   []string // base URL + apiPrefix; urls[0] is the primary's
 	hosts  []string // for log records
 	logger *slog.Logger
 	probe  time.Duration
@@ -75,7 +75,7 @@ type endpoints struct {
 func newEndpoints(bases []string, logger *slog.Logger) *endpoints {
 	e := &endpoints{logger: logger, probe: StandbyProbeInterval}
 	for _, b := range bases {
-		e.urls = append(e.urls, b+groupService)
+		e.urls = append(e.urls, b+apiPrefix)
 		host := b
 		if u, err := url.Parse(b); err == nil {
 			host = u.Host

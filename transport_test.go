@@ -91,7 +91,7 @@ func TestRandomIsFreshAndSpansTheRange(t *testing.T) {
 	// Over many URLs the values reach both halves of the 32-bit range.
 	var high, low bool
 	for range 200 {
-		u, err := url.Parse(m.client.requestURL(0, "get_role_in_group"))
+		u, err := url.Parse(m.client.requestURL(0, ServiceGroup+"/get_role_in_group"))
 		require.NoError(t, err)
 		r, err := strconv.ParseUint(u.Query().Get("random"), 10, 32)
 		require.NoError(t, err)
@@ -121,7 +121,7 @@ func TestRequestURLEscapesTheSignature(t *testing.T) {
 	assert.Equal(t, "json", got.Query().Get("contenttype"))
 
 	// Above the signing layer the URL holds a placeholder.
-	u, err := url.Parse(c.requestURL(0, "get_role_in_group"))
+	u, err := url.Parse(c.requestURL(0, ServiceGroup+"/get_role_in_group"))
 	require.NoError(t, err)
 	assert.Equal(t, "[redacted]", u.Query().Get("usersig"))
 }

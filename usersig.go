@@ -19,7 +19,9 @@ import (
 	"time"
 )
 
-// MaxIdentifierLen is the longest identifier, in bytes, a UserSig may name.
+// MaxIdentifierLen is the longest identifier, in bytes, a UserSig may name,
+// and the longest account (UserID) a request may name: accounts are
+// identifiers, "a string of up to 32 bytes" in the account pages.
 const MaxIdentifierLen = 32
 
 // DefaultUserSigValidity is how long a UserSig made by a [KeySigner] is valid.

@@ -22,6 +22,18 @@ const (
 	serverMadePrefix = "@PMG#_@PMG#"
 )
 
+// checkGroupID checks the GroupId of a command that serves other group
+// types than communities, so any ID is accepted, not only "@TGS#_…".
+func checkGroupID(cmd, id string) error {
+	if id == "" {
+		return invalid(cmd, "GroupID", "GroupId", "is empty")
+	}
+	if reason := badText(id); reason != "" {
+		return invalid(cmd, "GroupID", "GroupId", reason)
+	}
+	return nil
+}
+
 // checkCommunityID checks the GroupId of a community-only command.
 func checkCommunityID(cmd, id string) error {
 	return checkPrefixed(cmd, "GroupID", "GroupId", id, CommunityIDPrefix, "a community ID")
@@ -65,10 +77,14 @@ func checkTopicID(cmd, field, groupID, id string) error {
 	return nil
 }
 
-// checkAccount checks one account (a UserID).
+// checkAccount checks one account (a UserID): at most MaxIdentifierLen
+// bytes, as the account pages document ("a string of up to 32 bytes").
 func checkAccount(cmd, field, param, account string) error {
-	if account == "" {
+	switch {
+	case account == "":
 		return invalid(cmd, field, param, "is empty")
+	case len(account) > MaxIdentifierLen:
+		return invalid(cmd, field, param, quoteID(account)+" is "+strconv.Itoa(len(account))+" bytes; an account is at most "+strconv.Itoa(MaxIdentifierLen))
 	}
 	if reason := badText(account); reason != "" {
 		return invalid(cmd, field, param, reason)
@@ -130,4 +146,48 @@ func quoteID(id string) string {
 		id = id[:120] + "…"
 	}
 	return strconv.Quote(id)
+}
+
+// textField is an optional text field of a request, for checkTexts: its Go
+// and wire names, its value (nil when not set) and its limit in bytes.
+type textField struct {
+	field, param string
+	value        *string
+	max          int
+}
+
+// checkTexts applies checkText to each field that is set.
+func checkTexts(cmd string, fields ...textField) error {
+	for _, f := range fields {
+		if f.value == nil {
+			continue
+		}
+		if err := checkText(cmd, f.field, f.param, *f.value, f.max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkText checks a text field the service limits to max bytes of UTF-8
+// (a CJK character is 3): not over max, valid UTF-8 without a NUL.
+func checkText(cmd, field, param, s string, max int) error {
+	switch {
+	case len(s) > max:
+		return invalid(cmd, field, param, strconv.Itoa(len(s))+" bytes is over "+strconv.Itoa(max))
+	case badText(s) != "":
+		return invalid(cmd, field, param, badText(s))
+	}
+	return nil
+}
+
+// checkNames checks a list of field names a request filters with: each
+// one not empty and valid text.
+func checkNames(cmd, field, param string, names []string) error {
+	for i, name := range names {
+		if name == "" || badText(name) != "" {
+			return invalid(cmd, entry(field, i), param, "is empty or not valid text")
+		}
+	}
+	return nil
 }

@@ -90,15 +90,6 @@ func (s *Server) alertOverLimit(command string, w *rateWindow) {
 	}
 	w.alerted = true
 	s.emitCallback(callback.CommandRequestOverLimit, map[string]any{
-		"ServiceName": restService(command), "Command": command, "Request": w.calls, "Limit": s.ratePerSec,
+		"ServiceName": serviceOf(command), "Command": command, "Request": w.calls, "Limit": s.ratePerSec,
 	})
-}
-
-// restService returns the REST service a command is served under.
-func restService(command string) string {
-	switch command {
-	case "create_topic", "get_topic", "modify_topic", "destroy_topic":
-		return "million_group_open_http_svc"
-	}
-	return "group_open_http_svc"
 }

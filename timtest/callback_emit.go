@@ -44,17 +44,6 @@ func (s *Server) emitCallback(command string, body map[string]any) {
 	c.enqueue(d)
 }
 
-// callbackOperator returns the admin whose REST call is being handled, for
-// the Operator_Account of a callback when the request names no operator
-// (create_topic's From_Account, say): "" without callbacks or outside a
-// handler. The caller holds s.mu.
-func (s *Server) callbackOperator() string {
-	if s.cb == nil || s.cb.origin == nil {
-		return ""
-	}
-	return s.cb.origin.identifier
-}
-
 // callbackFields lists each documented body's fields in the documented
 // order, CallbackCommand aside.
 var callbackFields = map[string][]string{

@@ -34,6 +34,8 @@ var controlRoutes = map[string]controlRoute{
 	"requests":  {http.MethodGet, (*Server).controlRequests},
 	"reset":     {http.MethodPost, (*Server).controlReset},
 	"seed":      {http.MethodPost, (*Server).controlSeed},
+
+	"add_to_community": {http.MethodPost, (*Server).controlAddToCommunity}, // control_community.go
 }
 
 // serveControl answers a request under controlPrefix.

@@ -16,7 +16,9 @@ import (
 )
 
 const (
-	servicePath     = "/v4/group_open_http_svc/"
+	apiPrefix       = "/v4/"
+	groupService    = "group_open_http_svc"
+	millionService  = "million_group_open_http_svc"
 	maxRequestBytes = 1 << 20
 	maxRoleAccounts = 500
 	maxPageLimit    = 20
@@ -45,6 +47,52 @@ var handlers = map[string]handler{
 	"get_permission_group_member_list": communityOnly((*Server).getPermissionGroupMemberList),
 
 	"get_group_info": (*Server).getGroupInfo,
+
+	"create_topic":  communityOnly((*Server).createTopic),
+	"get_topic":     communityOnly((*Server).getTopic),
+	"modify_topic":  communityOnly((*Server).modifyTopic),
+	"destroy_topic": communityOnly((*Server).destroyTopic),
+	"import_topic":  communityOnly((*Server).importTopic),
+
+	"get_group_member_info":           (*Server).getGroupMemberInfo,
+	"get_specified_group_member_info": (*Server).getSpecifiedGroupMemberInfo,
+	"add_group_member":                (*Server).addGroupMember,
+	"delete_group_member":             (*Server).deleteGroupMember,
+	"modify_group_member_info":        (*Server).modifyGroupMemberInfo,
+	"import_group_member":             (*Server).importGroupMember,
+	"modify_group_base_info":          (*Server).modifyGroupBaseInfo,
+}
+
+// serviceOf is the service a command is served under: the topic commands
+// but import_topic under million_group_open_http_svc, every other command
+// under group_open_http_svc.
+func serviceOf(command string) string {
+	switch command {
+	case "create_topic", "get_topic", "modify_topic", "destroy_topic":
+		return millionService
+	}
+	return groupService
+}
+
+// route splits a request path, /v4/{service}/{command}, and checks it as
+// the service does. A path the REST layer cannot route, outside the two
+// services, is a bad URL (60002, "HTTP parsing error: check the URL"): the
+// REST layer answers before any service sees it. A command a service does
+// not have, one of the other service's included, reaches that service,
+// which answers as for any command word it does not know: 10003 ("invalid
+// command word"). The docs show neither case; these are the codes the
+// error table gives for each kind of failure.
+func route(path string) (command string, h handler, f *fail) {
+	rest, ok := strings.CutPrefix(path, apiPrefix)
+	service, command, found := strings.Cut(rest, "/")
+	if !ok || !found || command == "" || strings.Contains(command, "/") || (service != groupService && service != millionService) {
+		return command, nil, failf(tim.ErrBadURL, "unknown path %s", path)
+	}
+	h, ok = handlers[command]
+	if !ok || serviceOf(command) != service {
+		return command, nil, failf(tim.ErrInvalidCommand, "unknown command %s under %s", command, service)
+	}
+	return command, h, nil
 }
 
 // communityOnly answers 11000, before anything else, for an app without
@@ -107,7 +155,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if f != nil {
 		out["ActionStatus"], out["ErrorCode"], out["ErrorInfo"] = "FAIL", int(f.code), f.info
 	} else {
-		out["ActionStatus"], out["ErrorCode"], out["ErrorInfo"] = "OK", 0, ""
+		out["ActionStatus"], out["ErrorCode"] = "OK", 0
+		if _, ok := out["ErrorInfo"]; !ok { // the topic commands answer "ok", as their samples show
+			out["ErrorInfo"] = ""
+		}
 	}
 	data, _ := json.Marshal(out)
 	data = append(data, '\n')
@@ -153,7 +204,9 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result,
 	}
 	s.mu.Lock()
 	s.cb.enter(r)
+	s.operator = rec.Query.Get("identifier")
 	res, f = h(s, body)
+	s.operator = ""
 	s.cb.exit()
 	s.mu.Unlock()
 	if fault != nil && fault.AfterApply {
@@ -172,9 +225,9 @@ func (s *Server) answer(r *http.Request, body []byte, rec *Request) (res result,
 // admit checks a request as the service does before it acts, and returns
 // the command and its handler.
 func (s *Server) admit(r *http.Request, body []byte, rec *Request) (string, handler, *fail) {
-	command, ok := strings.CutPrefix(r.URL.Path, servicePath)
-	if !ok || command == "" || strings.Contains(command, "/") {
-		return "", nil, failf(tim.ErrBadURL, "unknown path %s", r.URL.Path)
+	command, h, routeFail := route(r.URL.Path)
+	if routeFail != nil && routeFail.code == tim.ErrBadURL {
+		return "", nil, routeFail
 	}
 	rec.Command = command
 	if r.Method != http.MethodPost {
@@ -213,9 +266,8 @@ func (s *Server) admit(r *http.Request, body []byte, rec *Request) (string, hand
 		return "", nil, failf(tim.ErrAdminRequired, "%s is not an app admin", identifier)
 	}
 
-	h, ok := handlers[command]
-	if !ok {
-		return "", nil, failf(tim.ErrInvalidCommand, "unknown command %s", command)
+	if routeFail != nil {
+		return "", nil, routeFail
 	}
 	if len(body) == 0 {
 		return "", nil, failf(tim.ErrBadJSON, "empty body")

@@ -12,9 +12,10 @@ import (
 	"github.com/timkit/tim"
 )
 
-// The read commands: get_permission_group, get_role_in_group,
-// get_topic_permission_group and get_group_info. The member list is with
-// the member writes in handlers_write.go.
+// The read commands: get_permission_group, get_role_in_group and
+// get_topic_permission_group. The permission-group member list is with the
+// member writes in handlers_write.go; get_group_info is in
+// handlers_settings.go.
 
 // lenientCursor decodes Next as the service's docs allow: a string or a number.
 type lenientCursor string
@@ -31,6 +32,19 @@ func (c *lenientCursor) UnmarshalJSON(b []byte) error {
 	}
 	*c = lenientCursor(n.String())
 	return nil
+}
+
+// serial reads a cursor the fake made, the serial of the previous page's
+// last item: 0, before every item, for "" or "0".
+func (c lenientCursor) serial() (uint64, *fail) {
+	if c == "" || c == "0" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(string(c), 10, 64)
+	if err != nil {
+		return 0, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
+	}
+	return n, nil
 }
 
 func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
@@ -70,13 +84,9 @@ func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
 		return result{"PermissionGroupInfoList": items, "Next": ""}, nil
 	}
 
-	var after uint64
-	if req.Next != "" && req.Next != "0" {
-		n, err := strconv.ParseUint(string(req.Next), 10, 64)
-		if err != nil {
-			return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
-		}
-		after = n
+	after, f := req.Next.serial()
+	if f != nil {
+		return nil, f
 	}
 	pgs := slices.SortedFunc(maps.Values(g.pgs), func(a, b *permGroup) int { return cmp.Compare(a.serial, b.serial) })
 	start := sort.Search(len(pgs), func(i int) bool { return pgs[i].serial > after })
@@ -174,7 +184,7 @@ func (s *Server) getTopicPermissionGroup(body []byte) (result, *fail) {
 			item["Permission"] = uint64(perm)
 		case p.deleted[t]:
 			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrTopicPermissionAlreadyDeleted), "topic permission already deleted"
-		case !validTopicID(g.id, t) || !g.topics[t]:
+		case !validTopicID(g.id, t) || g.topics[t] == nil:
 			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrInvalidTopicID), "invalid topic ID"
 		default:
 			item["ErrorCode"], item["ErrorInfo"] = int(tim.ErrTopicNotInPermissionGroup), "topic not in the permission group"
@@ -182,43 +192,6 @@ func (s *Server) getTopicPermissionGroup(body []byte) (result, *fail) {
 		list = append(list, item)
 	}
 	return result{"TopicPermissionResultList": list}, nil
-}
-
-// getGroupInfo answers the profile fields the SDK reads, per group: 10010
-// for one that does not exist (or was dissolved). Communities carry
-// EnablePermission (0 or 1) and DefaultPermission, names the docs do not
-// show (see tim.GroupInfo).
-func (s *Server) getGroupInfo(body []byte) (result, *fail) {
-	var req struct {
-		IDs []string `json:"GroupIdList"`
-	}
-	if f := decode(body, &req); f != nil {
-		return nil, f
-	}
-	if f := checkCount("GroupIdList", len(req.IDs), maxGroupInfoIDs); f != nil {
-		return nil, f
-	}
-	list := make([]map[string]any, len(req.IDs))
-	for i, id := range req.IDs {
-		g, f := s.lookupGroup(id)
-		if f != nil {
-			list[i] = map[string]any{"GroupId": id, "ErrorCode": int(f.code), "ErrorInfo": f.info}
-			continue
-		}
-		item := map[string]any{
-			"GroupId": id, "ErrorCode": 0, "ErrorInfo": "",
-			"Type": string(g.typ), "Name": id, "Owner_Account": g.owner(), "MemberNum": len(g.members), "CreateTime": g.created,
-		}
-		if g.typ == Community {
-			enabled := 0
-			if g.permEnabled {
-				enabled = 1
-			}
-			item["EnablePermission"], item["DefaultPermission"] = enabled, uint64(g.defaultPerm)
-		}
-		list[i] = item
-	}
-	return result{"GroupInfo": list}, nil
 }
 
 // owner returns the group's owner.

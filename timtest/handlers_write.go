@@ -129,7 +129,7 @@ func (s *Server) topicWrite(body []byte, add bool) (result, *fail) {
 	for i, st := range req.Settings {
 		_, has := p.topics[st.TopicID]
 		switch {
-		case !validTopicID(g.id, st.TopicID) || !g.topics[st.TopicID]:
+		case !validTopicID(g.id, st.TopicID) || g.topics[st.TopicID] == nil:
 			list[i] = topicResult(st.TopicID, tim.ErrInvalidTopicID, "invalid topic ID")
 		case add && has:
 			list[i] = topicResult(st.TopicID, tim.ErrTopicAlreadyInPermissionGroup, "topic already in the permission group")
@@ -166,7 +166,7 @@ func (s *Server) deleteTopicPermission(body []byte) (result, *fail) {
 			list[i] = topicResult(t, 0, "")
 		case p.deleted[t]:
 			list[i] = topicResult(t, tim.ErrTopicPermissionAlreadyDeleted, "topic permission already deleted")
-		case !validTopicID(g.id, t) || !g.topics[t]:
+		case !validTopicID(g.id, t) || g.topics[t] == nil:
 			list[i] = topicResult(t, tim.ErrInvalidTopicID, "invalid topic ID")
 		default:
 			list[i] = topicResult(t, tim.ErrTopicNotInPermissionGroup, "topic not in the permission group")
@@ -273,13 +273,9 @@ func (s *Server) getPermissionGroupMemberList(body []byte) (result, *fail) {
 	if f != nil {
 		return nil, f
 	}
-	var after uint64
-	if req.Next != "" {
-		n, err := strconv.ParseUint(string(req.Next), 10, 64)
-		if err != nil {
-			return nil, failf(tim.ErrInvalidParameter, "Next is not a cursor this server made")
-		}
-		after = n
+	after, f := req.Next.serial()
+	if f != nil {
+		return nil, f
 	}
 	accounts := slices.SortedFunc(maps.Keys(p.members), func(a, b string) int { return cmp.Compare(p.members[a], p.members[b]) })
 	start := sort.Search(len(accounts), func(i int) bool { return p.members[accounts[i]] > after })

@@ -125,7 +125,7 @@ func send(method, target string, body []byte) (httpReply, error) {
 }
 
 func commandURL(srv *Server, command string, q url.Values) string {
-	return srv.URL() + "/v4/group_open_http_svc/" + command + "?" + q.Encode()
+	return srv.URL() + "/v4/" + serviceOf(command) + "/" + command + "?" + q.Encode()
 }
 
 // decodeReply checks that an answer is HTTP 200 with a JSON body and

@@ -13,11 +13,21 @@
 // pages, delays, truncated or non-JSON bodies, dropped connections). It is
 // safe for concurrent use.
 //
-// It serves every command the SDK calls ([tim.Commands]): the reads
-// (get_permission_group, get_role_in_group, get_topic_permission_group,
-// get_permission_group_member_list, get_group_info), and the writes (create,
-// modify and destroy_permission_group; add, set and
-// delete_topic_permission_group; add and delete_permission_group_member).
+// It serves every command the SDK calls ([tim.Commands]), each under its
+// service (the topic commands but import_topic under
+// million_group_open_http_svc, the rest under group_open_http_svc; a
+// command under the other service answers 10003, an unknown service 60002):
+// the permission-group family (get, create, modify and
+// destroy_permission_group; get, add, set and delete_topic_permission_group;
+// add, delete and get_permission_group_member(_list)), get_role_in_group,
+// the topics (create, get, modify, destroy and import_topic), the members
+// (get_group_member_info, get_specified_group_member_info, add, delete,
+// import_group_member, modify_group_member_info) and a group's profile
+// (get_group_info, modify_group_base_info). Destroying a topic takes its
+// permissions out of every permission group, and a member who leaves leaves
+// its permission groups: both inferred, as the docs do not say. After a
+// change the service documents a callback for, the fake hands the
+// documented callback to its sender.
 // Where the docs leave an answer's shape or a code open, the fake's choice is
 // written on the handler: add_permission_group_member answers
 // {Member_Account, Result} items, Result being an error code, and 10019 for
@@ -99,6 +109,9 @@ type Server struct {
 	groups       map[string]*group
 	pgSerial     uint64
 	memberSerial uint64
+	topicSerial  uint64
+	operator     string                                    // the identifier of the request being served (see answer)
+	spy          func(command string, body map[string]any) // a test's view of the callbacks (see notify)
 	requests     []Request
 	windows      map[string]*rateWindow
 	faults       map[string][]Fault
@@ -167,6 +180,9 @@ func WithoutRecording() Option { return func(s *Server) { s.record = false } }
 //	POST /_timfake/reset      forgets the recorded requests, the queued faults and the
 //	                          rate-limit counts; the groups stay
 //	POST /_timfake/seed       adds the state of a seed file in the body ([Server.LoadSeed])
+//	POST /_timfake/add_to_community  {"group_id": "@TGS#_demo", "topics": ["@TGS#_demo@TOPIC#_news"],
+//	                          "members": {"amy": "Admin"}} adds topics and members to a community
+//	                          the fake has, all or nothing
 //
 // Each answers 200 {"ok": true}, GET /_timfake/requests with
 // {"ok": true, "requests": [...]}; a refused request answers 400 (404 for an

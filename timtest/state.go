@@ -46,13 +46,16 @@ type group struct {
 	defaultPerm tim.GroupPermission
 	members     map[string]tim.Role // the owner included
 	profiles    map[string]*profile // of every member
-	topics      map[string]bool
+	topics      map[string]*topic
 	pgs         map[string]*permGroup
+	groupProfile
 }
 
-// profile is the part of a member's group profile the member list shows.
+// profile is a member's group profile.
 type profile struct {
-	joinTime int64 // Unix seconds, by the fake's clock
+	joinTime int64  // Unix seconds, by the fake's clock
+	serial   uint64 // when it joined, from Server.memberSerial: the member list's order
+	memberState
 	MemberProfile
 }
 
@@ -117,14 +120,15 @@ func (s *Server) CreateGroup(groupID string, typ GroupType, owner string) error 
 		return failf(tim.ErrInvalidParameter, "group %s already exists", groupID)
 	}
 	s.groups[groupID] = &group{
-		id:          groupID,
-		typ:         typ,
-		created:     s.now().Unix(),
-		permEnabled: typ == Community,
-		members:     map[string]tim.Role{owner: tim.RoleOwner},
-		profiles:    map[string]*profile{owner: {joinTime: s.now().Unix()}},
-		topics:      map[string]bool{},
-		pgs:         map[string]*permGroup{},
+		id:           groupID,
+		typ:          typ,
+		created:      s.now().Unix(),
+		permEnabled:  typ == Community,
+		members:      map[string]tim.Role{owner: tim.RoleOwner},
+		profiles:     map[string]*profile{owner: s.newProfile(s.now().Unix())},
+		topics:       map[string]*topic{},
+		pgs:          map[string]*permGroup{},
+		groupProfile: groupProfile{name: groupID, destroyedTopics: map[string]bool{}},
 	}
 	return nil
 }
@@ -178,7 +182,7 @@ func (s *Server) AddMember(groupID, account string, role tim.Role) error {
 	}
 	g.members[account] = role
 	if g.profiles[account] == nil {
-		g.profiles[account] = &profile{joinTime: s.now().Unix()}
+		g.profiles[account] = s.newProfile(s.now().Unix())
 	}
 	return nil
 }
@@ -201,8 +205,9 @@ func (s *Server) SetMemberProfile(groupID, account string, p MemberProfile) erro
 	return nil
 }
 
-// CreateTopic adds a topic to a community. Its ID must be the community's ID
-// + "@TOPIC#_" + a suffix, at most 96 bytes.
+// CreateTopic adds a topic to a community, named after its ID's suffix,
+// unless it has it already. Its ID must be the community's ID + "@TOPIC#_"
+// + a suffix, at most 96 bytes. It sends no callback.
 func (s *Server) CreateTopic(groupID, topicID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -213,7 +218,9 @@ func (s *Server) CreateTopic(groupID, topicID string) error {
 	if !validTopicID(groupID, topicID) {
 		return failf(tim.ErrInvalidTopicID, "topic ID %q is not %s%s... of at most %d bytes", topicID, groupID, topicInfix, maxTopicIDLen)
 	}
-	g.topics[topicID] = true
+	if g.topics[topicID] == nil {
+		s.addTopic(g, &topic{id: topicID, name: topicSuffix(groupID, topicID), created: s.now().Unix()})
+	}
 	return nil
 }
 
@@ -271,7 +278,7 @@ func (s *Server) SetTopicPermission(groupID, permissionGroupID, topicID string, 
 	if f != nil {
 		return f
 	}
-	if !g.topics[topicID] {
+	if g.topics[topicID] == nil {
 		return failf(tim.ErrInvalidTopicID, "no topic %s in %s", topicID, groupID)
 	}
 	p.topics[topicID] = perm

@@ -47,14 +47,15 @@
 //	eval "$(sed 1d /tmp/timfake.out)"   # TIM_BASE_URL, TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN
 //	kill %1
 //
-// The fake answers the REST commands under /v4/group_open_http_svc/ as
-// package timtest describes, and serves a control endpoint under /_timfake/
+// The fake answers the REST commands under /v4/group_open_http_svc/ and
+// /v4/million_group_open_http_svc/ (the topics) as package timtest describes, and serves a control endpoint under /_timfake/
 // (see timtest.WithControlEndpoint) to set tests up from any language:
 //
 //	curl -s -d '{"command": "get_role_in_group", "n": 1, "fault": {"code": 10002}}' $TIM_BASE_URL/_timfake/fail_next
 //	curl -s $TIM_BASE_URL/_timfake/requests
 //	curl -s -X POST $TIM_BASE_URL/_timfake/reset
 //	curl -s --data-binary @more.json $TIM_BASE_URL/_timfake/seed
+//	curl -s -d '{"group_id": "@TGS#_demo", "topics": ["@TGS#_demo@TOPIC#_news"], "members": {"amy": "Admin"}}' $TIM_BASE_URL/_timfake/add_to_community
 //
 // It serves plain HTTP, which the tim SDK accepts only on loopback. Another
 // --listen address (for a container, say) works for clients in other
