@@ -47,15 +47,21 @@
 // package timtest describes, and serves a control endpoint under /_timfake/
 // (see timtest.WithControlEndpoint) to set tests up from any language:
 //
-//	curl -s -d '{"command": "get_role_in_group", "n": 1, "fault": {"code": 10002}}' $TIM_BASE_URL/_timfake/fail_next
+//	json='Content-Type: application/json'
+//	curl -s -H "$json" -d '{"command": "get_role_in_group", "n": 1, "fault": {"code": 10002}}' $TIM_BASE_URL/_timfake/fail_next
 //	curl -s $TIM_BASE_URL/_timfake/requests
-//	curl -s -X POST $TIM_BASE_URL/_timfake/reset
-//	curl -s --data-binary @more.json $TIM_BASE_URL/_timfake/seed
+//	curl -s -H "$json" -X POST $TIM_BASE_URL/_timfake/reset
+//	curl -s -H "$json" --data-binary @more.json $TIM_BASE_URL/_timfake/seed
+//
+// The control endpoint takes POSTs only with Content-Type: application/json,
+// and refuses (403) a request with an Origin header or addressed to a Host
+// other than localhost or a loopback IP, so that a web page open on the
+// same machine cannot drive the fake.
 //
 // It serves plain HTTP, which the tim SDK accepts only on loopback. Another
-// --listen address (for a container, say) works for clients in other
+// --listen address (for a container, say) works for REST clients in other
 // languages, with a warning on stderr: the control endpoint has no
-// authentication.
+// authentication, and answers only requests addressed to a loopback host.
 //
 // timfake stops on SIGINT or SIGTERM and exits 0; a second signal ends it at
 // once. It exits 1 when it cannot start (a seed file it refuses, an address
