@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/timkit/tim"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -53,22 +52,7 @@ func TestFleetOutage(t *testing.T) {
 	time.Sleep(time.Until(start.Add(outageRestart)))
 	redisSrv.start()
 	restarted := time.Now()
-	reports := <-done
-
-	ok := 0
-	for i, r := range reports {
-		assert.Zero(t, r.Failed, "process %d: %v", i, r.Errors)
-		ok += r.OK
-	}
-	reqs := srv.RequestsFor(command)
-	times := make([]time.Time, len(reqs))
-	limited := 0
-	for i, r := range reqs {
-		times[i] = r.Time
-		if r.ErrorCode == tim.ErrRateLimitExceeded {
-			limited++
-		}
-	}
+	ok, times, limited := fleetResults(t, <-done, srv)
 	phases := []struct {
 		name     string
 		from, to time.Time
@@ -87,7 +71,7 @@ func TestFleetOutage(t *testing.T) {
 	}
 	t.Logf("%d processes × %d goroutines at 185/s + 5, fallback %d + %d each; Redis killed at %+.2fs, restarted at %+.2fs; %d calls; most in a sliding second by phase: %s; %d answered 60007",
 		fleetProcesses, fleetGoroutines, fallbackRate, fallbackBurst, killed.Sub(start).Seconds(), restarted.Sub(start).Seconds(),
-		len(reqs), strings.Join(report, ", "), limited)
+		len(times), strings.Join(report, ", "), limited)
 	assert.Zero(t, limited, "the fake answered 60007")
 	assert.LessOrEqual(t, most, serviceLimit)
 	assert.Greater(t, ok, 0)

@@ -102,24 +102,10 @@ func TestFleet(t *testing.T) {
 		fleetPrefEnv+"="+prefix,
 		fleetStartEnv+"="+strconv.FormatInt(start.UnixNano(), 10),
 	)
-	reports := runFleet(t, env)
-	ok := 0
-	for i, r := range reports {
-		assert.Zero(t, r.Failed, "process %d: %v", i, r.Errors)
-		ok += r.OK
-	}
-	reqs := srv.RequestsFor(command)
-	times := make([]time.Time, len(reqs))
-	limited := 0
-	for i, r := range reqs {
-		times[i] = r.Time
-		if r.ErrorCode == tim.ErrRateLimitExceeded {
-			limited++
-		}
-	}
+	ok, times, limited := fleetResults(t, runFleet(t, env), srv)
 	most, at := mostInASecond(times)
 	t.Logf("%d processes × %d goroutines, %s at %g/s + burst %d: %d calls, most in a sliding second %d of %d (%.1f%%), from %s after the start; %d answered 60007",
-		fleetProcesses, fleetGoroutines, fleetFor, rate, burst, len(reqs), most, serviceLimit,
+		fleetProcesses, fleetGoroutines, fleetFor, rate, burst, len(times), most, serviceLimit,
 		100*float64(most)/serviceLimit, at.Sub(start).Round(time.Millisecond), limited)
 	assert.Zero(t, limited, "the fake answered 60007")
 	assert.LessOrEqual(t, most, serviceLimit)
@@ -149,6 +135,24 @@ func runFleet(t *testing.T, env []string) []fleetReport {
 	}
 	wg.Wait()
 	return reports
+}
+
+// fleetResults checks that no process of the fleet failed a call, and
+// returns the calls that succeeded, the arrival times of the command's
+// calls at the fake, and how many of them it answered 60007.
+func fleetResults(t *testing.T, reports []fleetReport, srv *timtest.Server) (ok int, times []time.Time, limited int) {
+	t.Helper()
+	for i, r := range reports {
+		assert.Zero(t, r.Failed, "process %d: %v", i, r.Errors)
+		ok += r.OK
+	}
+	for _, r := range srv.RequestsFor(command) {
+		times = append(times, r.Time)
+		if r.ErrorCode == tim.ErrRateLimitExceeded {
+			limited++
+		}
+	}
+	return ok, times, limited
 }
 
 // mostInASecond returns the most times within any one second (a half-open
