@@ -35,8 +35,9 @@ const (
 	// service caps its own answers at 1 MB (error 10018).
 	MaxResponseBytes = 4 << 20
 
-	// DefaultUserAgent is sent when [WithUserAgent] is not given.
-	DefaultUserAgent = "timkit-tim-go"
+	// DefaultUserAgent is sent when [WithUserAgent] is not given: the
+	// SDK's name and its [Version], e.g. "timkit-tim-go/v0.1.0".
+	DefaultUserAgent = "timkit-tim-go/" + Version
 
 	// apiPrefix comes between the base URL and a route's path
 	// ("service/command").

@@ -201,3 +201,9 @@ func ExampleAPIError_Retryable() {
 	fmt.Println(errors.As(err, &ae), ae.Code == tim.ErrGroupNotFound, ae.Retryable())
 	// Output: true true false
 }
+
+func ExampleVersion() {
+	// The default User-Agent carries the version; tim version prints it.
+	fmt.Println(tim.DefaultUserAgent == "timkit-tim-go/"+tim.Version)
+	// Output: true
+}

@@ -7,7 +7,7 @@
 // generic cell rate algorithm, equivalent to a token bucket) in one Lua
 // script inside Redis, and on a go-redis v9 client you configure. A
 // [Limiter] keeps one bucket per app and command, under a key such as
-// rate:tim:1400000000:get_role_in_group ([Limiter.Key]); the keys hold the
+// rate:tim:{1400000000}:get_role_in_group ([Limiter.Key]); the keys hold the
 // app ID and the command only, never a key, UserSig or password.
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "10.0.0.5:6379"})
@@ -34,17 +34,26 @@
 // You choose; there is no silent unlimited mode. By default the limiter
 // fails closed: Wait returns an [*UnavailableError] (matching
 // [ErrUnavailable]) and the tim client fails the call with nothing sent.
-// With [WithFallback] it waits for a local [tim.RateLimiter] instead, such
-// as tim.NewRateLimiter(50, 5) for a process's share of the budget. Either
-// way the outage is logged once ([WithLogger]), and so is its end.
+// With [WithFallback] it waits for a local [tim.RateLimiter] instead: give
+// each of N processes the share (rate + burst) ÷ N, such as
+// tim.NewRateLimiter(42, 5) in each of four processes sharing
+// WithRate(185, 5). Either way the outage is logged once ([WithLogger]),
+// and so is its end.
 //
-// After a failure the limiter stops asking Redis: for the next probe
-// interval ([WithProbeInterval], 1 s by default) calls fail closed or use
-// the fallback at once, without a round trip; then one call probes Redis.
-// When that call gets an answer, every call goes back to Redis.
+// A Redis round trip that takes longer than the limiter's timeout
+// ([WithTimeout], 200 ms by default) counts as Redis being unavailable,
+// whatever the go-redis client's own timeouts and retries, and whether or
+// not the caller's context ended first. After a failure the limiter stops
+// asking Redis: for the probe interval ([WithProbeInterval], 1 s by
+// default) calls fail closed or use the fallback without a round trip;
+// then one call probes Redis while the others wait for its answer. When it
+// gets one, every call goes back to Redis.
 //
-// How fast a failure is noticed is the go-redis client's business: by
-// default it redials 5 times and retries a command 3 times, which can take
-// seconds. For a limiter, short timeouts and no retries are better, as the
-// package's fleet example shows.
+// With a fallback, each switch between the budgets pauses: no call starts
+// for a second and the timeout after the outage is seen, nor for a second,
+// the probe interval and the timeout after Redis answers again. So no
+// sliding second holds calls let through by Redis and by the fallbacks, and
+// the fleet stays within the shared limit at the failure, during the
+// outage and at the recovery; the package README gives the argument and
+// its limits.
 package redisrate

@@ -3,6 +3,7 @@ package redisrate
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrUnavailable matches, with [errors.Is], the error [Limiter.Wait]
@@ -32,3 +33,19 @@ func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailab
 
 // Unwrap returns the Redis client's error.
 func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// TimeoutError is the Redis error of a round trip that got no answer within
+// the limiter's timeout ([WithTimeout]): an [*UnavailableError] unwraps to
+// it, and the outage's log record shows it.
+type TimeoutError struct {
+	// After is the limiter's timeout.
+	After time.Duration
+}
+
+// Error says how long the limiter waited.
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("redisrate: Redis did not answer within %s", e.After)
+}
+
+// Timeout reports true, as a net.Error's does.
+func (e *TimeoutError) Timeout() bool { return true }

@@ -98,29 +98,35 @@ func ExampleNew_failClosed() {
 }
 
 // With a fallback, calls wait for a local limiter while Redis is down: here
-// 50 calls a second in bursts of 5, this process's share of the budget.
+// 42 calls a second in bursts of 5, one of four processes' share of
+// WithRate(185, 5): (185 + 5) ÷ 4 = 47.5. The fallback starts after a
+// pause of a second and the limiter's timeout, so that no sliding second
+// holds calls of both budgets.
 func ExampleWithFallback() {
 	rdb := unreachableRedis()
 	defer rdb.Close()
-	local, _ := tim.NewRateLimiter(50, 5)
+	local, _ := tim.NewRateLimiter(42, 5)
 	limiter, _ := redisrate.New(rdb, 1400000000,
+		redisrate.WithRate(185, 5),
 		redisrate.WithFallback(local),
 		redisrate.WithLogger(exampleLogger()))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	for i := range 6 {
-		err := limiter.Wait(ctx, "get_role_in_group")
-		fmt.Println(i+1, err == nil)
+	err := limiter.Wait(ctx, "get_role_in_group") // the outage begins: nothing starts for 1.2 s
+	fmt.Println("within 10 ms:", errors.Is(err, context.DeadlineExceeded))
+
+	went := 0
+	for range 5 { // after the pause, the local burst
+		if limiter.Wait(context.Background(), "get_role_in_group") == nil {
+			went++
+		}
 	}
+	fmt.Println("after the pause:", went, "calls")
 	// Output:
-	// level=WARN msg="redisrate: Redis unavailable" sdkappid=1400000000 mode=fallback probe_every=1s
-	// 1 true
-	// 2 true
-	// 3 true
-	// 4 true
-	// 5 true
-	// 6 false
+	// level=WARN msg="redisrate: Redis unavailable" sdkappid=1400000000 mode=fallback probe_every=1s fallback_in=1.2s
+	// within 10 ms: true
+	// after the pause: 5 calls
 }
 
 // Each app and command has its bucket under its own key.
@@ -131,8 +137,8 @@ func ExampleLimiter_Key() {
 	fmt.Println(limiter.Key("get_role_in_group"))
 	fmt.Println(limiter)
 	// Output:
-	// rate:tim:1400000000:get_role_in_group
-	// redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:1400000000:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}
+	// rate:tim:{1400000000}:get_role_in_group
+	// redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:{1400000000}:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}
 }
 
 // The options: the rate and burst every process shares, the prefix of the
@@ -150,5 +156,5 @@ func ExampleWithRate() {
 	fmt.Println(limiter.Key(tim.CommandGetRoleInGroup))
 	// Output:
 	// <nil>
-	// rate:myapp:tim:1400000000:get_role_in_group
+	// rate:myapp:tim:{1400000000}:get_role_in_group
 }

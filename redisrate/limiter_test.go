@@ -41,6 +41,13 @@ func TestNewValidates(t *testing.T) {
 		{"rate too fast", rdb, appID, redisrate.WithRate(1e16, 1), "above 1e+15 calls per second"},
 		{"burst 0", rdb, appID, redisrate.WithRate(10, 0), "burst 0 is less than 1"},
 		{"empty prefix", rdb, appID, redisrate.WithKeyPrefix(""), "prefix is empty"},
+		{"prefix with a brace", rdb, appID, redisrate.WithKeyPrefix("x:{1}:"), `prefix "x:{1}:": byte 2 is not printable ASCII other than a space or a brace`},
+		{"prefix with a closing brace", rdb, appID, redisrate.WithKeyPrefix("x}"), "byte 1 is not"},
+		{"prefix with a space", rdb, appID, redisrate.WithKeyPrefix("my app:"), "byte 2 is not"},
+		{"prefix with a newline", rdb, appID, redisrate.WithKeyPrefix("x\n"), "byte 1 is not"},
+		{"prefix not ASCII", rdb, appID, redisrate.WithKeyPrefix("é:"), "byte 0 is not"},
+		{"timeout 0", rdb, appID, redisrate.WithTimeout(0), "WithTimeout: timeout 0s is not positive"},
+		{"timeout negative", rdb, appID, redisrate.WithTimeout(-time.Second), "timeout -1s is not positive"},
 		{"nil fallback", rdb, appID, redisrate.WithFallback(nil), "WithFallback: limiter is nil"},
 		{"nil logger", rdb, appID, redisrate.WithLogger(nil), "WithLogger: logger is nil"},
 		{"negative probe", rdb, appID, redisrate.WithProbeInterval(-time.Second), "interval -1s is negative"},
@@ -62,6 +69,10 @@ func TestNewValidates(t *testing.T) {
 	l, err := redisrate.New(rdb, appID, redisrate.WithRate(0.5, 1), redisrate.WithProbeInterval(0))
 	require.NoError(t, err)
 	assert.NotNil(t, l)
+	local, err := tim.NewRateLimiter(1, 1)
+	require.NoError(t, err)
+	_, err = redisrate.New(rdb, appID, redisrate.WithFallback(local), redisrate.WithProbeInterval(0))
+	assert.EqualError(t, err, "redisrate: New: WithFallback needs a probe interval above 0 (WithProbeInterval)")
 }
 
 func TestKeyIsAppAndCommand(t *testing.T) {
@@ -69,10 +80,44 @@ func TestKeyIsAppAndCommand(t *testing.T) {
 	defer rdb.Close()
 	l, err := redisrate.New(rdb, appID)
 	require.NoError(t, err)
-	assert.Equal(t, "rate:tim:1400000000:get_role_in_group", l.Key(command))
+	assert.Equal(t, "rate:tim:{1400000000}:get_role_in_group", l.Key(command))
 	l, err = redisrate.New(rdb, 1400000001, redisrate.WithKeyPrefix("shop-eu:tim:"))
 	require.NoError(t, err)
-	assert.Equal(t, "rate:shop-eu:tim:1400000001:get_permission_group", l.Key("get_permission_group"))
+	assert.Equal(t, "rate:shop-eu:tim:{1400000001}:get_permission_group", l.Key("get_permission_group"))
+}
+
+// A prefix and an app ID cannot be split another way into the same key:
+// prefix "x:" with app 123 and prefix "x:1" with app 23 used to share
+// "rate:x:123:…". The app ID sits in braces, which a prefix may not hold.
+func TestKeysDoNotCollide(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: closedAddr(t)})
+	defer rdb.Close()
+	a, err := redisrate.New(rdb, 123, redisrate.WithKeyPrefix("x:"))
+	require.NoError(t, err)
+	b, err := redisrate.New(rdb, 23, redisrate.WithKeyPrefix("x:1"))
+	require.NoError(t, err)
+	assert.NotEqual(t, a.Key(command), b.Key(command))
+	assert.Equal(t, "rate:x:{123}:"+command, a.Key(command))
+	assert.Equal(t, "rate:x:1{23}:"+command, b.Key(command))
+}
+
+// Against Redis: the two limiters of TestKeysDoNotCollide have a bucket
+// each. With a burst of 1 and a rate of one call an hour, each lets one
+// call through at once; a shared bucket would let only one in all.
+func TestKeysDoNotCollideInRedis(t *testing.T) {
+	rdb := sharedRedis(t)
+	prefix := uniquePrefix(t, rdb)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, tc := range []struct {
+		prefix string
+		app    uint64
+	}{{prefix + "x:", 123}, {prefix + "x:1", 23}} {
+		l, err := redisrate.New(rdb, tc.app, redisrate.WithKeyPrefix(tc.prefix), redisrate.WithRate(1.0/3600, 1))
+		require.NoError(t, err)
+		assert.NoError(t, l.Wait(ctx, command), "prefix %q, app %d", tc.prefix, tc.app)
+	}
+	assert.Len(t, keys(t, rdb, prefix), 2)
 }
 
 // The only keys a fleet of calls leaves in Redis are the per-command
@@ -117,7 +162,7 @@ func TestStringHasNoSecrets(t *testing.T) {
 	defer rdb.Close()
 	l, err := redisrate.New(rdb, appID, redisrate.WithRate(185, 5))
 	require.NoError(t, err)
-	want := `redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:1400000000:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}`
+	want := `redisrate.Limiter{SDKAppID: 1400000000, Key: "rate:tim:{1400000000}:<command>", Limit: 185 req/s (burst 5), WhenUnavailable: fail closed}`
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		assert.Equal(t, want, fmt.Sprintf(verb, l), verb)
 	}
@@ -275,25 +320,37 @@ func TestFailClosed(t *testing.T) {
 	assert.Contains(t, logs.String(), "level=WARN msg=\"redisrate: Redis unavailable\" sdkappid=1400000000 mode=\"fail closed\" error=\"dial tcp")
 }
 
-// With a fallback, calls wait for it while Redis is unavailable: the local
-// limiter's burst goes at once, and the next call waits for its rate.
+// With a fallback, calls wait for it while Redis is unavailable, after a
+// pause of a second and the limiter's timeout in which nothing starts: the
+// local limiter's burst goes at once, and the next call waits for its rate.
 func TestFallback(t *testing.T) {
 	rdb := newRedis(t, closedAddr(t))
 	logger, logs := newLogger()
 	local, err := tim.NewRateLimiter(50, 5)
 	require.NoError(t, err)
-	l, err := redisrate.New(rdb, appID, redisrate.WithFallback(local), redisrate.WithLogger(logger))
+	l, err := redisrate.New(rdb, appID, redisrate.WithFallback(local), redisrate.WithLogger(logger), redisrate.WithTimeout(100*time.Millisecond))
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	failed := time.Now()
+	short, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	err = l.Wait(short, command)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the pause outlasts a 10 ms deadline")
+	assert.NotErrorIs(t, err, redisrate.ErrUnavailable)
+	assert.Contains(t, err.Error(), "no get_role_in_group call starts for 1")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for i := range 5 {
 		require.NoError(t, l.Wait(ctx, command), "call %d", i)
 	}
-	err = l.Wait(ctx, command)
+	assert.GreaterOrEqual(t, time.Since(failed), 1100*time.Millisecond, "the fallback starts after the pause")
+	short, cancel = context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	err = l.Wait(short, command)
 	require.ErrorIs(t, err, context.DeadlineExceeded, "the 6th waits 20 ms for the local limiter")
-	assert.NotErrorIs(t, err, redisrate.ErrUnavailable)
+	assert.NotContains(t, err.Error(), "no get_role_in_group call starts", "the local limiter's deadline error")
 	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unavailable"), logs.String())
-	assert.Contains(t, logs.String(), `mode=fallback`)
+	assert.Contains(t, logs.String(), `probe_every=1s fallback_in=1.1s`)
 }
 
 func TestUnavailableError(t *testing.T) {

@@ -19,6 +19,9 @@ const (
 	// DefaultProbeInterval is how long the limiter stops asking Redis after
 	// a failure before one call tries it again.
 	DefaultProbeInterval = time.Second
+	// DefaultTimeout is how long the limiter waits for one Redis round trip
+	// before it counts Redis as unavailable.
+	DefaultTimeout = 200 * time.Millisecond
 )
 
 // maxRate is the fastest rate [WithRate] takes: rates travel to the Lua
@@ -35,6 +38,7 @@ type settings struct {
 	fallback  tim.RateLimiter
 	logger    *slog.Logger
 	probe     time.Duration
+	timeout   time.Duration
 }
 
 // WithRate lets perSecond calls of each command start per second across
@@ -65,12 +69,20 @@ func WithRate(perSecond float64, burst int) Option {
 
 // WithKeyPrefix sets what every key starts with, after redis_rate's own
 // "rate:" (default [DefaultKeyPrefix]): the key of a command is
-// "rate:" + prefix + SDKAppID + ":" + command. Processes share a budget
-// when they use the same Redis, prefix and app.
+// "rate:" + prefix + "{" + SDKAppID + "}:" + command ([Limiter.Key]).
+// Processes share a budget when they use the same Redis, prefix and app.
+// The prefix is printable ASCII without a space or a brace: the braces
+// around the app ID are what tells it from the prefix, and they are the
+// key's Redis Cluster hash tag.
 func WithKeyPrefix(prefix string) Option {
 	return func(s *settings) error {
 		if prefix == "" {
 			return errors.New("redisrate: WithKeyPrefix: prefix is empty")
+		}
+		for i := 0; i < len(prefix); i++ {
+			if c := prefix[i]; c <= ' ' || c > '~' || c == '{' || c == '}' {
+				return fmt.Errorf("redisrate: WithKeyPrefix: prefix %q: byte %d is not printable ASCII other than a space or a brace", prefix, i)
+			}
 		}
 		s.prefix = prefix
 		return nil
@@ -78,9 +90,18 @@ func WithKeyPrefix(prefix string) Option {
 }
 
 // WithFallback makes Wait wait for local when Redis is unavailable, instead
-// of failing closed. Give local a share of the budget, such as
-// tim.NewRateLimiter(50, 5) in each of four processes: the processes no
-// longer see each other's calls.
+// of failing closed. The processes no longer see each other's calls, so
+// give each the share (rate + burst) ÷ N of the shared limit, N being the
+// number of processes: with WithRate(185, 5) and four processes,
+// tim.NewRateLimiter(42, 5) in each (42 + 5 ≤ 190 ÷ 4).
+//
+// Each switch between the two budgets pauses: no call starts for a second
+// and the limiter's timeout after an outage is seen, nor for a second, the
+// probe interval and the timeout after it ends (2.2 s by default). Then no
+// sliding second holds calls let through by both Redis and the fallbacks,
+// and the fleet stays within the shared limit through the outage; the
+// package README gives the argument. A fallback needs a probe interval
+// above 0.
 func WithFallback(local tim.RateLimiter) Option {
 	return func(s *settings) error {
 		if local == nil {
@@ -114,6 +135,21 @@ func WithProbeInterval(d time.Duration) Option {
 			return fmt.Errorf("redisrate: WithProbeInterval: interval %s is negative", d)
 		}
 		s.probe = d
+		return nil
+	}
+}
+
+// WithTimeout sets how long Wait waits for one Redis round trip (default
+// [DefaultTimeout]). A round trip that takes longer counts as Redis being
+// unavailable (the outage begins: Wait fails closed or uses the fallback),
+// whatever the go-redis client's own dial, read and write timeouts and
+// retries, and whether or not the caller's context ended meanwhile.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("redisrate: WithTimeout: timeout %s is not positive", d)
+		}
+		s.timeout = d
 		return nil
 	}
 }

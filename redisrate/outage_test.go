@@ -3,10 +3,10 @@ package redisrate_test
 import (
 	"context"
 	"net"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,17 +27,16 @@ type redisServer struct {
 	cmd  *exec.Cmd
 }
 
-// startRedis starts a redis-server with args added, or skips when there is
-// none on PATH (but fails when TIM_REDIS_ADDR is set: the script that sets
-// it installs one). It is killed when t ends.
+// startRedis starts a redis-server with args added. These tests kill,
+// freeze and time Redis, so they run only under testdata/with-redis.sh
+// (which sets TIM_REDIS_ADDR and installs redis-server); they skip
+// otherwise. It is killed when t ends.
 func startRedis(t *testing.T, args ...string) *redisServer {
 	t.Helper()
+	redisAddr(t) // skips without with-redis.sh
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv(addrEnv) != "" {
-			t.Fatalf("redis-server is not on PATH: %v", err)
-		}
-		t.Skip("needs redis-server on PATH: run ./testdata/with-redis.sh (it installs one)")
+		t.Fatalf("redis-server is not on PATH: %v", err)
 	}
 	s := &redisServer{t: t, bin: bin, addr: closedAddr(t), args: args}
 	s.start()
@@ -60,6 +59,13 @@ func (s *redisServer) start() {
 		require.True(s.t, time.Now().Before(deadline), "redis-server did not listen on %s: %v", s.addr, err)
 	}
 }
+
+// freeze stops the server with SIGSTOP: it keeps its connections and
+// accepts new ones, but answers nothing until thaw.
+func (s *redisServer) freeze() { require.NoError(s.t, s.cmd.Process.Signal(syscall.SIGSTOP)) }
+
+// thaw resumes a frozen server with SIGCONT.
+func (s *redisServer) thaw() { require.NoError(s.t, s.cmd.Process.Signal(syscall.SIGCONT)) }
 
 // kill ends the server with SIGKILL, as a crash does.
 func (s *redisServer) kill() {
@@ -141,15 +147,18 @@ func TestOutageFailClosed(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(logs.String(), "Redis answers again"), logs.String())
 }
 
-// Fallback: while Redis is down calls go at the local limiter's pace (50/s),
-// and once Redis is back at the shared one's again (100/s).
+// Fallback: once Redis is down, no call starts for a second and the
+// timeout (the start pause), then calls go at the local limiter's pace
+// (50/s); once Redis is back, no call starts for a second, the probe
+// interval and the timeout (the return pause), then at the shared pace
+// (100/s) again.
 func TestOutageFallback(t *testing.T) {
 	redisSrv := startRedis(t)
 	logger, logs := newLogger()
 	local, err := tim.NewRateLimiter(50, 5)
 	require.NoError(t, err)
 	l, err := redisrate.New(newRedis(t, redisSrv.addr), appID,
-		redisrate.WithRate(100, 10), redisrate.WithFallback(local),
+		redisrate.WithRate(100, 10), redisrate.WithFallback(local), redisrate.WithTimeout(100*time.Millisecond),
 		redisrate.WithLogger(logger), redisrate.WithProbeInterval(100*time.Millisecond))
 	require.NoError(t, err)
 	srv := fake(t)
@@ -161,13 +170,15 @@ func TestOutageFallback(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	killed := time.Now()
 	redisSrv.kill()
-	time.Sleep(time.Second)
-	restarted := time.Now()
+	time.Sleep(3 * time.Second)
 	redisSrv.start()
-	time.Sleep(1500 * time.Millisecond)
+	restarted := time.Now()
+	time.Sleep(3300 * time.Millisecond) // go-redis may wait up to 1 s before it dials again
 	end := time.Now()
 	close(stop)
 	assert.Empty(t, wait(), "no call failed")
+	answered := logTime(t, logs.String(), "Redis answers again")
+	require.Less(t, answered.Sub(restarted), 1500*time.Millisecond)
 
 	in := func(from, to time.Time) int {
 		n := 0
@@ -178,16 +189,37 @@ func TestOutageFallback(t *testing.T) {
 		}
 		return n
 	}
-	// After the first 200 ms of the outage the local burst is spent: 0.8 s
-	// at 50/s is 40 calls (80 at the shared 100/s).
-	outage := in(killed.Add(200*time.Millisecond), restarted)
-	// The last 0.5 s: back on Redis, 50 calls (25 at the local pace).
-	back := in(end.Add(-500*time.Millisecond), end)
-	t.Logf("calls: %d in 0.8 s of the outage (local 50/s), %d in the last 0.5 s after Redis came back (shared 100/s)", outage, back)
-	assert.InDelta(t, 40, outage, 8)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	startPause := in(killed.Add(ms(100)), killed.Add(ms(1000)))      // of 1.1 s from the failure
+	outage := in(killed.Add(ms(1300)), restarted)                    // 1.7 s at 50/s, the burst spent
+	returnPause := in(answered.Add(ms(100)), answered.Add(ms(1100))) // of 1.2 s from the probe's answer
+	back := in(end.Add(-500*time.Millisecond), end)                  // 0.5 s at 100/s
+	t.Logf("calls: %d in the start pause, %d in 1.7 s of the outage (local 50/s), %d in the return pause (Redis answered %s after the restart), %d in the last 0.5 s (shared 100/s)",
+		startPause, outage, returnPause, answered.Sub(restarted).Round(time.Millisecond), back)
+	assert.Zero(t, startPause)
+	assert.InDelta(t, 85, outage, 12)
+	assert.Zero(t, returnPause)
 	assert.InDelta(t, 50, back, 8)
 	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unavailable"), logs.String())
 	assert.Equal(t, 1, strings.Count(logs.String(), "Redis answers again"), logs.String())
+	assert.Contains(t, logs.String(), "fallback_in=1.1s")
+	assert.Contains(t, logs.String(), "resume_in=1.2s")
+}
+
+// logTime returns the time of the first log record holding msg.
+func logTime(t *testing.T, logs, msg string) time.Time {
+	t.Helper()
+	for _, line := range strings.Split(logs, "\n") {
+		if !strings.Contains(line, msg) {
+			continue
+		}
+		field, _, _ := strings.Cut(strings.TrimPrefix(line, "time="), " ")
+		at, err := time.Parse(time.RFC3339Nano, field)
+		require.NoError(t, err, line)
+		return at
+	}
+	t.Fatalf("no log record %q in:\n%s", msg, logs)
+	return time.Time{}
 }
 
 // A Redis that refuses the client's password fails closed with an error

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,8 +40,18 @@ var controlRoutes = map[string]controlRoute{
 	"add_to_community": {http.MethodPost, (*Server).controlAddToCommunity}, // control_community.go
 }
 
-// serveControl answers a request under controlPrefix.
+// serveControl answers a request under controlPrefix. It refuses, before
+// anything else, a request a web page could have made: one with an Origin
+// header (browsers send it on cross-origin requests and on every POST), one
+// addressed to a Host name that is not loopback (a DNS-rebinding page
+// reaches the fake under its own name), and a POST whose body is not
+// declared JSON (a form or a no-cors fetch cannot declare it without a
+// CORS preflight, which the fake never answers).
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if msg := controlRefusal(r); msg != "" {
+		writeControl(w, http.StatusForbidden, controlError(msg))
+		return
+	}
 	rt, ok := controlRoutes[strings.TrimPrefix(r.URL.Path, controlPrefix)]
 	switch {
 	case !ok:
@@ -49,6 +61,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", rt.method)
 		writeControl(w, http.StatusMethodNotAllowed, controlError(fmt.Sprintf("use %s for %s", rt.method, r.URL.Path)))
 		return
+	case r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")):
+		writeControl(w, http.StatusUnsupportedMediaType, controlError(fmt.Sprintf("%s takes Content-Type: application/json, not %q", r.URL.Path, r.Header.Get("Content-Type"))))
+		return
 	}
 	out, err := rt.serve(s, r)
 	if err != nil {
@@ -56,6 +71,40 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeControl(w, http.StatusOK, out)
+}
+
+// controlRefusal says why a control request is refused for where it comes
+// from, or "".
+func controlRefusal(r *http.Request) string {
+	if origin := r.Header.Values("Origin"); len(origin) > 0 {
+		return fmt.Sprintf("the control endpoint refuses requests with an Origin header (%q): a web page cannot drive the fake", origin[0])
+	}
+	if !loopbackHost(r.Host) {
+		return fmt.Sprintf("the control endpoint answers only requests addressed to localhost or a loopback IP, not Host %q", r.Host)
+	}
+	return ""
+}
+
+// loopbackHost reports whether a Host header names this machine by
+// "localhost" or a loopback IP, with or without a port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// isJSON reports whether a Content-Type is application/json, parameters
+// (charset) aside.
+func isJSON(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mediaType == "application/json"
 }
 
 type controlAnswer struct {
@@ -141,6 +190,7 @@ type controlRequest struct {
 	Body         string        `json:"body"`
 	ErrorCode    tim.ErrorCode `json:"error_code"`
 	Fault        *controlFault `json:"fault"`
+	Unanswered   bool          `json:"unanswered"`
 	Time         time.Time     `json:"time"`
 }
 
@@ -156,7 +206,7 @@ func (s *Server) controlRequests(r *http.Request) (any, error) {
 	for i, q := range reqs {
 		list[i] = controlRequest{
 			Command: q.Command, Path: q.Path, Query: q.Query, UserSigValid: q.UserSigValid,
-			Header: q.Header, Body: string(q.Body), ErrorCode: q.ErrorCode, Fault: toControlFault(q.Fault), Time: q.Time,
+			Header: q.Header, Body: string(q.Body), ErrorCode: q.ErrorCode, Fault: toControlFault(q.Fault), Unanswered: q.Unanswered, Time: q.Time,
 		}
 	}
 	return struct {

@@ -47,6 +47,9 @@ func ctlDo(t *testing.T, method, target, body string) ctlAnswer {
 	t.Helper()
 	req, err := http.NewRequest(method, target, strings.NewReader(body))
 	require.NoError(t, err)
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

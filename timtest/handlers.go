@@ -115,25 +115,26 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer answered() // the callbacks the request causes go after its answer
 	arrived := s.now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
-	if s.latency > 0 && !s.wait(r.Context(), s.latency) {
-		return
-	}
 	rec := Request{Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, Time: arrived}
 	if rec.Query.Has("usersig") {
 		rec.Query.Set("usersig", "[redacted]")
 	}
+	if s.latency > 0 && !s.wait(r.Context(), s.latency) {
+		// The client went away before the answer: the request arrived, so
+		// it is recorded, but the command does not run.
+		s.admit(r, body, &rec) // names the command and checks the UserSig
+		rec.Unanswered = true
+		s.keep(rec)
+		return
+	}
 
 	res, f, fault, live := s.answer(r, body, &rec)
-
-	s.mu.Lock()
 	rec.Fault = fault
 	if f != nil {
 		rec.ErrorCode = f.code
 	}
-	if s.record {
-		s.requests = append(s.requests, rec)
-	}
-	s.mu.Unlock()
+	rec.Unanswered = !live
+	s.keep(rec)
 	if !live {
 		return // the client went away during a fault's delay
 	}
@@ -168,6 +169,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
+}
+
+// keep records a request, unless recording is off.
+func (s *Server) keep(rec Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.record {
+		s.requests = append(s.requests, rec)
+	}
 }
 
 // answer checks a request, takes the command's next fault, if any, and runs

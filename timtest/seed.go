@@ -134,8 +134,9 @@ func (s *Server) LoadSeed(r io.Reader) error {
 // [Server.CreatePermissionGroup], [Server.SetTopicPermission],
 // [Server.AddPermissionGroupMembers]), in the seed's order. It checks the
 // whole seed first, as [DecodeSeed] does, and that no community's ID is in
-// use in the fake, and changes nothing if a check fails. A nil seed adds
-// nothing.
+// use in the fake. It is atomic: the fake gets the whole seed or, when a
+// check fails, nothing, also when other seeds and calls arrive at the same
+// time. A nil seed adds nothing.
 func (s *Server) ApplySeed(seed *Seed) error {
 	if seed == nil {
 		return nil
@@ -143,19 +144,26 @@ func (s *Server) ApplySeed(seed *Seed) error {
 	if err := seed.check(); err != nil {
 		return err
 	}
+	// The seed is built in a scratch fake that numbers permission groups and
+	// members on from this one's counters, and moved in whole, all under
+	// s.mu, so that no one sees it half made.
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	for i, c := range seed.Communities {
 		if g, ok := s.groups[c.GroupID]; ok && !g.dissolved {
-			s.mu.Unlock()
 			return fmt.Errorf("timtest: seed: %s: group_id: the fake already has a group %s", communityName(i, c.GroupID), c.GroupID)
 		}
 	}
-	s.mu.Unlock()
+	scratch := newServer([]Option{WithClock(s.now)})
+	scratch.communities = s.communities
+	scratch.pgSerial, scratch.memberSerial = s.pgSerial, s.memberSerial
 	for i, c := range seed.Communities {
-		if err := s.applyCommunity(c); err != nil {
+		if err := scratch.applyCommunity(c); err != nil {
 			return fmt.Errorf("timtest: seed: %s: %w", communityName(i, c.GroupID), err)
 		}
 	}
+	maps.Copy(s.groups, scratch.groups)
+	s.pgSerial, s.memberSerial = scratch.pgSerial, scratch.memberSerial
 	return nil
 }
 

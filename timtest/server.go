@@ -186,14 +186,23 @@ func WithoutRecording() Option { return func(s *Server) { s.record = false } }
 //
 // Each answers 200 {"ok": true}, GET /_timfake/requests with
 // {"ok": true, "requests": [...]}; a refused request answers 400 (404 for an
-// unknown path, 405 for a wrong method) with {"ok": false, "error": "..."}.
-// Control requests are not recorded and do not wait for [WithLatency].
+// unknown path, 405 for a wrong method, 415 for a POST whose Content-Type is
+// not application/json, 403 as below) with {"ok": false, "error": "..."}. A
+// refused request changes nothing: a seed is applied whole or not at all.
+// Control requests are not recorded and do not wait for [WithLatency]. At
+// most 100000 faults wait in the queues of all commands together.
 //
-// The endpoint has no authentication: anyone who reaches the fake can read
-// what it received and change what it answers. It is off by default, and
-// then /_timfake/ paths answer as the service answers an unknown path. Its
-// paths are outside /v4/, so no REST command reaches it: a command named
-// "_timfake" answers 10003 as any unknown command does.
+// The endpoint has no authentication: anyone who can send it a request can
+// read what the fake received and change what it answers. So that a web
+// page open on the same machine cannot, it answers 403 to a request with an
+// Origin header and to one whose Host is not localhost or a loopback IP (a
+// DNS-rebinding page sends its own name), and takes POSTs only with
+// Content-Type: application/json, which a page cannot send another origin
+// without a CORS preflight. A fake reached through another name (a
+// container's, say) must be driven from its own host. The endpoint is off by
+// default, and then /_timfake/ paths answer as the service answers an
+// unknown path. Its paths are outside /v4/, so no REST command reaches it: a
+// command named "_timfake" answers 10003 as any unknown command does.
 func WithControlEndpoint() Option { return func(s *Server) { s.control = true } }
 
 // NewServer starts a fake on a loopback port. It panics if it cannot
@@ -333,6 +342,10 @@ type Request struct {
 	ErrorCode tim.ErrorCode
 	// Fault is the fault served instead of the normal answer, or nil.
 	Fault *Fault
+	// Unanswered reports that the fake sent no answer: the client went
+	// away (or the fake closed) during [WithLatency] or a Fault's Delay.
+	// The command did not run, unless the Fault set AfterApply.
+	Unanswered bool
 	// Time is when the fake received the request, by its clock ([WithClock]).
 	Time time.Time
 }
@@ -467,9 +480,10 @@ func (f *Fault) kinds() int {
 //	// the next call gets a 502 page, the one after it 10002, then normal answers
 //
 // It returns an error, and queues nothing, for a command the fake does not
-// serve (a typo would otherwise never fire), an n outside 1..100000, and a Fault that
-// sets no kind and no Delay, more than one kind, Pass with a Delay or
-// AfterApply, a Status outside 300..599 or a negative Delay.
+// serve (a typo would otherwise never fire), an n outside 1..100000, more
+// faults than 100000 in all the queues together, and a Fault that sets no
+// kind and no Delay, more than one kind, Pass with a Delay or AfterApply, a
+// Status outside 300..599 or a negative Delay.
 func (s *Server) FailNext(command string, n int, f Fault) error {
 	if err := checkFault(command, n, f); err != nil {
 		return err
@@ -479,14 +493,22 @@ func (s *Server) FailNext(command string, n int, f Fault) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	queued := 0
+	for _, q := range s.faults {
+		queued += len(q)
+	}
+	if queued+n > maxQueuedFaults {
+		return fmt.Errorf("timtest: FailNext: %d faults are queued and %d more would pass the limit of %d", queued, n, maxQueuedFaults)
+	}
 	for range n {
 		s.faults[command] = append(s.faults[command], f)
 	}
 	return nil
 }
 
-// maxQueuedFaults bounds one FailNext, so that a control request (see
-// WithControlEndpoint) cannot make the fake queue without end.
+// maxQueuedFaults bounds the faults queued for all commands together, so
+// that control requests (see WithControlEndpoint) cannot make the fake
+// queue without end.
 const maxQueuedFaults = 100000
 
 func checkFault(command string, n int, f Fault) error {

@@ -71,6 +71,8 @@ var verbs = map[string]func(ctx context.Context, env *env, args []string) int{
 	"export": runExport,
 	"plan":   runPlan,
 	"apply":  runApply,
+
+	"version": runVersion, // version.go
 }
 
 const usage = `usage: tim <verb> [flags]

@@ -84,6 +84,9 @@ func TestCallbacksVerifyAtTheApp(t *testing.T) {
 		}
 	}
 	require.Eventually(t, func() bool { return got() > 0 }, 10*time.Second, 10*time.Millisecond, "stderr: %s", stderr)
+	// The app has the alert; its answer reaches the fake a moment later.
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "timtest: callback Alert.RequestOverLimit: 200 OK 0") },
+		10*time.Second, 10*time.Millisecond, "stderr: %s", stderr)
 	mu.Lock()
 	assert.Empty(t, refused)
 	assert.Equal(t, "get_role_in_group", alerts[0].APICommand)
@@ -94,7 +97,6 @@ func TestCallbacksVerifyAtTheApp(t *testing.T) {
 
 	out := stderr.String()
 	assert.Contains(t, out, "timfake: callbacks go to "+app.URL+"/tim/callback, signed with the --callback-token")
-	assert.Contains(t, out, "timtest: callback Alert.RequestOverLimit: 200 OK 0")
 	assert.NotContains(t, out+stdout.String(), testCallbackToken)
 	assert.NotContains(t, out, "Sign=", "no URL with a Sign is printed")
 }

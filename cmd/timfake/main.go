@@ -48,19 +48,26 @@
 //	kill %1
 //
 // The fake answers the REST commands under /v4/group_open_http_svc/ and
-// /v4/million_group_open_http_svc/ (the topics) as package timtest describes, and serves a control endpoint under /_timfake/
-// (see timtest.WithControlEndpoint) to set tests up from any language:
+// /v4/million_group_open_http_svc/ (the topics) as package timtest
+// describes, and serves a control endpoint under /_timfake/ (see
+// timtest.WithControlEndpoint) to set tests up from any language:
 //
-//	curl -s -d '{"command": "get_role_in_group", "n": 1, "fault": {"code": 10002}}' $TIM_BASE_URL/_timfake/fail_next
+//	json='Content-Type: application/json'
+//	curl -s -H "$json" -d '{"command": "get_role_in_group", "n": 1, "fault": {"code": 10002}}' $TIM_BASE_URL/_timfake/fail_next
 //	curl -s $TIM_BASE_URL/_timfake/requests
-//	curl -s -X POST $TIM_BASE_URL/_timfake/reset
-//	curl -s --data-binary @more.json $TIM_BASE_URL/_timfake/seed
-//	curl -s -d '{"group_id": "@TGS#_demo", "topics": ["@TGS#_demo@TOPIC#_news"], "members": {"amy": "Admin"}}' $TIM_BASE_URL/_timfake/add_to_community
+//	curl -s -H "$json" -X POST $TIM_BASE_URL/_timfake/reset
+//	curl -s -H "$json" --data-binary @more.json $TIM_BASE_URL/_timfake/seed
+//	curl -s -H "$json" -d '{"group_id": "@TGS#_demo", "topics": ["@TGS#_demo@TOPIC#_news"], "members": {"amy": "Admin"}}' $TIM_BASE_URL/_timfake/add_to_community
+//
+// The control endpoint takes POSTs only with Content-Type: application/json,
+// and refuses (403) a request with an Origin header or addressed to a Host
+// other than localhost or a loopback IP, so that a web page open on the
+// same machine cannot drive the fake.
 //
 // It serves plain HTTP, which the tim SDK accepts only on loopback. Another
-// --listen address (for a container, say) works for clients in other
+// --listen address (for a container, say) works for REST clients in other
 // languages, with a warning on stderr: the control endpoint has no
-// authentication.
+// authentication, and answers only requests addressed to a loopback host.
 //
 // With --callback-url, timfake POSTs the callbacks the service would send
 // after the matching REST calls (and Alert.RequestOverLimit past 80% of

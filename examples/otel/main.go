@@ -127,12 +127,12 @@ func holds(span tracetest.SpanStub, forms []string) bool {
 	var text strings.Builder
 	text.WriteString(span.Name)
 	for _, kv := range span.Attributes {
-		fmt.Fprintf(&text, "\n%s=%s", kv.Key, kv.Value.Emit())
+		fmt.Fprintf(&text, "\n%s=%s", kv.Key, kv.Value.String())
 	}
 	for _, ev := range span.Events {
 		text.WriteString("\n" + ev.Name)
 		for _, kv := range ev.Attributes {
-			fmt.Fprintf(&text, "\n%s=%s", kv.Key, kv.Value.Emit())
+			fmt.Fprintf(&text, "\n%s=%s", kv.Key, kv.Value.String())
 		}
 	}
 	for _, f := range forms {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fails if any module in redisrate's build list (go list -m all) declares a
-# go directive above the one redisrate promises its users, go 1.23.
+# go directive above the one redisrate promises its users, go 1.25.
 #
 #   testdata/check-go-directives.sh        # prints each module's go directive
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-max=1.23.0
+max=1.25.0
 go mod download all
 status=0
 while read -r mod gomod; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs redisrate's checks against a real Redis started for the run.
 #
-#   testdata/with-redis.sh                 # go vet ./... && go test -race -count=1 ./...
+#   testdata/with-redis.sh                 # go vet, go test -race, then the fleet tests without -race
 #   testdata/with-redis.sh go test -v -run TestFleet -count=3 .   # any command, with Redis up
 #
 # It installs redis-server from Debian's packages when it is missing (as root,
@@ -64,5 +64,9 @@ if [ "$#" -gt 0 ]; then
   "$@"
 else
   go vet ./...
-  go test -race -count=1 ./...
+  # The fleet tests time five processes at the fake. The race detector's
+  # cost on a small machine adds jitter of its own to every call's transit,
+  # so they run in a build without it; everything else runs with it.
+  go test -race -count=1 -skip '^TestFleet' ./...
+  go test -count=1 -run '^TestFleet' -v . 2>&1 | grep -v '^time='
 fi
