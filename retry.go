@@ -205,7 +205,7 @@ func retryReasonFor(command string, err error, retryNonIdempotent bool) retryRea
 			return retryTransient
 		}
 	case errors.As(err, &transErr):
-		if transErr.Retryable() && (repeatable || transErr.notSent) {
+		if transErr.Retryable() && (repeatable || transErr.notSent()) {
 			return retryTransient
 		}
 	}

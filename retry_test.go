@@ -74,7 +74,7 @@ func assertBetween(t *testing.T, d, lo, hi time.Duration) {
 // why, for an idempotent and a non-idempotent command, with and without
 // RetryNonIdempotent.
 func TestRetryReason(t *testing.T) {
-	dial := &TransportError{Command: "c", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}, notSent: true}
+	dial := &TransportError{Command: "c", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}, sent: noConnection}
 	reset := &TransportError{Command: "c", Err: errors.New("read: connection reset by peer")}
 	attemptTimeout := &TransportError{Command: "c", Err: fmt.Errorf("%w (10s)", ErrAttemptTimeout)}
 	cancelled := &TransportError{Command: "c", Err: context.Canceled}

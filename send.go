@@ -64,9 +64,7 @@ func (c *Client) call(ctx context.Context, command string, in any, out response)
 			return stopped(command, stage, err, attempts, last)
 		}
 		attempts++
-		var te *TransportError
-		connected := err == nil || !errors.As(err, &te) || !unconnected(te.Err)
-		move := c.endpoints.done(ctx, ep, connected, err)
+		move := c.endpoints.done(ctx, ep, err)
 		if err == nil {
 			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
 			return nil
@@ -175,16 +173,18 @@ func (c *Client) send(ctx context.Context, command string, ep int, sig string, b
 	forms := c.escapeSig(sig)
 	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	u := c.requestURL(ep, command)
+	a := newAttempt(command, u, forms)
 
 	// A *bytes.Reader, not the []byte: resty hands a reader to the request
 	// as it is, where it would copy a []byte twice (BENCHMARKS.md, goal 1).
 	resp, err := c.wire().rest.R().
-		SetContext(withSig(attemptCtx, forms)).
+		SetContext(a.context(attemptCtx)).
 		SetBody(bytes.NewReader(body)).
 		SetDoNotParseResponse(true).
-		Post(c.requestURL(ep, command))
+		Post(u)
 	if err != nil {
-		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
+		return exchangeError(ctx, attemptCtx, c.timeout, a, err)
 	}
 	raw := resp.RawBody()
 	defer raw.Close()
@@ -198,7 +198,7 @@ func (c *Client) send(ctx context.Context, command string, ep int, sig string, b
 	data, err := readBody(raw, (*buf)[:0])
 	*buf = data
 	if err != nil {
-		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
+		return exchangeError(ctx, attemptCtx, c.timeout, a, err)
 	}
 	if len(data) > MaxResponseBytes {
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
@@ -288,8 +288,8 @@ func decodeResponse(command string, data []byte, out response) error {
 // if net/http reported a cause set on ctx; when only the attempt's timeout
 // passed it matches ErrAttemptTimeout and not context.DeadlineExceeded, so
 // it can be told apart (and retried).
-func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, command string, forms *sigForms, err error) error {
-	te := transportError(command, forms, err)
+func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, a *attemptInfo, err error) error {
+	te := transportError(a, err)
 	switch {
 	case ctx.Err() != nil:
 		if !errors.Is(te.Err, ctx.Err()) {
@@ -306,12 +306,12 @@ func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, comma
 // carries no signature, but it is noise), and what is left is scrubbed once
 // more of any form of the signature: the signing layer scrubs what the base
 // transport says, and this catches anything else (a failure reading the
-// body, say).
-func transportError(command string, forms *sigForms, err error) *TransportError {
+// body, say). How far the request got is decided by sendStateOf.
+func transportError(a *attemptInfo, err error) *TransportError {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	err = scrubError(err, forms)
-	return &TransportError{Command: command, Err: err, notSent: connectFailed(err)}
+	err = scrubError(err, a.forms)
+	return &TransportError{Command: a.command, Err: err, sent: sendStateOf(a, err)}
 }

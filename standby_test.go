@@ -9,10 +9,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -236,4 +239,79 @@ func TestStandbyAfterATLSAlert(t *testing.T) {
 	_, err = c.RoleOf(context.Background(), seamGroup, "owner")
 	require.NoError(t, err)
 	assert.Len(t, standby.Requests(), 1)
+}
+
+// A primary that connects again but answers 502 does not pull the client
+// back: only an answer of the service's own (a well-formed envelope) does.
+// Before, the probe's connection alone brought the client back to the
+// primary, and every call failed there while the standby was healthy.
+func TestStandbyProbeNeedsAnAnswer(t *testing.T) {
+	ctx := context.Background()
+	primary, standby := timtest.NewServer(), timtest.NewServer()
+	t.Cleanup(primary.Close)
+	t.Cleanup(standby.Close)
+	for _, s := range []*timtest.Server{primary, standby} {
+		require.NoError(t, s.CreateCommunity(seamGroup, "owner"))
+	}
+	// The primary sits behind a gateway that can be down (no connection)
+	// or broken (it answers 502).
+	var down, broken atomic.Bool
+	target, err := url.Parse(primary.URL())
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() {
+			http.Error(w, "bad gateway", http.StatusBadGateway)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gateway.Close)
+	gatewayAddr := strings.TrimPrefix(gateway.URL, "http://")
+	var d net.Dialer
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == gatewayAddr && down.Load() {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused")}
+		}
+		return d.DialContext(ctx, network, addr)
+	}}
+	var logs syncBuffer
+	c, err := tim.NewClient(timtest.DefaultSDKAppID, timtest.DefaultAdmin,
+		tim.WithBaseURL(gateway.URL), tim.WithStandby(standby.URL()),
+		tim.WithSecretKey(timtest.DefaultSecretKey), tim.WithRetryPolicy(timtest.FastRetries()),
+		tim.WithHTTPClient(&http.Client{Transport: transport}),
+		tim.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	require.NoError(t, err)
+	defer c.Close()
+	tim.SetStandbyProbe(c, 50*time.Millisecond)
+
+	down.Store(true)
+	_, err = c.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	require.Len(t, standby.Requests(), 1, "moved to the standby")
+
+	// The gateway connects again, but answers 502.
+	down.Store(false)
+	broken.Store(true)
+	time.Sleep(60 * time.Millisecond)
+	failed := 0
+	for range 5 {
+		if _, err := c.RoleOf(ctx, seamGroup, "owner"); err != nil {
+			failed++
+		}
+	}
+	assert.Zero(t, failed, "calls failed while the standby was healthy")
+	assert.Len(t, standby.Requests(), 1+5, "every call was answered by the standby (the probe's by its retry)")
+	assert.NotContains(t, logs.String(), "the primary answers again")
+
+	// Once the primary answers, the next probe brings the client back.
+	broken.Store(false)
+	time.Sleep(60 * time.Millisecond)
+	for range 3 {
+		_, err = c.RoleOf(ctx, seamGroup, "owner")
+		require.NoError(t, err)
+	}
+	assert.Len(t, primary.Requests(), 3)
+	assert.Len(t, standby.Requests(), 1+5)
+	assert.Contains(t, logs.String(), "the primary answers again")
 }
