@@ -68,6 +68,9 @@ type Client struct {
 	// in their buffers.
 	wire   func() *wire
 	closed *atomic.Bool
+
+	// timeouts is nil, or a test's per-attempt timeouts (export_test.go).
+	timeouts func() time.Duration
 }
 
 // NewClient returns a client for app sdkAppID acting as identifier, which

@@ -171,7 +171,11 @@ func (c *Client) attempt(ctx context.Context, command string, ep int, body []byt
 // send makes one HTTP attempt signed with sig: POST, read, decode.
 func (c *Client) send(ctx context.Context, command string, ep int, sig string, body []byte, out response) error {
 	forms := c.escapeSig(sig)
-	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if c.timeouts != nil {
+		timeout = c.timeouts()
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	u := c.requestURL(ep, command)
 	a := newAttempt(command, u, forms)
@@ -184,7 +188,7 @@ func (c *Client) send(ctx context.Context, command string, ep int, sig string, b
 		SetDoNotParseResponse(true).
 		Post(u)
 	if err != nil {
-		return exchangeError(ctx, attemptCtx, c.timeout, a, err)
+		return exchangeError(ctx, attemptCtx, timeout, a, err)
 	}
 	raw := resp.RawBody()
 	defer raw.Close()
@@ -198,7 +202,7 @@ func (c *Client) send(ctx context.Context, command string, ep int, sig string, b
 	data, err := readBody(raw, (*buf)[:0])
 	*buf = data
 	if err != nil {
-		return exchangeError(ctx, attemptCtx, c.timeout, a, err)
+		return exchangeError(ctx, attemptCtx, timeout, a, err)
 	}
 	if len(data) > MaxResponseBytes {
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
