@@ -132,31 +132,43 @@ func TestStandbyOutcomes(t *testing.T) {
 func TestStandbyProbesThePrimary(t *testing.T) {
 	ctx := context.Background()
 	p := newStandbyPair(t)
-	tim.SetStandbyProbe(p.client, 50*time.Millisecond)
+	clk := tim.NewFakeClock(time.Now())
+	tim.SetStandbyClock(p.client, clk.Now)
 	p.down.Store(true)
 	_, err := p.client.RoleOf(ctx, seamGroup, "owner")
 	require.NoError(t, err)
 	_, sb := p.counts()
 	require.Equal(t, 1, sb)
 
-	// Still down at the probe: the request moves on, the client stays.
-	time.Sleep(60 * time.Millisecond)
+	// Before the probe interval nothing tries the primary.
+	clk.Advance(tim.StandbyProbeInterval - time.Nanosecond)
+	p.down.Store(false)
 	_, err = p.client.RoleOf(ctx, seamGroup, "owner")
 	require.NoError(t, err)
 	pr, sb := p.counts()
 	assert.Equal(t, 0, pr)
 	assert.Equal(t, 2, sb)
 
-	// Back up: the next probe returns the client to the primary.
+	// Still down at the probe: the request moves on, the client stays.
+	p.down.Store(true)
+	clk.Advance(time.Nanosecond)
+	_, err = p.client.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	pr, sb = p.counts()
+	assert.Equal(t, 0, pr)
+	assert.Equal(t, 3, sb)
+
+	// Back up: the next probe, an interval later, returns the client to
+	// the primary.
 	p.down.Store(false)
-	time.Sleep(60 * time.Millisecond)
+	clk.Advance(tim.StandbyProbeInterval)
 	for range 3 {
 		_, err = p.client.RoleOf(ctx, seamGroup, "owner")
 		require.NoError(t, err)
 	}
 	pr, sb = p.counts()
 	assert.Equal(t, 3, pr)
-	assert.Equal(t, 2, sb)
+	assert.Equal(t, 3, sb)
 	assert.Contains(t, p.logs.String(), "the primary answers again")
 }
 
@@ -206,12 +218,13 @@ func TestStandbyProbeAfterAPanic(t *testing.T) {
 			return next.RoundTrip(r)
 		})
 	}))
-	tim.SetStandbyProbe(p.client, 30*time.Millisecond)
+	clk := tim.NewFakeClock(time.Now())
+	tim.SetStandbyClock(p.client, clk.Now)
 	p.down.Store(true)
 	_, err := p.client.RoleOf(ctx, seamGroup, "owner")
 	require.NoError(t, err)
 	p.down.Store(false)
-	time.Sleep(40 * time.Millisecond)
+	clk.Advance(tim.StandbyProbeInterval)
 	boom.Store(true)
 	assert.Panics(t, func() { _, _ = p.client.RoleOf(ctx, seamGroup, "owner") }, "the probe panics")
 	boom.Store(false)
@@ -283,7 +296,8 @@ func TestStandbyProbeNeedsAnAnswer(t *testing.T) {
 		tim.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	require.NoError(t, err)
 	defer c.Close()
-	tim.SetStandbyProbe(c, 50*time.Millisecond)
+	clk := tim.NewFakeClock(time.Now())
+	tim.SetStandbyClock(c, clk.Now)
 
 	down.Store(true)
 	_, err = c.RoleOf(ctx, seamGroup, "owner")
@@ -293,7 +307,7 @@ func TestStandbyProbeNeedsAnAnswer(t *testing.T) {
 	// The gateway connects again, but answers 502.
 	down.Store(false)
 	broken.Store(true)
-	time.Sleep(60 * time.Millisecond)
+	clk.Advance(tim.StandbyProbeInterval)
 	failed := 0
 	for range 5 {
 		if _, err := c.RoleOf(ctx, seamGroup, "owner"); err != nil {
@@ -306,12 +320,16 @@ func TestStandbyProbeNeedsAnAnswer(t *testing.T) {
 
 	// Once the primary answers, the next probe brings the client back.
 	broken.Store(false)
-	time.Sleep(60 * time.Millisecond)
+	clk.Advance(tim.StandbyProbeInterval - time.Nanosecond)
+	_, err = c.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	assert.Len(t, standby.Requests(), 1+5+1, "no probe before the interval")
+	clk.Advance(time.Nanosecond)
 	for range 3 {
 		_, err = c.RoleOf(ctx, seamGroup, "owner")
 		require.NoError(t, err)
 	}
 	assert.Len(t, primary.Requests(), 3)
-	assert.Len(t, standby.Requests(), 1+5)
+	assert.Len(t, standby.Requests(), 1+5+1)
 	assert.Contains(t, logs.String(), "the primary answers again")
 }
