@@ -434,6 +434,8 @@ func TestLogRecordsOfRetries(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(line), &rec))
 		delete(rec, "time")
 		delete(rec, "duration")
+		assert.Contains(t, rec, "limiter_wait")
+		delete(rec, "limiter_wait")
 		records = append(records, rec)
 	}
 	require.Len(t, records, 5)
@@ -455,6 +457,31 @@ func TestLogRecordsOfRetries(t *testing.T) {
 		base("INFO", 2, "outcome", "http_error", "http_status", 502.0, "will_retry", true, "retry_reason", "transient"),
 		base("WARN", 3, "outcome", "http_error", "http_status", 502.0, "will_retry", false),
 	}, records)
+}
+
+// sleepyLimiter makes every attempt wait d for its turn.
+type sleepyLimiter struct{ d time.Duration }
+
+func (l sleepyLimiter) Wait(context.Context, string) error { time.Sleep(l.d); return nil }
+
+// The per-attempt record says how long the attempt waited for the rate
+// limiter, apart from the exchange's duration. (time.Sleep waits at least
+// its time, so the lower bound holds on any machine.)
+func TestLogRecordsShowTheLimiterWait(t *testing.T) {
+	var logs strings.Builder
+	m := newMock(t, WithLogger(jsonLogger(&logs)), WithRateLimiter(sleepyLimiter{30 * time.Millisecond}))
+	m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", func(*http.Request) (*http.Response, error) {
+		return httpmockResponse(200, seedRoles), nil
+	})
+	_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie", "peter", "wesley"}})
+	require.NoError(t, err)
+	var rec struct {
+		Duration    time.Duration `json:"duration"`
+		LimiterWait time.Duration `json:"limiter_wait"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(logs.String()), &rec))
+	assert.GreaterOrEqual(t, rec.LimiterWait, 30*time.Millisecond)
+	assert.Positive(t, rec.Duration)
 }
 
 func httpmockResponse(status int, body string) *http.Response {

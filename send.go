@@ -132,7 +132,7 @@ const (
 // panic in the caller's transport, limiter or signer included. An attempt
 // that ended before sending returns what it was waiting for as stage. reset
 // clears out first, so that nothing of a failed attempt's answer survives.
-func (c *Client) attempt(ctx context.Context, command string, ep int, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
+func (c *Client) attempt(ctx context.Context, command string, ep int, body []byte, out response, reset bool) (sig string, took attemptTimes, stage string, err error) {
 	returned := false
 	defer func() {
 		if !returned { // a panic or runtime.Goexit in the caller's code
@@ -142,23 +142,25 @@ func (c *Client) attempt(ctx context.Context, command string, ep int, body []byt
 	place, err := c.inFlight.acquire(ctx, command)
 	if err != nil {
 		returned = true
-		return "", 0, waitPlace, err
+		return "", took, waitPlace, err
 	}
 	defer func() { <-place }()
+	queued := time.Now()
 	if err := c.limiter.Wait(ctx, command); err != nil {
 		returned = true
-		return "", 0, waitLimiter, err
+		return "", took, waitLimiter, err
 	}
+	took.limiter = time.Since(queued)
 	if reset {
 		reflect.ValueOf(out).Elem().SetZero()
 	}
 	if sig, err = c.signer.UserSig(ctx); err != nil {
 		returned = true
-		return "", 0, waitSigner, err
+		return "", took, waitSigner, err
 	}
 	start := time.Now()
 	err = c.send(ctx, command, ep, sig, body, out)
-	took = time.Since(start)
+	took.exchange = time.Since(start)
 	if c.closed.Load() {
 		// Closed during the call: its connection just went back to the
 		// pool, where Close cannot have seen it.
@@ -167,6 +169,10 @@ func (c *Client) attempt(ctx context.Context, command string, ep int, body []byt
 	returned = true
 	return sig, took, "", err
 }
+
+// attemptTimes is how long an attempt waited for its turn at the rate
+// limiter, and how long its exchange with the server took.
+type attemptTimes struct{ limiter, exchange time.Duration }
 
 // send makes one HTTP attempt signed with sig: POST, read, decode.
 func (c *Client) send(ctx context.Context, command string, ep int, sig string, body []byte, out response) error {
