@@ -40,18 +40,6 @@ func (b *oldBucket) refill(now time.Time) {
 	}
 }
 
-// allowAt takes a token at now if one is there and nobody is queued.
-func (b *oldBucket) allowAt(now time.Time) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.refill(now)
-	if b.queue.Len() > 0 || b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
 func (b *oldBucket) wait(ctx context.Context, command string) error {
 	b.mu.Lock()
 	b.refill(time.Now())

@@ -88,7 +88,9 @@ func TestRatePromiseAtTheServer(t *testing.T) {
 				}
 			}
 			time.AfterFunc(time.Second, func() {
-				srv.FailNext(tim.CommandGetRoleInGroup, tim.DefaultMaxInFlight, timtest.Fault{Delay: 1500 * time.Millisecond})
+				if err := srv.FailNext(tim.CommandGetRoleInGroup, tim.DefaultMaxInFlight, timtest.Fault{Delay: 1500 * time.Millisecond}); err != nil {
+					t.Error(err)
+				}
 			})
 			var calls sync.WaitGroup
 			for range 64 {

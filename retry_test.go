@@ -190,13 +190,13 @@ func answerCode(code ErrorCode) func(http.ResponseWriter, *http.Request) {
 	}
 }
 
-func answerOK(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, okEnvelope) }
+func answerOK(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, okEnvelope) }
 
 func answerStatus(status int) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(status)
-		io.WriteString(w, "<html>bad gateway</html>")
+		_, _ = io.WriteString(w, "<html>bad gateway</html>")
 	}
 }
 
@@ -210,7 +210,7 @@ func answerDrop(w http.ResponseWriter, _ *http.Request) {
 // answerHang answers nothing until the client goes away. It reads the body
 // first: net/http notices a closed connection only after that.
 func answerHang(w http.ResponseWriter, r *http.Request) {
-	io.Copy(io.Discard, r.Body)
+	_, _ = io.Copy(io.Discard, r.Body)
 	<-r.Context().Done()
 }
 

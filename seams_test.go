@@ -140,7 +140,7 @@ func TestNilContextNilClientZeroClient(t *testing.T) {
 	}
 	good := tim.NewPermissionGroupPaginator(live, &tim.GetPermissionGroupsRequest{GroupID: seamGroup})
 	//lint:ignore SA1012 a nil context is what is tested
-	_, err = good.NextPage(nil)
+	_, err = good.NextPage(nil) //nolint:staticcheck // SA1012: a nil context is what is tested
 	assert.ErrorIs(t, err, tim.ErrInvalidRequest)
 }
 

@@ -200,7 +200,7 @@ func (c *Client) send(ctx context.Context, command string, ep int, sig string, b
 	defer raw.Close()
 	if resp.StatusCode() != http.StatusOK {
 		// Drain a little so the connection can be reused; the body is not kept.
-		io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
+		_, _ = io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
 		return &HTTPError{Command: command, StatusCode: resp.StatusCode(), ContentType: resp.Header().Get("Content-Type")}
 	}
 	buf := bodyBuffers.Get().(*[]byte)

@@ -38,10 +38,10 @@ func garbleAfterRead(t *testing.T, head string) (*httptest.Server, *atomic.Int32
 		}
 		defer conn.Close()
 		if head != "" {
-			buf.WriteString(head)
-			buf.Flush()
+			_, _ = buf.WriteString(head)
+			_ = buf.Flush()
 		}
-		conn.(*tls.Conn).NetConn().Write([]byte("not TLS: plain bytes from a broken middlebox\r\n"))
+		_, _ = conn.(*tls.Conn).NetConn().Write([]byte("not TLS: plain bytes from a broken middlebox\r\n"))
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &read

@@ -188,7 +188,7 @@ type hiddenBody func() (io.ReadCloser, *sigForms)
 func (b hiddenBody) Read(p []byte) (int, error) {
 	body, f := b()
 	n, err := body.Read(p)
-	if err != nil && err != io.EOF {
+	if err != nil && err != io.EOF { //nolint:errorlint // Read returns io.EOF itself; anything else, a wrapped EOF too, is scrubbed
 		err = scrubBelow(err, f)
 	}
 	return n, err

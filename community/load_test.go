@@ -183,7 +183,7 @@ func TestLoadPanic(t *testing.T) {
 	var got any
 	func() {
 		defer func() { got = recover() }()
-		community.Load(ctxT(t), p, "@TGS#_c", nil)
+		_, _ = community.Load(ctxT(t), p, "@TGS#_c", nil)
 	}()
 	assert.Equal(t, "probe: boom", got)
 	assert.Zero(t, p.inFlight.Load(), "every worker ended first")

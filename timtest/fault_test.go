@@ -117,7 +117,10 @@ func TestFaultDelayEndsWhenTheClientGivesUp(t *testing.T) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, cmdRole, q), strings.NewReader(`{"GroupId":"`+tComm+`","User_Account":["`+tOwner+`"]}`))
 	require.NoError(t, err)
-	_, err = testHTTPClient.Do(req)
+	resp, err := testHTTPClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 
 	// The fake records the request when it stops waiting: at once, not in
@@ -241,7 +244,10 @@ func TestFaultAfterApplyWithDelay(t *testing.T) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, "create_permission_group", q), strings.NewReader(`{"GroupId":"`+tComm+`","PermissionGroupName":"slow"}`))
 	require.NoError(t, err)
-	_, err = testHTTPClient.Do(req)
+	resp, err := testHTTPClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.Eventually(t, func() bool { return len(srv.RequestsFor("create_permission_group")) == 1 }, 5*time.Second, 5*time.Millisecond)
 	assert.Len(t, pgAll(t, srv, q, tComm, 20), 1, "the group was created before the delay")

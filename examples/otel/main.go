@@ -96,7 +96,7 @@ func run(ctx context.Context) (safe, unsafe tally, err error) {
 func traced(ctx context.Context, srv *timtest.Server, signer *tim.KeySigner, trace func(*sdktrace.TracerProvider) tim.Option) (tally, error) {
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
-	defer tp.Shutdown(ctx)
+	defer func() { _ = tp.Shutdown(ctx) }() // an in-memory exporter: nothing to flush
 	client, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(signer),
 		tim.WithRetryPolicy(timtest.FastRetries()), trace(tp))
 	if err != nil {
