@@ -10,37 +10,38 @@ import (
 
 // attemptInfo is what the layers of the transport stack know of one
 // attempt: its command, the URL the client built for it, its signature,
-// and what happened on the wire. It travels in the request's context
-// behind a function (attemptRef), where reflection-based printers of the
-// context do not look.
+// and what happened on the wire. It travels in the request's context,
+// where a reflection-based printer of the context (a middleware logging the
+// request, say) may walk it: the signature is behind a function, which
+// printers do not enter, and the URL holds the placeholder.
 type attemptInfo struct {
 	command string
 	url     string    // as built by requestURL, with the signature's placeholder
-	forms   *sigForms // the signature
+	secret  sigSecret // the signature
 	signed  atomic.Bool
 	wire    wireEvents
 	trace   httptrace.ClientTrace
 }
 
-// attemptKey is the context key of an attempt's attemptRef.
+// attemptKey is the context key of an attempt's *attemptInfo.
 type attemptKey struct{}
 
-// attemptRef hands out an attempt's attemptInfo.
-type attemptRef func() *attemptInfo
+// sigSecret hands out an attempt's signature (see sigForms.secret).
+type sigSecret func() *sigForms
 
 func newAttempt(command, rawURL string, forms *sigForms) *attemptInfo {
-	return &attemptInfo{command: command, url: rawURL, forms: forms}
+	return &attemptInfo{command: command, url: rawURL, secret: forms.secret}
 }
 
+func (a *attemptInfo) forms() *sigForms { return a.secret() }
+
 func (a *attemptInfo) context(ctx context.Context) context.Context {
-	return context.WithValue(ctx, attemptKey{}, attemptRef(func() *attemptInfo { return a }))
+	return context.WithValue(ctx, attemptKey{}, a)
 }
 
 func attemptOf(ctx context.Context) *attemptInfo {
-	if ref, ok := ctx.Value(attemptKey{}).(attemptRef); ok {
-		return ref()
-	}
-	return nil
+	a, _ := ctx.Value(attemptKey{}).(*attemptInfo)
+	return a
 }
 
 // CommandFromContext returns the REST command (e.g. "get_role_in_group")

@@ -15,9 +15,10 @@ import (
 // moment a token is there, so a turn is given when it can be used and never
 // ahead of time. Only the caller at the head of the queue has a timer
 // armed, for when the next token comes; it wakes, takes the token, and arms
-// the timer of the next one. So every wakeup is a turn given: no caller is
-// woken to find nothing for it, and no goroutine stands between the timer
-// and the caller. A caller that leaves the queue (its context ended) takes
+// the timer of the next one. So every wakeup is a turn given (but for a
+// timer that fires a hair before its token, which is set again): no caller
+// is woken to find nothing for it, and no goroutine stands between the
+// timer and the caller. A caller that leaves the queue (its context ended) takes
 // nothing; one that was served just as it left gives its token back.
 type bucket struct {
 	rate  float64 // tokens a second
@@ -26,8 +27,9 @@ type bucket struct {
 
 	mu     sync.Mutex
 	tokens float64
-	last   time.Time // when tokens was last brought up to date
-	queue  list.List // of *waiter, oldest first
+	last   time.Time    // when tokens was last brought up to date
+	queue  list.List    // of *waiter, oldest first
+	spare  []clockTimer // stopped timers of callers gone, for the next ones
 }
 
 type waiter struct {
@@ -73,18 +75,23 @@ func (b *bucket) wait(ctx context.Context, command string) error {
 	}
 	w := &waiter{ready: make(chan struct{})}
 	w.elem = b.queue.PushBack(w)
-	if b.queue.Len() == 1 {
-		w.timer = b.clock.NewTimer(b.duration(1 - b.tokens))
+	if n := len(b.spare); n > 0 {
+		w.timer, b.spare = b.spare[n-1], b.spare[:n-1]
 	} else {
 		w.timer = b.clock.NewTimer(maxWait)
-		w.timer.Stop() // armed when it reaches the head
+		w.timer.Stop()
+	}
+	if b.queue.Len() == 1 {
+		b.arm()
 	}
 	b.mu.Unlock()
 
-	defer w.timer.Stop()
 	for {
 		select {
 		case <-w.ready:
+			b.mu.Lock()
+			b.retire(w)
+			b.mu.Unlock()
 			return nil
 		case <-w.timer.C():
 			if b.take(w) {
@@ -97,11 +104,24 @@ func (b *bucket) wait(ctx context.Context, command string) error {
 	}
 }
 
+// retire stops the timer of w, whose wait is over, and keeps it for a
+// later caller. The caller holds b.mu.
+func (b *bucket) retire(w *waiter) {
+	w.timer.Stop()
+	if len(b.spare) < maxSpareTimers {
+		b.spare = append(b.spare, w.timer)
+	}
+}
+
+// maxSpareTimers bounds the timers a bucket keeps for reuse.
+const maxSpareTimers = 64
+
 // take gives w, whose timer fired, its turn if a token is there.
 func (b *bucket) take(w *waiter) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if w.served {
+		b.retire(w)
 		return true
 	}
 	now := b.clock.Now()
@@ -113,6 +133,7 @@ func (b *bucket) take(w *waiter) bool {
 	b.tokens--
 	b.queue.Remove(w.elem)
 	w.served = true
+	b.retire(w)
 	b.serve(now)
 	return true
 }
@@ -122,6 +143,7 @@ func (b *bucket) take(w *waiter) bool {
 func (b *bucket) leave(w *waiter) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.retire(w)
 	if w.served {
 		b.tokens = min(b.burst, b.tokens+1) // not used: give it back
 	} else {

@@ -322,6 +322,6 @@ func transportError(a *attemptInfo, err error) *TransportError {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	err = scrubError(err, a.forms)
+	err = scrubError(err, a.forms())
 	return &TransportError{Command: a.command, Err: err, sent: sendStateOf(a, err)}
 }

@@ -40,11 +40,13 @@ func (c *Client) requestURL(ep int, command string) string {
 // from what the SDK hands out.
 type sigForms struct {
 	raw, query, path string
-	secrets          [][]byte // the forms long enough to redact, as bytes
+	secrets          [][]byte  // the forms long enough to redact, as bytes
+	secret           sigSecret // hands out f, made once per signature
 }
 
 func newSigForms(sig, query string) *sigForms {
 	f := &sigForms{raw: sig, query: query, path: url.PathEscape(sig)}
+	f.secret = func() *sigForms { return f }
 	for _, form := range []string{f.raw, f.query, f.path} {
 		if len(form) >= minSecret && !containsBytes(f.secrets, form) {
 			f.secrets = append(f.secrets, []byte(form))

@@ -158,7 +158,7 @@ func (s signingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if a == nil || !a.claim(r) {
 		return s.base.RoundTrip(r) // not the client's request for this attempt
 	}
-	f := a.forms
+	f := a.forms()
 	signed := r.WithContext(a.traced(r.Context())) // shallow; r itself is not modified
 	u := *r.URL
 	u.RawQuery = strings.Replace(u.RawQuery, sigPlaceholder, "usersig="+f.query, 1)
