@@ -178,3 +178,43 @@ func TestCancelledWaitsGiveTheirTurnBack(t *testing.T) {
 	assert.LessOrEqual(t, given, budget, "never more turns than tokens")
 	assert.GreaterOrEqual(t, given, budget-1, "every turn went to someone (the last token may fall a nanosecond after the window)")
 }
+
+// TestBucketWakesOnlyForTurns has 64 callers queue for 2 s of turns at the
+// default rate on a fake clock, and counts the timers that fired: one for
+// each turn the queue was given (and a few for timers that came a hair
+// before their token, float arithmetic). No caller is woken for nothing.
+func TestBucketWakesOnlyForTurns(t *testing.T) {
+	const callers = 64
+	l, clk := clockedLimiter(t, tim.DefaultRateLimit, tim.DefaultRateBurst)
+	for i := range tim.DefaultRateBurst {
+		require.True(t, tim.AllowAt(l, cmdBucket, clk.Now()), "the burst, call %d", i)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	var granted atomic.Int64
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l.Wait(ctx, cmdBucket) == nil {
+				granted.Add(1)
+			}
+		}()
+	}
+	end := clk.Now().Add(2 * time.Second)
+	for {
+		settle(t, l, clk, func() int { return callers })
+		next, ok := clk.Next()
+		if !ok || next.After(end) {
+			break
+		}
+		clk.AdvanceTo(next)
+	}
+	turns, fires := granted.Load(), clk.Fires()
+	stop()
+	wg.Wait()
+	t.Logf("%d turns, %d timer fires", turns, fires)
+	assert.InDelta(t, 2*tim.DefaultRateLimit, turns, 1)
+	assert.GreaterOrEqual(t, int64(fires), turns, "a turn in the queue comes by its caller's own timer")
+	assert.LessOrEqual(t, float64(fires), float64(turns)*1.05, "no wakeups without a turn, but for early timers")
+}

@@ -14,6 +14,7 @@ type FakeClock struct {
 	now    time.Time
 	timers map[*fakeTimer]bool // the armed ones
 	fired  map[*fakeTimer]bool // fired, and not reset or stopped since
+	fires  int                 // timers fired so far
 }
 
 // NewFakeClock returns a FakeClock that reads start.
@@ -50,12 +51,20 @@ func (c *FakeClock) AdvanceTo(t time.Time) {
 		if !ft.when.After(c.now) {
 			delete(c.timers, ft)
 			c.fired[ft] = true
+			c.fires++
 			select {
 			case ft.c <- c.now:
 			default:
 			}
 		}
 	}
+}
+
+// Fires returns how many timers have fired so far.
+func (c *FakeClock) Fires() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fires
 }
 
 // Next returns when the earliest armed timer is due, and whether one is.
