@@ -114,7 +114,7 @@ func MayHaveApplied(err error) bool {
 	case errors.As(err, &apiErr):
 		return internalErrors[apiErr.Code]
 	case errors.As(err, &transErr):
-		return !transErr.notSent
+		return !transErr.notSent()
 	case errors.As(err, &httpErr):
 		return httpErr.StatusCode != 429
 	case errors.As(err, &decErr):

@@ -79,11 +79,11 @@ func newReplayServer(b testing.TB, answer []byte) *replayServer {
 	rs := &replayServer{}
 	rs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rs.requests.Add(1)
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		h := w.Header()
 		h.Set("Content-Type", "application/json")
 		h.Set("Content-Length", strconv.Itoa(len(answer)))
-		w.Write(answer)
+		_, _ = w.Write(answer)
 	}))
 	rs.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
@@ -291,7 +291,7 @@ type cannedTransport struct{}
 
 func (cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		r.Body.Close()
 	}
 	return &http.Response{

@@ -71,6 +71,9 @@ type Client struct {
 	// in their buffers.
 	wire   func() *wire
 	closed *atomic.Bool
+
+	// timeouts is nil, or a test's per-attempt timeouts (export_test.go).
+	timeouts func() time.Duration
 }
 
 // NewClient returns a client for app sdkAppID acting as identifier, which
@@ -215,7 +218,7 @@ func (c *Client) String() string {
 }
 
 // Format prints [Client.String] for every verb, so no verb can reveal a field.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Close releases the client: it closes the idle connections of the
 // transport the client made (not those of a transport passed with

@@ -442,11 +442,14 @@ type TransportError struct {
 	Err      error  // the cause, with any quoted URL removed
 	Attempts int    // how many requests the call sent, retries included
 
-	// notSent is set when the request certainly never left: the connection
-	// could not be made (dial, DNS, proxy connect). Only then may a command
-	// that is not idempotent be sent again without the caller's consent.
-	notSent bool
+	// sent is how far the request got (see sendStateOf). Only one that
+	// certainly never left may be sent again, if its command is not
+	// idempotent, without the caller's consent.
+	sent sendState
 }
+
+// notSent reports whether the request certainly never left.
+func (e *TransportError) notSent() bool { return e.sent != mayHaveSent }
 
 // Error returns "tim: {command}: transport: {cause}", followed by
 // ", after {n} attempts" when the call was retried.

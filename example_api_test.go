@@ -246,7 +246,7 @@ func ExampleWithLogger() {
 // example's output.
 func dropTimes(a slog.Attr) slog.Attr {
 	switch a.Key {
-	case slog.TimeKey, "duration", "retry_in":
+	case slog.TimeKey, "duration", "limiter_wait", "retry_in":
 		return slog.Attr{}
 	}
 	return a
@@ -305,6 +305,31 @@ func ExampleWithMiddleware() {
 	// Output:
 	// Admin <nil>
 	// [/v4/group_open_http_svc/get_role_in_group usersig=[redacted]]
+}
+
+func ExampleCommandFromContext() {
+	srv, _ := apiFake()
+	defer srv.Close()
+	// A middleware names what it records by command: a span, a metric.
+	var commands []string
+	byCommand := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			cmd, ok := tim.CommandFromContext(r.Context())
+			commands = append(commands, fmt.Sprint(cmd, " ", ok))
+			return next.RoundTrip(r)
+		})
+	}
+	client, err := srv.NewClient(tim.WithMiddleware(byCommand))
+	check(err)
+	_, err = client.RoleOf(context.Background(), apiCommunity, "amy")
+	check(err)
+	_, err = client.GetPermissionGroups(context.Background(), &tim.GetPermissionGroupsRequest{GroupID: apiCommunity})
+	check(err)
+	fmt.Println(commands)
+	fmt.Println(tim.CommandFromContext(context.Background()))
+	// Output:
+	// [get_role_in_group true get_permission_group true]
+	//  false
 }
 
 func ExampleWithStandby() {

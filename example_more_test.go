@@ -75,12 +75,12 @@ func ExampleClient_SDKAppID() {
 }
 
 func ExampleCommandRateLimiter_Wait() {
-	l, err := tim.NewRateLimiter(10, 2) // 10 a second, bursts of 2
+	l, err := tim.NewRateLimiter(1.0/60, 2) // one a minute, bursts of 2
 	check(err)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for range 3 {
-		// The third must wait 100 ms, past the deadline: it says so at once.
+		// The third must wait a minute, past the deadline: it says so at once.
 		fmt.Println(l.Wait(ctx, tim.CommandGetRoleInGroup) == nil)
 	}
 	fmt.Println(l.Wait(ctx, tim.CommandGetPermissionGroup) == nil) // each command has its own bucket

@@ -2,6 +2,5 @@ package tim
 
 import "time"
 
-// SetStandbyProbe sets how long c stays on a standby base URL before it
-// tries the primary again, below StandbyProbeInterval, for fast tests.
-func SetStandbyProbe(c *Client, d time.Duration) { c.endpoints.probe = d }
+// SetStandbyClock makes c's standby probe read the time from now.
+func SetStandbyClock(c *Client, now func() time.Time) { c.endpoints.now = now }

@@ -118,7 +118,7 @@ type bodyTransport []byte
 
 func (b bodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		r.Body.Close()
 	}
 	return &http.Response{

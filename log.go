@@ -8,7 +8,7 @@ import (
 )
 
 // logAttempt writes the one record of an attempt: see WithLogger.
-func (c *Client) logAttempt(ctx context.Context, command string, attempt int, d time.Duration, err error, why retryReason, wait time.Duration) {
+func (c *Client) logAttempt(ctx context.Context, command string, attempt int, took attemptTimes, err error, why retryReason, wait time.Duration) {
 	if c.logger == nil {
 		return
 	}
@@ -22,11 +22,12 @@ func (c *Client) logAttempt(ctx context.Context, command string, attempt int, d 
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 9)
+	attrs := make([]slog.Attr, 0, 10)
 	attrs = append(attrs,
 		slog.String("command", command),
 		slog.Int("attempt", attempt),
-		slog.Duration("duration", d),
+		slog.Duration("duration", took.exchange),
+		slog.Duration("limiter_wait", took.limiter),
 	)
 	if err == nil {
 		attrs = append(attrs, slog.String("outcome", "ok"))

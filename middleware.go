@@ -13,8 +13,16 @@ import (
 // usersig=[redacted] (escaped, "usersig=%5Bredacted%5D") in its place, and
 // the client puts the real signature in below every middleware, just before
 // the base transport. Responses and errors coming back up hold no signature
-// either. A middleware may add headers, but must leave the URL's query as it
-// is, or the request goes out unsigned.
+// either. [CommandFromContext] tells a middleware the request's command.
+//
+// Only the request the client built for an attempt is signed — the same
+// method, host, path and query (which carries the attempt's own random
+// number) — and only the first time it reaches the signing layer. A
+// middleware may add headers, but must leave the URL as it is, or the
+// request goes out unsigned. A request a middleware sends of its own through
+// next, even with the client's context and the placeholder, goes out
+// unsigned, and so does a second send of the same request: leave retries to
+// the client ([RetryPolicy]), which signs every attempt anew.
 type Middleware func(next http.RoundTripper) http.RoundTripper
 
 // WithMiddleware adds middleware to the client's transport stack. The first

@@ -142,12 +142,15 @@ func WithTimeout(d time.Duration) Option {
 //
 //	command      the REST command, e.g. "get_role_in_group"
 //	attempt      1 for the first request of a call, 2 for its first retry, ...
-//	duration     how long the attempt took
+//	duration     how long the attempt's exchange with the server took
+//	limiter_wait how long the attempt waited for its turn at the rate
+//	             limiter before it was sent ([WithRateLimit])
 //	outcome      ok, api_error, http_error, decode_error or transport_error
 //	error_code   the service's code, for an api_error
 //	http_status  the status, for an http_error
 //	will_retry   whether the client sends the request again (on failures)
-//	retry_reason transient, rate_limited or new_signature (when it will retry)
+//	retry_reason transient, rate_limited, new_signature or standby (when it
+//	             will retry)
 //	retry_in     the backoff before the next attempt (when it will retry)
 //
 // Levels: Debug on success, Info for a failure that will be retried, Warn

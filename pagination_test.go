@@ -135,7 +135,8 @@ func TestPaginatorStopsOnErrorAndOnBreak(t *testing.T) {
 	assert.Len(t, api.got, 2)
 
 	api = &pagesAPI{answers: map[string]PermissionGroupsPage{"": {PermissionGroups: groups("a", "b"), Next: "n"}}}
-	for range NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()) {
+	for _, err := range NewPermissionGroupPaginator(api, &GetPermissionGroupsRequest{GroupID: pagedGroup}).All(context.Background()) {
+		require.NoError(t, err)
 		break
 	}
 	assert.Len(t, api.got, 1, "breaking out of the loop fetches nothing more")

@@ -57,6 +57,7 @@ type RateLimiter interface {
 type CommandRateLimiter struct {
 	rate  float64
 	burst int
+	clock clock // realClock{}, or a test's
 	mu    sync.Mutex
 	lims  map[string]*bucket
 }
@@ -73,7 +74,7 @@ func NewRateLimiter(perSecond float64, burst int) (*CommandRateLimiter, error) {
 	if reason := checkRate(perSecond, burst); reason != "" {
 		return nil, errors.New("tim: NewRateLimiter: " + reason)
 	}
-	return &CommandRateLimiter{rate: perSecond, burst: burst, lims: map[string]*bucket{}}, nil
+	return &CommandRateLimiter{rate: perSecond, burst: burst, clock: realClock{}, lims: map[string]*bucket{}}, nil
 }
 
 // checkRate says what is wrong with a rate and burst, or "".
@@ -92,7 +93,7 @@ func (l *CommandRateLimiter) bucket(command string) *bucket {
 	defer l.mu.Unlock()
 	b := l.lims[command]
 	if b == nil {
-		b = &bucket{rate: l.rate, burst: float64(l.burst), tokens: float64(l.burst)}
+		b = &bucket{rate: l.rate, burst: float64(l.burst), tokens: float64(l.burst), clock: l.clock}
 		l.lims[command] = b
 	}
 	return b

@@ -10,19 +10,39 @@ import (
 )
 
 // scrubError returns err if nothing about it holds a form of the signature,
-// and otherwise an error that keeps only what a caller can act on: its text
-// with the signature redacted, and its class (cancelled, deadline, timeout,
-// connection never made), for errors.Is and the retry rules. A transport
-// may quote the signed URL in its error text, or keep the request in a
-// field that a reflection-based printer would reach.
+// and otherwise an error that keeps only what a caller can act on: its class
+// (cancelled, deadline, timeout, connection never made), for errors.Is and
+// the retry rules, and its text with the signature redacted, if redacting
+// the signature's forms leaves none of it (no run of it, however escaped);
+// otherwise no text at all. A transport may quote the signed URL in its
+// error text, or keep the request in a field that a reflection-based
+// printer would reach.
 func scrubError(err error, f *sigForms) error {
 	msg := err.Error()
 	clean := f.redact(msg)
-	if clean == msg && !holdsSecret(err, f) {
-		return err
+	switch {
+	case anyDecoding(clean, f.holdsRun):
+		return withhold(err, "")
+	case clean != msg || holdsSecret(err, f):
+		return withhold(err, clean)
 	}
+	return err
+}
+
+// scrubBelow is scrubError for an error from below the signing layer,
+// where the URL carries the real signature: an error whose text mentions
+// usersig at all, in any case or escaping ("USERSIG", "usersig%3D",
+// "usersig%253D"…), keeps its class and no text.
+func scrubBelow(err error, f *sigForms) error {
+	if anyDecoding(err.Error(), mentionsUserSig) {
+		return withhold(err, "")
+	}
+	return scrubError(err, f)
+}
+
+func withhold(err error, msg string) error {
 	return &redactedError{
-		msg:      clean,
+		msg:      msg,
 		canceled: errors.Is(err, context.Canceled),
 		deadline: errors.Is(err, context.DeadlineExceeded),
 		timeout:  isTimeout(err),
@@ -32,11 +52,31 @@ func scrubError(err error, f *sigForms) error {
 
 // redactedError stands for a transport error that held the signature.
 type redactedError struct {
-	msg                                 string
+	msg                                 string // "": the text is withheld too
 	canceled, deadline, timeout, unsent bool
 }
 
-func (e *redactedError) Error() string { return e.msg + " (error value withheld: it held the UserSig)" }
+func (e *redactedError) Error() string {
+	if e.msg == "" {
+		return "error withheld: its text quoted the signed URL" + e.class()
+	}
+	return e.msg + " (error value withheld: it held the UserSig)"
+}
+
+// class names what kind of failure the withheld error was.
+func (e *redactedError) class() string {
+	switch {
+	case e.canceled:
+		return " (" + context.Canceled.Error() + ")"
+	case e.deadline:
+		return " (" + context.DeadlineExceeded.Error() + ")"
+	case e.timeout:
+		return " (a timeout)"
+	case e.unsent:
+		return " (no connection could be made)"
+	}
+	return ""
+}
 
 // Is keeps the context errors matchable.
 func (e *redactedError) Is(target error) bool {
@@ -45,6 +85,92 @@ func (e *redactedError) Is(target error) bool {
 
 // Timeout reports whether the error was a timeout, as net.Error does.
 func (e *redactedError) Timeout() bool { return e.timeout }
+
+// maxDecodings bounds anyDecoding: a URL escaped more than this many times
+// over is not expected of any transport.
+const maxDecodings = 4
+
+// anyDecoding reports whether test holds for s or for what s becomes when
+// its percent-escapes are decoded once, twice… (up to maxDecodings times,
+// or until nothing changes).
+func anyDecoding(s string, test func(string) bool) bool {
+	for range maxDecodings + 1 {
+		if test(s) {
+			return true
+		}
+		d := percentDecode(s)
+		if d == s {
+			return false
+		}
+		s = d
+	}
+	return false
+}
+
+// percentDecode decodes every valid %XX in s and leaves the rest as it is.
+func percentDecode(s string) string {
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for ; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return s[:strings.IndexByte(s, '%')] + string(b)
+}
+
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+func mentionsUserSig(s string) bool {
+	const word = "usersig"
+	for i := 0; i+len(word) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
+
+// minRun is the shortest run of the signature that counts as quoting it.
+const minRun = 12
+
+// holdsRun reports whether s holds minRun bytes in a row of the raw
+// signature (the whole of a shorter one long enough to redact), in any
+// case.
+func (f *sigForms) holdsRun(s string) bool {
+	raw := f.raw
+	if len(raw) < minSecret {
+		return false
+	}
+	raw, s = strings.ToLower(raw), strings.ToLower(s)
+	if len(raw) <= minRun {
+		return strings.Contains(s, raw)
+	}
+	for i := 0; i+minRun <= len(raw); i++ {
+		if strings.Contains(s, raw[i:i+minRun]) {
+			return true
+		}
+	}
+	return false
+}
 
 func isTimeout(err error) bool {
 	var t interface{ Timeout() bool }

@@ -200,7 +200,7 @@ func retryReasonFor(r *route, err error, retryNonIdempotent bool) retryReason {
 			return retryTransient
 		}
 	case errors.As(err, &transErr):
-		if transErr.Retryable() && (repeatable || transErr.notSent) {
+		if transErr.Retryable() && (repeatable || transErr.notSent()) {
 			return retryTransient
 		}
 	}

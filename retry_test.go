@@ -74,7 +74,7 @@ func assertBetween(t *testing.T, d, lo, hi time.Duration) {
 // why, for an idempotent and a non-idempotent command, with and without
 // RetryNonIdempotent.
 func TestRetryReason(t *testing.T) {
-	dial := &TransportError{Command: "c", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}, notSent: true}
+	dial := &TransportError{Command: "c", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}, sent: noConnection}
 	reset := &TransportError{Command: "c", Err: errors.New("read: connection reset by peer")}
 	attemptTimeout := &TransportError{Command: "c", Err: fmt.Errorf("%w (10s)", ErrAttemptTimeout)}
 	cancelled := &TransportError{Command: "c", Err: context.Canceled}
@@ -197,13 +197,13 @@ func answerCode(code ErrorCode) func(http.ResponseWriter, *http.Request) {
 	}
 }
 
-func answerOK(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, okEnvelope) }
+func answerOK(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, okEnvelope) }
 
 func answerStatus(status int) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(status)
-		io.WriteString(w, "<html>bad gateway</html>")
+		_, _ = io.WriteString(w, "<html>bad gateway</html>")
 	}
 }
 
@@ -217,7 +217,7 @@ func answerDrop(w http.ResponseWriter, _ *http.Request) {
 // answerHang answers nothing until the client goes away. It reads the body
 // first: net/http notices a closed connection only after that.
 func answerHang(w http.ResponseWriter, r *http.Request) {
-	io.Copy(io.Discard, r.Body)
+	_, _ = io.Copy(io.Discard, r.Body)
 	<-r.Context().Done()
 }
 
@@ -252,7 +252,11 @@ func TestNonIdempotentWritesOnTheWire(t *testing.T) {
 			wr := newScript(t, tc.answers...)
 			c, err := NewClient(testAppID, testAdmin, WithBaseURL(wr.srv.URL), WithSecretKey(testKey), WithRetryPolicy(tc.policy))
 			require.NoError(t, err)
-			SetAttemptTimeout(c, 50*time.Millisecond)
+			if strings.HasPrefix(tc.name, "per-attempt timeout") {
+				// The hanging attempt alone times out; any other keeps
+				// the default, so that a busy machine does not time it out.
+				SetAttemptTimeouts(c, 50*time.Millisecond)
+			}
 			var out struct{ envelope }
 			err = c.call(context.Background(), tc.command, map[string]string{"GroupId": "g"}, &out)
 			assert.Equal(t, tc.want, wr.requests())
@@ -437,6 +441,8 @@ func TestLogRecordsOfRetries(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(line), &rec))
 		delete(rec, "time")
 		delete(rec, "duration")
+		assert.Contains(t, rec, "limiter_wait")
+		delete(rec, "limiter_wait")
 		records = append(records, rec)
 	}
 	require.Len(t, records, 5)
@@ -458,6 +464,31 @@ func TestLogRecordsOfRetries(t *testing.T) {
 		base("INFO", 2, "outcome", "http_error", "http_status", 502.0, "will_retry", true, "retry_reason", "transient"),
 		base("WARN", 3, "outcome", "http_error", "http_status", 502.0, "will_retry", false),
 	}, records)
+}
+
+// sleepyLimiter makes every attempt wait d for its turn.
+type sleepyLimiter struct{ d time.Duration }
+
+func (l sleepyLimiter) Wait(context.Context, string) error { time.Sleep(l.d); return nil }
+
+// The per-attempt record says how long the attempt waited for the rate
+// limiter, apart from the exchange's duration. (time.Sleep waits at least
+// its time, so the lower bound holds on any machine.)
+func TestLogRecordsShowTheLimiterWait(t *testing.T) {
+	var logs strings.Builder
+	m := newMock(t, WithLogger(jsonLogger(&logs)), WithRateLimiter(sleepyLimiter{30 * time.Millisecond}))
+	m.mt.RegisterResponder(http.MethodPost, testHost+groupService+"get_role_in_group", func(*http.Request) (*http.Response, error) {
+		return httpmockResponse(200, seedRoles), nil
+	})
+	_, err := m.client.GetRoleInGroup(context.Background(), &GetRoleInGroupRequest{GroupID: "g", Accounts: []string{"leckie", "peter", "wesley"}})
+	require.NoError(t, err)
+	var rec struct {
+		Duration    time.Duration `json:"duration"`
+		LimiterWait time.Duration `json:"limiter_wait"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(logs.String()), &rec))
+	assert.GreaterOrEqual(t, rec.LimiterWait, 30*time.Millisecond)
+	assert.Positive(t, rec.Duration)
 }
 
 func httpmockResponse(status int, body string) *http.Response {

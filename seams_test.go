@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,7 +140,7 @@ func TestNilContextNilClientZeroClient(t *testing.T) {
 	}
 	good := tim.NewPermissionGroupPaginator(live, &tim.GetPermissionGroupsRequest{GroupID: seamGroup})
 	//lint:ignore SA1012 a nil context is what is tested
-	_, err = good.NextPage(nil)
+	_, err = good.NextPage(nil) //nolint:staticcheck // SA1012: a nil context is what is tested
 	assert.ErrorIs(t, err, tim.ErrInvalidRequest)
 }
 
@@ -443,12 +444,20 @@ func TestGoexitInASplitCallReachesTheCaller(t *testing.T) {
 func TestCloseDuringACall(t *testing.T) {
 	srv, _ := seamServer(t)
 	base := goroutines()
-	c, err := srv.NewClient()
+	sent := make(chan struct{})
+	var once sync.Once
+	signal := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			once.Do(func() { close(sent) })
+			return next.RoundTrip(r)
+		})
+	}
+	c, err := srv.NewClient(tim.WithMiddleware(signal))
 	require.NoError(t, err)
 	require.NoError(t, srv.FailNext(tim.CommandGetRoleInGroup, 1, timtest.Fault{Delay: 100 * time.Millisecond}))
 	errc := make(chan error, 1)
 	go func() { _, err := c.RoleOf(context.Background(), seamGroup, "alice"); errc <- err }()
-	time.Sleep(30 * time.Millisecond)
+	<-sent // the call is in flight
 	require.NoError(t, c.Close())
 	require.NoError(t, <-errc, "a call in flight finishes")
 	assert.Eventually(t, func() bool { return goroutines() <= base+2 }, 5*time.Second, 10*time.Millisecond, "goroutines: %d, at start %d", goroutines(), base)

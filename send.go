@@ -72,9 +72,7 @@ func (c *Client) exchange(ctx context.Context, r *route, body []byte, out respon
 			return stopped(command, stage, err, attempts, last)
 		}
 		attempts++
-		var te *TransportError
-		connected := err == nil || !errors.As(err, &te) || !unconnected(te.Err)
-		move := c.endpoints.done(ctx, ep, connected, err)
+		move := c.endpoints.done(ctx, ep, err)
 		if err == nil {
 			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
 			return nil
@@ -142,7 +140,7 @@ const (
 // panic in the caller's transport, limiter or signer included. An attempt
 // that ended before sending returns what it was waiting for as stage. reset
 // clears out first, so that nothing of a failed attempt's answer survives.
-func (c *Client) attempt(ctx context.Context, r *route, ep int, body []byte, out response, reset bool) (sig string, took time.Duration, stage string, err error) {
+func (c *Client) attempt(ctx context.Context, r *route, ep int, body []byte, out response, reset bool) (sig string, took attemptTimes, stage string, err error) {
 	returned := false
 	defer func() {
 		if !returned { // a panic or runtime.Goexit in the caller's code
@@ -152,23 +150,25 @@ func (c *Client) attempt(ctx context.Context, r *route, ep int, body []byte, out
 	place, err := c.inFlight.acquire(ctx, r.key)
 	if err != nil {
 		returned = true
-		return "", 0, waitPlace, err
+		return "", took, waitPlace, err
 	}
 	defer func() { <-place }()
+	queued := time.Now()
 	if err := c.limiter.Wait(ctx, r.key); err != nil {
 		returned = true
-		return "", 0, waitLimiter, err
+		return "", took, waitLimiter, err
 	}
+	took.limiter = time.Since(queued)
 	if reset {
 		reflect.ValueOf(out).Elem().SetZero()
 	}
 	if sig, err = c.signer.UserSig(ctx); err != nil {
 		returned = true
-		return "", 0, waitSigner, err
+		return "", took, waitSigner, err
 	}
 	start := time.Now()
 	err = c.send(ctx, r, ep, sig, body, out)
-	took = time.Since(start)
+	took.exchange = time.Since(start)
 	if c.closed.Load() {
 		// Closed during the call: its connection just went back to the
 		// pool, where Close cannot have seen it.
@@ -178,28 +178,38 @@ func (c *Client) attempt(ctx context.Context, r *route, ep int, body []byte, out
 	return sig, took, "", err
 }
 
+// attemptTimes is how long an attempt waited for its turn at the rate
+// limiter, and how long its exchange with the server took.
+type attemptTimes struct{ limiter, exchange time.Duration }
+
 // send makes one HTTP attempt signed with sig: POST, read, decode.
 func (c *Client) send(ctx context.Context, r *route, ep int, sig string, body []byte, out response) error {
 	command := r.command
 	forms := c.escapeSig(sig)
-	attemptCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	timeout := c.timeout
+	if c.timeouts != nil {
+		timeout = c.timeouts()
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	u := c.requestURL(ep, r.path)
+	a := newAttempt(command, u, forms)
 
 	// A *bytes.Reader, not the []byte: resty hands a reader to the request
 	// as it is, where it would copy a []byte twice (BENCHMARKS.md, goal 1).
 	resp, err := c.wire().rest.R().
-		SetContext(withSig(attemptCtx, forms)).
+		SetContext(a.context(attemptCtx)).
 		SetBody(bytes.NewReader(body)).
 		SetDoNotParseResponse(true).
-		Post(c.requestURL(ep, r.path))
+		Post(u)
 	if err != nil {
-		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
+		return exchangeError(ctx, attemptCtx, timeout, a, err)
 	}
 	raw := resp.RawBody()
 	defer raw.Close()
 	if resp.StatusCode() != http.StatusOK {
 		// Drain a little so the connection can be reused; the body is not kept.
-		io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
+		_, _ = io.Copy(io.Discard, io.LimitReader(raw, 64<<10))
 		return &HTTPError{Command: command, StatusCode: resp.StatusCode(), ContentType: resp.Header().Get("Content-Type")}
 	}
 	buf := bodyBuffers.Get().(*[]byte)
@@ -207,7 +217,7 @@ func (c *Client) send(ctx context.Context, r *route, ep int, sig string, body []
 	data, err := readBody(raw, (*buf)[:0])
 	*buf = data
 	if err != nil {
-		return exchangeError(ctx, attemptCtx, c.timeout, command, forms, err)
+		return exchangeError(ctx, attemptCtx, timeout, a, err)
 	}
 	if len(data) > MaxResponseBytes {
 		return &DecodeError{Command: command, Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, MaxResponseBytes)}
@@ -297,8 +307,8 @@ func decodeResponse(command string, data []byte, out response) error {
 // if net/http reported a cause set on ctx; when only the attempt's timeout
 // passed it matches ErrAttemptTimeout and not context.DeadlineExceeded, so
 // it can be told apart (and retried).
-func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, command string, forms *sigForms, err error) error {
-	te := transportError(command, forms, err)
+func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, a *attemptInfo, err error) error {
+	te := transportError(a, err)
 	switch {
 	case ctx.Err() != nil:
 		if !errors.Is(te.Err, ctx.Err()) {
@@ -315,12 +325,12 @@ func exchangeError(ctx, attemptCtx context.Context, timeout time.Duration, comma
 // carries no signature, but it is noise), and what is left is scrubbed once
 // more of any form of the signature: the signing layer scrubs what the base
 // transport says, and this catches anything else (a failure reading the
-// body, say).
-func transportError(command string, forms *sigForms, err error) *TransportError {
+// body, say). How far the request got is decided by sendStateOf.
+func transportError(a *attemptInfo, err error) *TransportError {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	err = scrubError(err, forms)
-	return &TransportError{Command: command, Err: err, notSent: connectFailed(err)}
+	err = scrubError(err, a.forms())
+	return &TransportError{Command: a.command, Err: err, sent: sendStateOf(a, err)}
 }

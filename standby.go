@@ -2,13 +2,9 @@ package tim
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"log/slog"
-	"net"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
@@ -26,9 +22,18 @@ const StandbyProbeInterval = 30 * time.Second
 // sent elsewhere; it is retried, or not, where it was, as [RetryPolicy]
 // says.
 //
+// Whether anything was sent is decided from what happened on the
+// connection (was one made, was the request written), never from the
+// error's type or text: a TLS error after the request was written, or
+// while the answer was read, keeps the request where it was.
+//
 // The client stays on the base URL it moved to, and after
-// [StandbyProbeInterval] sends one request to the primary again: if that
-// connects, the client goes back. Every move is logged at Warn level
+// [StandbyProbeInterval] sends one request to the primary again: if the
+// service answers it (a success, or an error code of the service's own
+// other than an internal error), the client goes back; if it fails in any
+// other way (no connection, a 502 page, a dropped answer), the client
+// stays on the standby, and the request is retried there as [RetryPolicy]
+// allows. Every move is logged at Warn level
 // through [WithLogger] ("tim standby", with the hosts and the reason; no
 // query, no secret).
 //
@@ -65,6 +70,7 @@ type endpoints struct {
 	hosts  []string // for log records
 	logger *slog.Logger
 	probe  time.Duration
+	now    func() time.Time // time.Now, or a test's clock
 
 	mu      sync.Mutex
 	cur     int       // the one in use
@@ -73,7 +79,7 @@ type endpoints struct {
 }
 
 func newEndpoints(bases []string, logger *slog.Logger) *endpoints {
-	e := &endpoints{logger: logger, probe: StandbyProbeInterval}
+	e := &endpoints{logger: logger, probe: StandbyProbeInterval, now: time.Now}
 	for _, b := range bases {
 		e.urls = append(e.urls, b+apiPrefix)
 		host := b
@@ -93,20 +99,23 @@ func (e *endpoints) pick() int {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cur > 0 && !e.probing && time.Since(e.since) >= e.probe {
+	if e.cur > 0 && !e.probing && e.now().Sub(e.since) >= e.probe {
 		e.probing = true
 		return 0
 	}
 	return e.cur
 }
 
-// done records how an attempt on endpoint i ended: connected is false when
-// no connection could be made (nothing was sent). It reports whether the
-// request should be sent again at once, to the endpoint pick now returns.
-func (e *endpoints) done(ctx context.Context, i int, connected bool, reason error) bool {
+// done records how an attempt on endpoint i ended, with err (nil for a
+// success). It reports whether the request should be sent again at once,
+// to the endpoint pick now returns: only when no connection could be made
+// (see sendStateOf).
+func (e *endpoints) done(ctx context.Context, i int, err error) bool {
 	if len(e.urls) == 1 {
 		return false
 	}
+	var te *TransportError
+	reached := !errors.As(err, &te) || te.sent != noConnection
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	probed := i == 0 && e.cur > 0
@@ -114,23 +123,30 @@ func (e *endpoints) done(ctx context.Context, i int, connected bool, reason erro
 		e.probing = false
 	}
 	switch {
-	case connected && probed:
+	case probed && answered(err):
 		e.log(ctx, e.cur, 0, "the primary answers again")
-		e.cur, e.since = 0, time.Now()
+		e.cur, e.since = 0, e.now()
 		return false
-	case connected:
-		return false // a success, or a failure after connecting, never moves
 	case probed:
-		e.since = time.Now() // still down: stay on the standby
-		return true
+		e.since = e.now() // no answer yet: stay on the standby
+		return !reached
+	case reached:
+		return false // a success, or a failure after connecting, never moves
 	case i != e.cur:
 		return true // another request already moved on
 	case i+1 < len(e.urls):
-		e.log(ctx, i, i+1, "cannot connect: "+reason.Error())
-		e.cur, e.since = i+1, time.Now()
+		e.log(ctx, i, i+1, "cannot connect: "+err.Error())
+		e.cur, e.since = i+1, e.now()
 		return true
 	}
 	return false // the last one: the error goes to the caller
+}
+
+// answered reports whether err (nil for a success) is an answer of the
+// service itself: a well-formed envelope that is not an internal error.
+func answered(err error) bool {
+	var apiErr *APIError
+	return err == nil || errors.As(err, &apiErr) && !internalErrors[apiErr.Code]
 }
 
 // unused records that an attempt picked for endpoint i ended before it
@@ -152,31 +168,4 @@ func (e *endpoints) log(ctx context.Context, from, to int, why string) {
 	}
 	e.logger.LogAttrs(ctx, slog.LevelWarn, "tim standby",
 		slog.String("from", e.hosts[from]), slog.String("to", e.hosts[to]), slog.String("reason", why))
-}
-
-// unconnected reports whether err says no connection to the server could
-// be made, so that nothing of the request was sent: a DNS failure, a
-// refused or unreachable dial, a proxy that would not connect, a TLS
-// handshake that failed.
-func unconnected(err error) bool {
-	if connectFailed(err) {
-		return true
-	}
-	var (
-		verify    *tls.CertificateVerificationError
-		authority x509.UnknownAuthorityError
-		hostname  x509.HostnameError
-		invalid   x509.CertificateInvalidError
-		record    tls.RecordHeaderError
-		alert     tls.AlertError
-		op        *net.OpError
-	)
-	if errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) ||
-		errors.As(err, &invalid) || errors.As(err, &record) || errors.As(err, &alert) {
-		return true
-	}
-	if errors.As(err, &op) && op.Op == "remote error" {
-		return true // an alert from the server during the handshake
-	}
-	return strings.Contains(err.Error(), "TLS handshake") // net/http's handshake timeout
 }

@@ -9,10 +9,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -129,31 +132,43 @@ func TestStandbyOutcomes(t *testing.T) {
 func TestStandbyProbesThePrimary(t *testing.T) {
 	ctx := context.Background()
 	p := newStandbyPair(t)
-	tim.SetStandbyProbe(p.client, 50*time.Millisecond)
+	clk := tim.NewFakeClock(time.Now())
+	tim.SetStandbyClock(p.client, clk.Now)
 	p.down.Store(true)
 	_, err := p.client.RoleOf(ctx, seamGroup, "owner")
 	require.NoError(t, err)
 	_, sb := p.counts()
 	require.Equal(t, 1, sb)
 
-	// Still down at the probe: the request moves on, the client stays.
-	time.Sleep(60 * time.Millisecond)
+	// Before the probe interval nothing tries the primary.
+	clk.Advance(tim.StandbyProbeInterval - time.Nanosecond)
+	p.down.Store(false)
 	_, err = p.client.RoleOf(ctx, seamGroup, "owner")
 	require.NoError(t, err)
 	pr, sb := p.counts()
 	assert.Equal(t, 0, pr)
 	assert.Equal(t, 2, sb)
 
-	// Back up: the next probe returns the client to the primary.
+	// Still down at the probe: the request moves on, the client stays.
+	p.down.Store(true)
+	clk.Advance(time.Nanosecond)
+	_, err = p.client.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	pr, sb = p.counts()
+	assert.Equal(t, 0, pr)
+	assert.Equal(t, 3, sb)
+
+	// Back up: the next probe, an interval later, returns the client to
+	// the primary.
 	p.down.Store(false)
-	time.Sleep(60 * time.Millisecond)
+	clk.Advance(tim.StandbyProbeInterval)
 	for range 3 {
 		_, err = p.client.RoleOf(ctx, seamGroup, "owner")
 		require.NoError(t, err)
 	}
 	pr, sb = p.counts()
 	assert.Equal(t, 3, pr)
-	assert.Equal(t, 2, sb)
+	assert.Equal(t, 3, sb)
 	assert.Contains(t, p.logs.String(), "the primary answers again")
 }
 
@@ -203,12 +218,13 @@ func TestStandbyProbeAfterAPanic(t *testing.T) {
 			return next.RoundTrip(r)
 		})
 	}))
-	tim.SetStandbyProbe(p.client, 30*time.Millisecond)
+	clk := tim.NewFakeClock(time.Now())
+	tim.SetStandbyClock(p.client, clk.Now)
 	p.down.Store(true)
 	_, err := p.client.RoleOf(ctx, seamGroup, "owner")
 	require.NoError(t, err)
 	p.down.Store(false)
-	time.Sleep(40 * time.Millisecond)
+	clk.Advance(tim.StandbyProbeInterval)
 	boom.Store(true)
 	assert.Panics(t, func() { _, _ = p.client.RoleOf(ctx, seamGroup, "owner") }, "the probe panics")
 	boom.Store(false)
@@ -236,4 +252,84 @@ func TestStandbyAfterATLSAlert(t *testing.T) {
 	_, err = c.RoleOf(context.Background(), seamGroup, "owner")
 	require.NoError(t, err)
 	assert.Len(t, standby.Requests(), 1)
+}
+
+// A primary that connects again but answers 502 does not pull the client
+// back: only an answer of the service's own (a well-formed envelope) does.
+// Before, the probe's connection alone brought the client back to the
+// primary, and every call failed there while the standby was healthy.
+func TestStandbyProbeNeedsAnAnswer(t *testing.T) {
+	ctx := context.Background()
+	primary, standby := timtest.NewServer(), timtest.NewServer()
+	t.Cleanup(primary.Close)
+	t.Cleanup(standby.Close)
+	for _, s := range []*timtest.Server{primary, standby} {
+		require.NoError(t, s.CreateCommunity(seamGroup, "owner"))
+	}
+	// The primary sits behind a gateway that can be down (no connection)
+	// or broken (it answers 502).
+	var down, broken atomic.Bool
+	target, err := url.Parse(primary.URL())
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() {
+			http.Error(w, "bad gateway", http.StatusBadGateway)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gateway.Close)
+	gatewayAddr := strings.TrimPrefix(gateway.URL, "http://")
+	var d net.Dialer
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == gatewayAddr && down.Load() {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused")}
+		}
+		return d.DialContext(ctx, network, addr)
+	}}
+	var logs syncBuffer
+	c, err := tim.NewClient(timtest.DefaultSDKAppID, timtest.DefaultAdmin,
+		tim.WithBaseURL(gateway.URL), tim.WithStandby(standby.URL()),
+		tim.WithSecretKey(timtest.DefaultSecretKey), tim.WithRetryPolicy(timtest.FastRetries()),
+		tim.WithHTTPClient(&http.Client{Transport: transport}),
+		tim.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	require.NoError(t, err)
+	defer c.Close()
+	clk := tim.NewFakeClock(time.Now())
+	tim.SetStandbyClock(c, clk.Now)
+
+	down.Store(true)
+	_, err = c.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	require.Len(t, standby.Requests(), 1, "moved to the standby")
+
+	// The gateway connects again, but answers 502.
+	down.Store(false)
+	broken.Store(true)
+	clk.Advance(tim.StandbyProbeInterval)
+	failed := 0
+	for range 5 {
+		if _, err := c.RoleOf(ctx, seamGroup, "owner"); err != nil {
+			failed++
+		}
+	}
+	assert.Zero(t, failed, "calls failed while the standby was healthy")
+	assert.Len(t, standby.Requests(), 1+5, "every call was answered by the standby (the probe's by its retry)")
+	assert.NotContains(t, logs.String(), "the primary answers again")
+
+	// Once the primary answers, the next probe brings the client back.
+	broken.Store(false)
+	clk.Advance(tim.StandbyProbeInterval - time.Nanosecond)
+	_, err = c.RoleOf(ctx, seamGroup, "owner")
+	require.NoError(t, err)
+	assert.Len(t, standby.Requests(), 1+5+1, "no probe before the interval")
+	clk.Advance(time.Nanosecond)
+	for range 3 {
+		_, err = c.RoleOf(ctx, seamGroup, "owner")
+		require.NoError(t, err)
+	}
+	assert.Len(t, primary.Requests(), 3)
+	assert.Len(t, standby.Requests(), 1+5+1)
+	assert.Contains(t, logs.String(), "the primary answers again")
 }

@@ -1,7 +1,6 @@
 package tim
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -143,58 +142,61 @@ func skipsVerify(rt http.RoundTripper) bool {
 	return ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify
 }
 
-// signingTransport is the layer just above the base transport: it replaces the
-// UserSig placeholder in the URL with the real, escaped UserSig of the
-// request (from its context), sends, and makes sure nothing it hands back
-// up holds the signature: the response points at the request it was given,
-// and an error that quotes or holds the signature is replaced by a
-// redacted one (see scrubError).
+// signingTransport is the layer just above the base transport. It signs the
+// request the client built for an attempt, once: it replaces the UserSig
+// placeholder in a copy of the URL with the real, escaped UserSig (from the
+// request's context) and records what happens on the wire (see
+// sendStateOf). Any other request passes unsigned: one a middleware makes of
+// its own with the client's context, placeholder included, is never signed
+// (see attemptInfo.claim). Nothing it hands back up holds the signature:
+// the response points at the request it was given, its body's errors and
+// the transport's errors are scrubbed (see scrubBelow).
 type signingTransport struct{ base http.RoundTripper }
 
 func (s signingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	forms, ok := r.Context().Value(sigKey{}).(sigSecret)
-	if !ok || !strings.Contains(r.URL.RawQuery, sigPlaceholder) {
-		return s.base.RoundTrip(r) // not one of the client's requests
+	a := attemptOf(r.Context())
+	if a == nil || !a.claim(r) {
+		return s.base.RoundTrip(r) // not the client's request for this attempt
 	}
-	f := forms()
-	signed := *r // shallow, as Request.WithContext does; r itself is not modified
+	f := a.forms()
+	signed := r.WithContext(a.traced(r.Context())) // shallow; r itself is not modified
 	u := *r.URL
 	u.RawQuery = strings.Replace(u.RawQuery, sigPlaceholder, "usersig="+f.query, 1)
 	signed.URL = &u
-	resp, err := s.base.RoundTrip(&signed)
+	resp, err := s.base.RoundTrip(signed)
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
 		}
-		return nil, scrubError(err, f)
+		return nil, scrubBelow(err, f)
 	}
 	resp.Request = r
 	if resp.Body != nil {
 		// The body leads back, through its connection, to the transport
 		// and the signed request: keep it where reflection cannot follow.
 		body := resp.Body
-		resp.Body = hiddenBody(func() io.ReadCloser { return body })
+		resp.Body = hiddenBody(func() (io.ReadCloser, *sigForms) { return body, f })
 	}
 	return resp, nil
 }
 
 // hiddenBody is a response body behind a function, which reflection-based
-// printers (spew, testify) do not enter.
-type hiddenBody func() io.ReadCloser
+// printers (spew, testify) do not enter. A read error, which comes from
+// below the signing layer, is scrubbed as the transport's are.
+type hiddenBody func() (io.ReadCloser, *sigForms)
 
-func (b hiddenBody) Read(p []byte) (int, error) { return b().Read(p) }
-func (b hiddenBody) Close() error               { return b().Close() }
+func (b hiddenBody) Read(p []byte) (int, error) {
+	body, f := b()
+	n, err := body.Read(p)
+	if err != nil && err != io.EOF { //nolint:errorlint // Read returns io.EOF itself; anything else, a wrapped EOF too, is scrubbed
+		err = scrubBelow(err, f)
+	}
+	return n, err
+}
 
-// sigKey is the context key of a request's UserSig.
-type sigKey struct{}
-
-// sigSecret hands out a request's UserSig. It is a function so that a
-// reflection-based printer of the request's context (a middleware logging
-// the request, say) cannot see the signature.
-type sigSecret func() *sigForms
-
-func withSig(ctx context.Context, f *sigForms) context.Context {
-	return context.WithValue(ctx, sigKey{}, f.secret)
+func (b hiddenBody) Close() error {
+	body, _ := b()
+	return body.Close()
 }
 
 // silentLogger drops resty's own log lines.

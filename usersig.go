@@ -113,7 +113,7 @@ func GenerateUserSig(sdkAppID uint64, secretKey, identifier string, issuedAt tim
 	var z bytes.Buffer
 	zw := zlibWriters.Get().(*zlib.Writer)
 	zw.Reset(&z)
-	zw.Write(js) // writes to a bytes.Buffer cannot fail
+	_, _ = zw.Write(js) // writes to a bytes.Buffer cannot fail
 	zw.Close()
 	zlibWriters.Put(zw)
 	return sigEncoder.Replace(base64.StdEncoding.EncodeToString(z.Bytes())), nil
@@ -153,7 +153,7 @@ const maxSigDoc = 64 << 10
 func VerifyUserSig(sig string, sdkAppID uint64, secretKey, identifier string, now time.Time) (UserSigInfo, error) {
 	doc, err := decodeUserSig(sig)
 	if err != nil {
-		return UserSigInfo{}, fmt.Errorf("%w: %v", ErrUserSigInvalid, err)
+		return UserSigInfo{}, fmt.Errorf("%w: %w", ErrUserSigInvalid, err)
 	}
 	info := UserSigInfo{
 		SDKAppID:   uint64(doc.SDKAppID),

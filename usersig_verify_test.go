@@ -187,7 +187,7 @@ func TestVerifyUserSigFailures(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
 			for _, other := range userSigSentinels {
-				if other != tc.want {
+				if !errors.Is(other, tc.want) {
 					assert.NotErrorIs(t, err, other)
 				}
 			}

@@ -303,7 +303,7 @@ func TestApplyPanic(t *testing.T) {
 	var got any
 	func() {
 		defer func() { got = recover() }()
-		community.Apply(ctxT(t), panicky{client}, plan, nil)
+		_, _ = community.Apply(ctxT(t), panicky{client}, plan, nil)
 	}()
 	assert.Equal(t, "panicky: boom", got)
 }

@@ -144,7 +144,7 @@ func ExampleDiff() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	plan.WriteTo(os.Stdout)
+	_, _ = plan.WriteTo(os.Stdout)
 	// Output:
 	// Community @TGS#_demo:
 	//
@@ -185,7 +185,7 @@ func ExampleApply() {
 	if err != nil {
 		log.Fatal(err) // an *ApplyError: res says what was applied, what was not, what is unknown
 	}
-	res.WriteTo(os.Stdout)
+	_, _ = res.WriteTo(os.Stdout)
 	// Output:
 	// applied        + create @PMG#_news [1 call]
 	// applied        + add members @PMG#_news: 2 accounts [1 call]

@@ -236,8 +236,11 @@ func (l *loader) listGroups(ctx context.Context) error {
 			l.start(ctx, func(ctx context.Context) error { return l.readMembers(ctx, s, hints[s]) })
 			l.start(ctx, func(ctx context.Context) error { return l.readTopics(ctx, s) })
 		}
-		if ctx.Err() != nil {
-			return nil // another goroutine failed; its error is kept
+		if err := ctx.Err(); err != nil {
+			// Another goroutine failed (its error, the first, is kept), or
+			// the caller gave up: reads may not have started, so the
+			// snapshot must not be returned.
+			return l.loadErr("", "list permission groups", err)
 		}
 	}
 	return nil

@@ -139,7 +139,9 @@ func TestLoadRetriesThroughTheClient(t *testing.T) {
 	assert.Len(t, snap.PermissionGroups[0].Members, 60)
 }
 
-// probe wraps a Client: it counts the reads in flight and can panic.
+// probe wraps a Client: it counts the reads in flight and can panic. The
+// first member-page read waits (up to 10 s) until another one starts, so
+// that reads that may overlap do, however busy the machine.
 type probe struct {
 	community.Client
 	inFlight, most atomic.Int32
@@ -152,10 +154,13 @@ func (p *probe) GetPermissionGroupMembers(ctx context.Context, req *tim.GetPermi
 	defer p.inFlight.Add(-1)
 	for m := p.most.Load(); n > m && !p.most.CompareAndSwap(m, n); m = p.most.Load() {
 	}
-	if p.pages.Add(1) == p.panicAt {
+	page := p.pages.Add(1)
+	if page == p.panicAt {
 		panic("probe: boom")
 	}
-	time.Sleep(time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); page == 1 && p.most.Load() < 2 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Microsecond)
+	}
 	return p.Client.GetPermissionGroupMembers(ctx, req)
 }
 
@@ -178,7 +183,7 @@ func TestLoadPanic(t *testing.T) {
 	var got any
 	func() {
 		defer func() { got = recover() }()
-		community.Load(ctxT(t), p, "@TGS#_c", nil)
+		_, _ = community.Load(ctxT(t), p, "@TGS#_c", nil)
 	}()
 	assert.Equal(t, "probe: boom", got)
 	assert.Zero(t, p.inFlight.Load(), "every worker ended first")

@@ -119,6 +119,6 @@ func (r *Result) SummaryLine() string {
 // String returns the result as [Result.WriteTo] prints it.
 func (r *Result) String() string {
 	var b strings.Builder
-	r.WriteTo(&b)
+	_, _ = r.WriteTo(&b) // a strings.Builder takes every write
 	return b.String()
 }

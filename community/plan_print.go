@@ -12,7 +12,7 @@ const maxShown = 60
 // String returns the plan as [Plan.WriteTo] prints it.
 func (p *Plan) String() string {
 	var b strings.Builder
-	p.WriteTo(&b)
+	_, _ = p.WriteTo(&b) // a strings.Builder takes every write
 	return b.String()
 }
 

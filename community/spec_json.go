@@ -104,7 +104,7 @@ func strictField(raw json.RawMessage, v any, want string) error {
 		return errors.New("is null; leave the field out to leave it unmanaged, or write " + want)
 	}
 	if err := strictDecode(raw, v); err != nil {
-		return fmt.Errorf("want %s: %v", want, err)
+		return fmt.Errorf("want %s: %w", want, err)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func parsePerm[P tim.GroupPermission | tim.TopicPermission](raw json.RawMessage,
 	case raw[0] == '[':
 		var list []string
 		if err := strictDecode(raw, &list); err != nil {
-			return 0, fmt.Errorf("want a list of names: %v", err)
+			return 0, fmt.Errorf("want a list of names: %w", err)
 		}
 		var p P
 		for i, name := range list {

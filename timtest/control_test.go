@@ -112,7 +112,7 @@ func TestControlFailNextFields(t *testing.T) {
 		{Code: tim.ErrInternal, Info: "injected by timtest"},
 	}
 	for range want {
-		client.RoleOf(context.Background(), ctlGroup, "amy") // FastRetries: one call may take several faults
+		_, _ = client.RoleOf(context.Background(), ctlGroup, "amy") // FastRetries: one call may take several faults
 		if len(srv.Requests()) >= len(want) {
 			break
 		}

@@ -108,7 +108,7 @@ func DecodeSeed(r io.Reader) (*Seed, error) {
 			var named struct {
 				GroupID string `json:"group_id"`
 			}
-			json.Unmarshal(raw, &named) // only to name the community, if it can
+			_ = json.Unmarshal(raw, &named) // only to name the community, if it can
 			return nil, fmt.Errorf("timtest: seed: %s: %w", communityName(i, named.GroupID), err)
 		}
 	}

@@ -58,6 +58,7 @@
 package timtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -223,7 +224,7 @@ func NewServer(opts ...Option) *Server {
 // fake serves plain HTTP, which the SDK accepts only on loopback; clients on
 // other hosts must use a name of this machine instead.
 func Listen(addr string, opts ...Option) (*Server, error) {
-	l, err := net.Listen("tcp", addr)
+	l, err := new(net.ListenConfig).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("timtest: %w", err)
 	}

@@ -85,7 +85,9 @@ func TestCallbacksVerifyAtTheApp(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return got() > 0 }, 10*time.Second, 10*time.Millisecond, "stderr: %s", stderr)
 	// The app has the alert; its answer reaches the fake a moment later.
-	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "timtest: callback Alert.RequestOverLimit: 200 OK 0") },
+	require.Eventually(t, func() bool {
+		return strings.Contains(stderr.String(), "timtest: callback Alert.RequestOverLimit: 200 OK 0")
+	},
 		10*time.Second, 10*time.Millisecond, "stderr: %s", stderr)
 	mu.Lock()
 	assert.Empty(t, refused)

@@ -136,12 +136,12 @@ func loopback(addr string) bool {
 	if ip := net.ParseIP(host); ip != nil {
 		return ip.IsLoopback()
 	}
-	ips, err := net.LookupIP(host)
-	if err != nil || len(ips) == 0 {
+	addrs, err := net.DefaultResolver.LookupIPAddr(context.Background(), host)
+	if err != nil || len(addrs) == 0 {
 		return false
 	}
-	for _, ip := range ips {
-		if !ip.IsLoopback() {
+	for _, a := range addrs {
+		if !a.IP.IsLoopback() {
 			return false
 		}
 	}

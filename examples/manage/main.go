@@ -370,7 +370,7 @@ func (m *manager) destroy(ctx context.Context) error {
 	for _, g := range page.PermissionGroups {
 		err := g.Err()
 		if !errors.Is(err, tim.ErrPermissionGroupNotFound) {
-			return fmt.Errorf("reading destroyed group %s: want ErrPermissionGroupNotFound, got %v", g.ID, err)
+			return fmt.Errorf("reading destroyed group %s: want ErrPermissionGroupNotFound, got %w", g.ID, err)
 		}
 		fmt.Fprintf(m.w, "  reading it now: %s: %v\n", g.ID, err)
 		fmt.Fprintf(m.w, "    errors.Is(err, tim.ErrPermissionGroupNotFound) = true\n")

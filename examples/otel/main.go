@@ -1,10 +1,12 @@
-// Command otel traces a tim client with OpenTelemetry and shows that no
-// span holds the UserSig.
+// Command otel traces a tim client with OpenTelemetry, names each span by
+// the REST command it carries, and shows that no span holds the UserSig.
 //
 // It is its own module (so that the SDK's users never download
 // OpenTelemetry) and builds on tim.WithMiddleware: otelhttp wraps the
 // client's round trip there, above the layer that signs the URL, so its
-// spans record url.full with usersig=[redacted]. For contrast it also wraps
+// spans record url.full with usersig=[redacted]; tim.CommandFromContext
+// gives each span its name ("tim get_role_in_group") where otelhttp would
+// call every one "HTTP POST". For contrast it also wraps
 // the transport the unsafe way, with tim.WithHTTPClient, where the signed
 // URL is in plain sight. Spans go to an in-memory exporter; the calls go to
 // the embedded fake of package timtest, so it needs no credentials:
@@ -19,9 +21,11 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -40,14 +44,21 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("WithMiddleware(otelhttp): %d spans, %d hold a UserSig\n", safe.spans, safe.leaking)
+	for _, name := range slices.Sorted(maps.Keys(safe.names)) {
+		fmt.Printf("  %q: %d\n", name, safe.names[name])
+	}
 	fmt.Printf("WithHTTPClient(otelhttp): %d spans, %d hold a UserSig (why tracing belongs in WithMiddleware)\n", unsafe.spans, unsafe.leaking)
 	if safe.leaking != 0 || safe.spans == 0 || unsafe.leaking == 0 {
 		os.Exit(1)
 	}
 }
 
-// tally is what one way of tracing recorded.
-type tally struct{ spans, leaking int }
+// tally is what one way of tracing recorded: spans, those holding a
+// UserSig, and how many spans had each name.
+type tally struct {
+	spans, leaking int
+	names          map[string]int
+}
 
 // run makes the same calls through a client traced each way and counts the
 // spans, and the spans that hold a UserSig the signer handed out.
@@ -67,7 +78,7 @@ func run(ctx context.Context) (safe, unsafe tally, err error) {
 
 	middleware := func(tp *sdktrace.TracerProvider) tim.Option {
 		return tim.WithMiddleware(func(next http.RoundTripper) http.RoundTripper {
-			return otelhttp.NewTransport(next, otelhttp.WithTracerProvider(tp))
+			return otelhttp.NewTransport(next, otelhttp.WithTracerProvider(tp), otelhttp.WithSpanNameFormatter(spanName))
 		})
 	}
 	transport := func(tp *sdktrace.TracerProvider) tim.Option {
@@ -85,7 +96,7 @@ func run(ctx context.Context) (safe, unsafe tally, err error) {
 func traced(ctx context.Context, srv *timtest.Server, signer *tim.KeySigner, trace func(*sdktrace.TracerProvider) tim.Option) (tally, error) {
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
-	defer tp.Shutdown(ctx)
+	defer func() { _ = tp.Shutdown(ctx) }() // an in-memory exporter: nothing to flush
 	client, err := tim.NewClient(srv.SDKAppID(), srv.Admin(), tim.WithBaseURL(srv.URL()), tim.WithUserSigner(signer),
 		tim.WithRetryPolicy(timtest.FastRetries()), trace(tp))
 	if err != nil {
@@ -112,14 +123,24 @@ func traced(ctx context.Context, srv *timtest.Server, signer *tim.KeySigner, tra
 		return tally{}, err
 	}
 	forms := []string{sig, url.QueryEscape(sig), url.PathEscape(sig)}
-	var t tally
+	t := tally{names: map[string]int{}}
 	for _, span := range exp.GetSpans() {
 		t.spans++
+		t.names[span.Name]++
 		if holds(span, forms) {
 			t.leaking++
 		}
 	}
 	return t, nil
+}
+
+// spanName names a span by the tim command of its request, and falls back
+// to otelhttp's own name for anything else.
+func spanName(_ string, r *http.Request) string {
+	if cmd, ok := tim.CommandFromContext(r.Context()); ok {
+		return "tim " + cmd
+	}
+	return "HTTP " + r.Method
 }
 
 // holds reports whether any attribute or event of span holds one of forms.
