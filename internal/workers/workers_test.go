@@ -3,6 +3,7 @@ package workers
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -95,7 +96,7 @@ func TestGoexitReachesTheCaller(t *testing.T) {
 		defer wg.Done()
 		_ = Run(context.Background(), 2, 2, func(ctx context.Context, i int) error {
 			if i == 0 {
-				runtimeGoexit()
+				runtime.Goexit()
 			}
 			return nil
 		})
