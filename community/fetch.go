@@ -81,8 +81,8 @@ func fetchTopics(ctx context.Context, c Client, groupID, pgID string, topicIDs [
 }
 
 // fetchMembers pages through a group's members, 50 a page, and returns them
-// sorted, each once. onPage, when set, is called after each page with
-// whether it was the last.
+// sorted, each once. onPage, when set, is called after each call with
+// whether it was the last page.
 func fetchMembers(ctx context.Context, c Client, groupID, pgID string, hint int, onPage func(last bool)) ([]string, int, error) {
 	p := tim.NewPermissionGroupMemberPaginator(c, &tim.GetPermissionGroupMembersRequest{
 		GroupID: groupID, PermissionGroupID: pgID, Limit: tim.MaxMembersPerPage,

@@ -7,12 +7,17 @@ import (
 	"sync"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/workers"
 )
 
 // DefaultLoadConcurrency is how many calls [Load] keeps in flight when
 // [LoadOptions.Concurrency] is 0. The client paces them with its own rate
-// limiter; this only bounds the goroutines waiting for their turn.
-const DefaultLoadConcurrency = 32
+// limiter (175 calls a second per command by default); this only bounds
+// the goroutines waiting for their turn. It is sized so that the member
+// listing keeps its command at the rate limit even with 150 ms round trips
+// (175/s × 0.15 s ≈ 26 calls in flight) while the topic reads take as many
+// places, with room to spare: see BENCHMARKS.md.
+const DefaultLoadConcurrency = 128
 
 // LoadOptions tunes [Load]. A nil *LoadOptions means the defaults.
 type LoadOptions struct {
@@ -39,6 +44,10 @@ type Progress struct {
 	// Calls is how many API calls Load made (a call the client retried
 	// counts once).
 	Calls int
+	// Vanished is how many listed permission groups were destroyed while
+	// Load read them (110006 from their topic or member read): they are
+	// left out of the snapshot.
+	Vanished int
 }
 
 // Load reads a snapshot of community groupID: its info (get_group_info:
@@ -53,11 +62,18 @@ type Progress struct {
 //
 // The calls go out from at most opts.Concurrency goroutines at once, paced by
 // the client's rate limiter and retried by the client as its policy says;
-// the member listings start as soon as the first page of groups is in. The
-// first failure stops the others and is returned as a [*LoadError] naming
-// the permission group and the step. A panic in a call (in a transport or
-// a test double of yours) is raised again in the caller's goroutine once
-// the other goroutines have ended.
+// the member listings start as soon as the first page of groups is in.
+//
+// A snapshot is whole or there is none: Load returns a nil error only when
+// every read it needed was made. The first failure stops the others and is
+// returned as a [*LoadError] naming the permission group and the step; when
+// ctx ends first, the error wraps ctx's (errors.Is(err, context.Canceled)).
+// A permission group destroyed while Load reads it (its topic or member
+// read answers 110006) is left out, not returned in part: each group of the
+// snapshot is whole, as its reads saw it, or absent ([Progress.Vanished]
+// counts those). A panic in a call (in a transport or a test double of
+// yours) is raised again in the caller's goroutine once the other
+// goroutines have ended.
 func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Snapshot, error) {
 	if c == nil {
 		return nil, errors.New("community: Load: nil Client")
@@ -75,24 +91,32 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 	l := &loader{c: c, groupID: groupID, progressFn: o.Progress, seen: map[string]bool{}, pending: map[*PermissionGroup]int{}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	l.cancel = cancel
-	l.sem = make(chan struct{}, o.Concurrency)
-
-	l.start(ctx, l.readInfo)
-	func() {
-		defer l.recoverPanic()
-		if err := l.listGroups(ctx); err != nil {
-			l.fail(err)
-		}
-	}()
-	l.wg.Wait()
-	if l.panicked {
-		panic(l.panicValue)
+	g, gctx := workers.New(ctx, o.Concurrency)
+	l.group = g
+	listErr := g.Go(l.readInfo)
+	if listErr == nil {
+		listErr = l.listGroups(gctx)
 	}
-	if l.err != nil {
-		return nil, l.err
+	if listErr != nil {
+		cancel() // stop the reads started
+	}
+	err := g.Wait()
+	switch {
+	case listErr != nil && (err == nil || !isContextErr(listErr)):
+		// The listing failed first (the reads then saw the cancellation).
+		err = listErr
+	case err == nil && ctx.Err() != nil:
+		err = l.loadErr("", "load", ctx.Err()) // cannot happen: the listing saw it
+	}
+	if err != nil {
+		return nil, err
 	}
 	return l.snapshot(), nil
+}
+
+// isContextErr reports whether err is only a context's end.
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // loader is the state of one Load.
@@ -100,61 +124,15 @@ type loader struct {
 	c          Client
 	groupID    string
 	progressFn func(Progress)
-	sem        chan struct{}
-	wg         sync.WaitGroup
-	cancel     context.CancelFunc
+	group      *workers.Group
 
-	mu         sync.Mutex
-	err        error
-	panicked   bool
-	panicValue any
-	progress   Progress
-	info       tim.GroupInfo
-	slots      []*PermissionGroup
-	pending    map[*PermissionGroup]int // reads left per group
-	seen       map[string]bool          // the IDs listed; listGroups's own
-}
-
-// start runs task in a goroutine once one of the places is free; it does
-// nothing once ctx is done.
-func (l *loader) start(ctx context.Context, task func(context.Context) error) {
-	select {
-	case l.sem <- struct{}{}:
-	case <-ctx.Done():
-		return
-	}
-	l.wg.Add(1)
-	go func() {
-		defer l.wg.Done()
-		defer func() { <-l.sem }()
-		defer l.recoverPanic()
-		if err := task(ctx); err != nil {
-			l.fail(err)
-		}
-	}()
-}
-
-// recoverPanic keeps the first panic's value for Load to raise again and
-// stops the other goroutines.
-func (l *loader) recoverPanic() {
-	if r := recover(); r != nil {
-		l.mu.Lock()
-		if !l.panicked {
-			l.panicked, l.panicValue = true, r
-		}
-		l.mu.Unlock()
-		l.cancel()
-	}
-}
-
-// fail keeps the first error and stops the other goroutines.
-func (l *loader) fail(err error) {
-	l.mu.Lock()
-	if l.err == nil {
-		l.err = err
-	}
-	l.mu.Unlock()
-	l.cancel()
+	mu       sync.Mutex
+	progress Progress
+	info     tim.GroupInfo
+	slots    []*PermissionGroup
+	pending  map[*PermissionGroup]int // reads left per group
+	gone     map[*PermissionGroup]bool
+	seen     map[string]bool // the IDs listed; listGroups's own
 }
 
 // called counts a call and reports progress.
@@ -233,11 +211,12 @@ func (l *loader) listGroups(ctx context.Context) error {
 			}
 		})
 		for _, s := range fresh {
-			l.start(ctx, func(ctx context.Context) error { return l.readMembers(ctx, s, hints[s]) })
-			l.start(ctx, func(ctx context.Context) error { return l.readTopics(ctx, s) })
-		}
-		if ctx.Err() != nil {
-			return nil // another goroutine failed; its error is kept
+			if err := l.group.Go(func(ctx context.Context) error { return l.readMembers(ctx, s, hints[s]) }); err != nil {
+				return l.loadErr("", "list permission groups", err)
+			}
+			if err := l.group.Go(func(ctx context.Context) error { return l.readTopics(ctx, s) }); err != nil {
+				return l.loadErr("", "list permission groups", err)
+			}
 		}
 	}
 	return nil
@@ -253,10 +232,34 @@ func (l *loader) taskDone(g *PermissionGroup) func(p *Progress) {
 	}
 }
 
+// vanished reports whether err says the group was destroyed meanwhile: a
+// 110006 that a read of the group by ID confirms. The group is then
+// counted as gone, and left out of the snapshot.
+func (l *loader) vanished(ctx context.Context, g *PermissionGroup, err error) bool {
+	if !errors.Is(err, tim.ErrPermissionGroupNotFound) {
+		return false
+	}
+	_, _, cerr := fetchGroup(ctx, l.c, l.groupID, g.ID, false, false)
+	gone := errors.Is(cerr, tim.ErrPermissionGroupNotFound)
+	l.called(func(p *Progress) {
+		if gone && !l.gone[g] {
+			if l.gone == nil {
+				l.gone = map[*PermissionGroup]bool{}
+			}
+			l.gone[g] = true
+			p.Vanished++
+		}
+	})
+	return gone // else still there (or unknown): the 110006 stands as an error
+}
+
 func (l *loader) readTopics(ctx context.Context, g *PermissionGroup) error {
 	topics, _, err := fetchTopics(ctx, l.c, l.groupID, g.ID, nil)
 	if err != nil {
 		l.called(nil)
+		if l.vanished(ctx, g, err) {
+			return nil // destroyed meanwhile: left out
+		}
 		return l.loadErr(g.ID, "get topic permissions", err)
 	}
 	g.Topics = topics
@@ -274,6 +277,9 @@ func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, hint int) 
 			}
 		})
 	})
+	if l.vanished(ctx, g, err) {
+		return nil // destroyed meanwhile: left out
+	}
 	if err != nil {
 		return l.loadErr(g.ID, "list members", err)
 	}
@@ -290,9 +296,11 @@ func (l *loader) snapshot() *Snapshot {
 	if l.info.DefaultPermission != nil {
 		s.DefaultPermission = tim.Ptr(*l.info.DefaultPermission)
 	}
-	s.PermissionGroups = make([]PermissionGroup, len(l.slots))
-	for i, g := range l.slots {
-		s.PermissionGroups[i] = *g
+	s.PermissionGroups = make([]PermissionGroup, 0, len(l.slots))
+	for _, g := range l.slots {
+		if !l.gone[g] {
+			s.PermissionGroups = append(s.PermissionGroups, *g)
+		}
 	}
 	s.sortGroups()
 	return s
