@@ -102,7 +102,10 @@ func (g *Group) Go(task func(ctx context.Context) error) error {
 				g.err = err
 			}
 			g.mu.Unlock()
-			g.cancel(err)
+			// Not err as the cause: requests cut short by the cancellation
+			// would return it as their own error (net/http does), and
+			// their callers would share, and change, the failed task's.
+			g.cancel(context.Canceled)
 		}
 	}()
 	return nil

@@ -115,3 +115,21 @@ func TestNoTaskAfterFailure(t *testing.T) {
 	assert.Error(t, err)
 	assert.EqualError(t, g.Wait(), "first")
 }
+
+// TestCancellationCauseIsNotTheError: the others' context ends with
+// context.Canceled as its cause, never the failed task's error (a request
+// cut short returns its context's cause as its own error, and the two
+// callers would then share one error value).
+func TestCancellationCauseIsNotTheError(t *testing.T) {
+	boom := errors.New("boom")
+	var cause error
+	_ = Run(context.Background(), 2, 2, func(ctx context.Context, i int) error {
+		if i == 0 {
+			return boom
+		}
+		<-ctx.Done()
+		cause = context.Cause(ctx)
+		return nil
+	})
+	assert.Same(t, context.Canceled, cause)
+}
