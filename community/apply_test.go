@@ -220,9 +220,11 @@ func TestApplyRefusesChangesNotInThePlan(t *testing.T) {
 		requests []string
 	}{
 		{
-			name:     "topic granted with another value (110010)",
-			spec:     base(map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}),
-			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers) },
+			name: "topic granted with another value (110010)",
+			spec: base(map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}),
+			behind: func(srv *timtest.Server) error {
+				return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers)
+			},
 			want:     "topic " + topicID(1) + " of permission group @PMG#_base was granted MuteMembers by someone else since the plan; plan again",
 			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
 		},
