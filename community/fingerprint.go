@@ -123,7 +123,7 @@ func (f Fingerprint) changes(now Fingerprint) []string {
 			continue // comes with the group's own part
 		case what != "":
 			out = append(out, "the "+what+" of permission group "+id+" changed")
-		case was == absent:
+		case was == absent || was == "":
 			out = append(out, "permission group "+id+" was created")
 		case is == absent || is == "":
 			out = append(out, "permission group "+id+" was destroyed")
