@@ -92,21 +92,27 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, gctx := workers.New(ctx, o.Concurrency)
-	l.group = g
-	listErr := g.Go(l.readInfo)
-	if listErr == nil {
-		listErr = l.listGroups(gctx)
-	}
-	if listErr != nil {
-		cancel() // stop the reads started
-	}
+	l.queue.wake = make(chan struct{}, 1)
+	l.queue.push(false, l.readInfo)
+	l.queue.add(1) // the listing
+	listed := make(chan error, 1)
+	go func() {
+		err := l.listGroups(gctx)
+		if err != nil {
+			cancel() // stop the reads started
+		}
+		l.queue.done()
+		listed <- err
+	}()
+	feedErr := l.queue.feed(gctx, g)
 	err := g.Wait()
+	listErr := <-listed
 	switch {
 	case listErr != nil && (err == nil || !isContextErr(listErr)):
 		// The listing failed first (the reads then saw the cancellation).
 		err = listErr
-	case err == nil && ctx.Err() != nil:
-		err = l.loadErr("", "load", ctx.Err()) // cannot happen: the listing saw it
+	case err == nil && feedErr != nil:
+		err = l.loadErr("", "read", feedErr) // cannot happen: a task that did not start fails the group
 	}
 	if err != nil {
 		return nil, err
@@ -124,7 +130,7 @@ type loader struct {
 	c          Client
 	groupID    string
 	progressFn func(Progress)
-	group      *workers.Group
+	queue      readQueue
 
 	mu       sync.Mutex
 	progress Progress
@@ -211,12 +217,15 @@ func (l *loader) listGroups(ctx context.Context) error {
 			}
 		})
 		for _, s := range fresh {
-			if err := l.group.Go(func(ctx context.Context) error { return l.readMembers(ctx, s, hints[s]) }); err != nil {
-				return l.loadErr("", "list permission groups", err)
-			}
-			if err := l.group.Go(func(ctx context.Context) error { return l.readTopics(ctx, s) }); err != nil {
-				return l.loadErr("", "list permission groups", err)
-			}
+			p := tim.NewPermissionGroupMemberPaginator(l.c, &tim.GetPermissionGroupMembersRequest{
+				GroupID: l.groupID, PermissionGroupID: s.ID, Limit: tim.MaxMembersPerPage,
+			})
+			s.Members = make([]string, 0, max(0, min(hints[s], 1<<16)))
+			l.queue.push(false, func(ctx context.Context) error { return l.readMembers(ctx, s, p) })
+			l.queue.push(false, func(ctx context.Context) error { return l.readTopics(ctx, s) })
+		}
+		if err := ctx.Err(); err != nil {
+			return l.loadErr("", "list permission groups", err)
 		}
 	}
 	return nil
@@ -267,23 +276,35 @@ func (l *loader) readTopics(ctx context.Context, g *PermissionGroup) error {
 	return nil
 }
 
-func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, hint int) error {
+// readMembers reads one page of a group's members. A next page is queued
+// behind every first page still waiting, so that the groups listed last
+// start early enough for their own next pages to fill the rate limit's
+// last turns.
+func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, p *tim.Paginator[tim.PermissionGroupMember]) error {
+	page, err := p.NextPage(ctx)
+	if err == nil {
+		for _, m := range page {
+			g.Members = append(g.Members, m.Account)
+		}
+	}
+	last := err == nil && !p.HasMorePages()
 	done := l.taskDone(g)
-	members, _, err := fetchMembers(ctx, l.c, l.groupID, g.ID, hint, func(last bool) {
-		l.called(func(p *Progress) {
-			p.Pages++
-			if last {
-				done(p)
-			}
-		})
+	l.called(func(pr *Progress) {
+		pr.Pages++
+		if last {
+			done(pr)
+		}
 	})
-	if l.vanished(ctx, g, err) {
+	switch {
+	case l.vanished(ctx, g, err):
 		return nil // destroyed meanwhile: left out
-	}
-	if err != nil {
+	case err != nil:
 		return l.loadErr(g.ID, "list members", err)
+	case last:
+		g.Members = sortedUnique(g.Members)
+	default:
+		l.queue.push(true, func(ctx context.Context) error { return l.readMembers(ctx, g, p) })
 	}
-	g.Members = members
 	return nil
 }
 
