@@ -148,6 +148,11 @@ func Apply(ctx context.Context, c Client, p *Plan, opts *ApplyOptions) (*Result,
 	defer stopStarting()
 	a.stopStarting = stopStarting
 	if o.Stop != nil {
+		select {
+		case <-o.Stop: // stopped before anything starts
+			a.stopped(ErrStopped)
+		default:
+		}
 		go func() {
 			select {
 			case <-o.Stop:
