@@ -175,7 +175,7 @@ func applyScale(t testing.TB, srv *timtest.Server) *community.Spec {
 		id := fmt.Sprintf("@PMG#_g%04d", i)
 		g := community.GroupSpec{ID: id, Name: "Renamed", Permission: tim.GroupPermSendMessage,
 			Topics: map[string]tim.TopicPermission{
-				fmt.Sprintf("%s@TOPIC#_t%03d", scaleGroup, i%2):     tim.TopicPermAtAll,      // the granted one, set
+				fmt.Sprintf("%s@TOPIC#_t%03d", scaleGroup, i%2):     tim.TopicPermAtAll,       // the granted one, set
 				fmt.Sprintf("%s@TOPIC#_t%03d", scaleGroup, (i+1)%2): tim.TopicPermSendMessage, // added
 			},
 		}
