@@ -87,11 +87,10 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 			}
 			twice = append(twice, fmt.Sprintf("request %d (%s): ", i, r.Command)+fmt.Sprintf(format, args...))
 		}
+		var items []string // the items of the request, marked lost after it
 		sent := func(it string) {
 			item = it
-			if answerLost {
-				lost[r.Command+" "+body.ID+" "+it] = true
-			}
+			items = append(items, r.Command+" "+body.ID+" "+it)
 		}
 		switch r.Command {
 		case tim.CommandCreatePermissionGroup:
@@ -141,6 +140,11 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 				if g != nil {
 					delete(g.members, a.Account)
 				}
+			}
+		}
+		if answerLost {
+			for _, key := range items {
+				lost[key] = true
 			}
 		}
 	}
