@@ -66,20 +66,29 @@ func (a *applier) create(ctx, startCtx context.Context, o *Op) listRun {
 			Name: o.Fields.Name, Permission: o.Fields.Permission, CustomString: o.Fields.CustomString,
 		})
 		r.calls += callsOf(err)
-		switch {
-		case err == nil:
-			r.done = []string{id}
-			return r
-		case errors.Is(err, tim.ErrIDInUse):
+		if errors.Is(err, tim.ErrIDInUse) {
 			return a.adopt(ctx, o, r)
-		case mayHaveApplied(err):
-			lost = err
-			continue
 		}
-		r.fail(err, id)
-		return r
+		if !r.answered(err, id, &lost) {
+			return r
+		}
 	}
 	return r
+}
+
+// answered records the answer of a one-item write: done, refused, or lost
+// (then it reports that another round may settle it).
+func (r *listRun) answered(err error, id string, lost *error) (again bool) {
+	switch {
+	case err == nil:
+		r.done = []string{id}
+		return false
+	case mayHaveApplied(err):
+		*lost = err
+		return true
+	}
+	r.fail(err, id)
+	return false
 }
 
 // adopt settles a create answered 10021: done when the group read back is
@@ -136,16 +145,9 @@ func (a *applier) modify(ctx, startCtx context.Context, o *Op) listRun {
 		}
 		err := a.c.ModifyPermissionGroup(ctx, req)
 		r.calls += callsOf(err)
-		switch {
-		case err == nil:
-			r.done = []string{id}
+		if !r.answered(err, id, &lost) {
 			return r
-		case mayHaveApplied(err):
-			lost = err
-			continue
 		}
-		r.fail(err, id)
-		return r
 	}
 	return r
 }

@@ -96,6 +96,10 @@ func TestApplyAlreadyHolds(t *testing.T) {
 		// the outcome of the plan's only operation, and the requests made
 		done, already []string
 		requests      []string
+		// refused, when the change after the plan is not one the plan
+		// shows: the operation fails with ErrChangedSincePlan, and the
+		// requests are the planned write and its read back
+		refused string
 	}{
 		{
 			name:     "member already added (10013)",
@@ -115,6 +119,22 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			},
 			already:  []string{topicID(1)},
 			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
+		},
+		{
+			name: "topic granted with another value (110010): refused",
+			spec: base(func(g *community.GroupSpec) {
+				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
+			}),
+			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers) },
+			refused:  "topic " + topicID(1) + " of permission group @PMG#_base was granted MuteMembers by someone else since the plan; plan again",
+			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
+		},
+		{
+			name:     "topic to set no longer granted (110011): refused",
+			spec:     base(func(g *community.GroupSpec) { g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll} }),
+			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
+			refused:  "topic " + topicID(0) + " of permission group @PMG#_base was deleted by someone else since the plan; plan again",
+			requests: []string{tim.CommandSetTopicPermissionGroup},
 		},
 		{
 			name:     "topic permission already deleted (110014)",
@@ -138,17 +158,23 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			require.NoError(t, tc.behind(srv))
 			srv.ResetRequests()
 			res, err := community.Apply(ctxT(t), client, plan, nil)
-			require.NoError(t, err)
-			out := res.Outcomes[0]
-			assert.Equal(t, community.Applied, out.Status)
-			assert.Equal(t, tc.done, out.Done)
-			assert.Equal(t, tc.already, out.AlreadyDone)
 			var got []string
 			for _, r := range srv.Requests() {
 				got = append(got, r.Command)
 			}
-			assert.Equal(t, tc.requests, got)
+			assert.Equal(t, tc.requests, got, "no write beyond the planned one")
 			assert.Equal(t, len(tc.requests), res.Calls)
+			out := res.Outcomes[0]
+			if tc.refused != "" {
+				assert.ErrorIs(t, err, community.ErrChangedSincePlan)
+				assert.ErrorContains(t, err, tc.refused)
+				assert.Equal(t, community.Failed, out.Status)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, community.Applied, out.Status)
+			assert.Equal(t, tc.done, out.Done)
+			assert.Equal(t, tc.already, out.AlreadyDone)
 			requireConverged(t, client, tc.spec)
 		})
 	}
@@ -203,56 +229,6 @@ func TestApplyAdoptsItsOwnCreate(t *testing.T) {
 	assert.Contains(t, res.Outcomes[0].Note, "the ID was in use (10021): read back, the group is what this create makes")
 	assert.Equal(t, 2, writes(srv), "the create (10021) and the planned add")
 	requireConverged(t, client, spec)
-}
-
-// TestApplyRefusesChangesNotInThePlan: a topic granted meanwhile with
-// another value, or deleted when the plan sets it, fails instead of being
-// overwritten or granted again.
-func TestApplyRefusesChangesNotInThePlan(t *testing.T) {
-	base := func(topics map[string]tim.TopicPermission) *community.Spec {
-		return &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage, Topics: topics}}}
-	}
-	for _, tc := range []struct {
-		name     string
-		spec     *community.Spec
-		behind   func(srv *timtest.Server) error
-		want     string
-		requests []string
-	}{
-		{
-			name: "topic granted with another value (110010)",
-			spec: base(map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}),
-			behind: func(srv *timtest.Server) error {
-				return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers)
-			},
-			want:     "topic " + topicID(1) + " of permission group @PMG#_base was granted MuteMembers by someone else since the plan; plan again",
-			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
-		},
-		{
-			name:     "topic to set no longer granted (110011)",
-			spec:     base(map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll}),
-			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
-			want:     "topic " + topicID(0) + " of permission group @PMG#_base was deleted by someone else since the plan; plan again",
-			requests: []string{tim.CommandSetTopicPermissionGroup},
-		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv, client := applyWorld(t)
-			_, plan := planFor(t, client, tc.spec)
-			require.Len(t, plan.Ops, 1, "%s", plan)
-			require.NoError(t, tc.behind(srv))
-			srv.ResetRequests()
-			res, err := community.Apply(ctxT(t), client, plan, nil)
-			assert.ErrorIs(t, err, community.ErrChangedSincePlan)
-			assert.ErrorContains(t, err, tc.want)
-			assert.Equal(t, community.Failed, res.Outcomes[0].Status)
-			var got []string
-			for _, r := range srv.Requests() {
-				got = append(got, r.Command)
-			}
-			assert.Equal(t, tc.requests, got, "no write beyond the planned one")
-		})
-	}
 }
 
 // TestApplyStops: the first failure stops Apply; the outcomes say what was

@@ -1,14 +1,6 @@
 package main
 
-import (
-	"syscall"
-	"unsafe"
-)
+import "syscall"
 
-// isTerminal reports whether fd is a terminal: whether it has terminal
-// attributes (a character device such as /dev/null has none).
-func isTerminal(fd uintptr) bool {
-	var t syscall.Termios
-	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
-	return errno == 0
-}
+// ioctlGetTermios is the ioctl that reads a terminal's attributes.
+const ioctlGetTermios = syscall.TCGETS
