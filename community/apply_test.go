@@ -125,13 +125,17 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			spec: base(func(g *community.GroupSpec) {
 				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
 			}),
-			behind:   func(srv *timtest.Server) error { return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers) },
+			behind: func(srv *timtest.Server) error {
+				return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers)
+			},
 			refused:  "topic " + topicID(1) + " of permission group @PMG#_base was granted MuteMembers by someone else since the plan; plan again",
 			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
 		},
 		{
-			name:     "topic to set no longer granted (110011): refused",
-			spec:     base(func(g *community.GroupSpec) { g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll} }),
+			name: "topic to set no longer granted (110011): refused",
+			spec: base(func(g *community.GroupSpec) {
+				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll}
+			}),
 			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
 			refused:  "topic " + topicID(0) + " of permission group @PMG#_base was deleted by someone else since the plan; plan again",
 			requests: []string{tim.CommandSetTopicPermissionGroup},
