@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -285,6 +287,7 @@ func arrivals(t *testing.T, srv *timtest.Server, command string) (url string, ar
 	require.NoError(t, err)
 	ch := make(chan struct{}, 16)
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // an aborted request is the point of a test here
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/"+command) {
 			ch <- struct{}{}
