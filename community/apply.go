@@ -164,6 +164,11 @@ func Apply(ctx context.Context, c Client, p *Plan, opts *ApplyOptions) (*Result,
 	a.run(ctx, startCtx)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	for _, u := range a.units { // the requests never sent: their items were not
+		if !u.ran {
+			a.recordUnit(u, listRun{notSent: u.items})
+		}
+	}
 	for i := range a.res.Outcomes {
 		if !a.ops[i].reported {
 			a.finish(i)
@@ -181,6 +186,7 @@ type applier struct {
 
 	mu      sync.Mutex
 	res     *Result
+	units   []*unit
 	ops     []opState
 	why     error // why no more requests start: a failure, or ErrStopped
 	queue   []*unit

@@ -13,6 +13,7 @@ type unit struct {
 	ops     []int    // the operations it serves
 	items   []string // its items: topic IDs, accounts, or group IDs
 	waitFor int      // how many operations it waits for (guarded by applier.mu)
+	ran     bool     // it started (guarded by applier.mu)
 }
 
 // opState is what is known of one operation while Apply runs.
@@ -49,6 +50,7 @@ func (p *Plan) units(a *applier) []*unit {
 	}
 	var ready []*unit
 	add := func(u *unit, after ...int) {
+		a.units = append(a.units, u)
 		for _, j := range after {
 			if j >= 0 {
 				a.ops[j].waiting = append(a.ops[j].waiting, u)
@@ -116,33 +118,41 @@ func (o *Op) items() []string {
 // before, and records the result.
 func (a *applier) runUnit(ctx, startCtx context.Context, u *unit) {
 	var r listRun
-	if startCtx.Err() != nil {
-		r.notSent = u.items
-	} else {
-		a.mu.Lock()
-		for _, i := range u.ops {
-			a.ops[i].sent = true
-		}
-		a.mu.Unlock()
+	a.mu.Lock()
+	u.ran = true
+	sending := startCtx.Err() == nil
+	for _, i := range u.ops {
+		a.ops[i].sent = a.ops[i].sent || sending
+	}
+	a.mu.Unlock()
+	if sending {
 		r = a.send(ctx, startCtx, u)
+	} else {
+		r.notSent = u.items
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.running--
-	if len(u.ops) == 1 {
-		a.record(u.ops[0], r)
-	} else {
-		for k, i := range u.ops { // a chunk of destroys: each operation its group
-			one := r.only(a.plan.Ops[i].PermissionGroupID)
-			if k == 0 {
-				one.calls = r.calls // the chunk's requests count once, on its first
-			}
-			a.record(i, one)
-		}
-	}
+	a.recordUnit(u, r)
 	select {
 	case a.wake <- struct{}{}:
 	default:
+	}
+}
+
+// recordUnit records a unit's result in its operations. The caller holds
+// a.mu.
+func (a *applier) recordUnit(u *unit, r listRun) {
+	if len(u.ops) == 1 {
+		a.record(u.ops[0], r)
+		return
+	}
+	for k, i := range u.ops { // a chunk of destroys: each operation its group
+		one := r.only(a.plan.Ops[i].PermissionGroupID)
+		if k == 0 {
+			one.calls = r.calls // the chunk's requests count once, on its first
+		}
+		a.record(i, one)
 	}
 }
 
@@ -150,6 +160,12 @@ func (a *applier) runUnit(ctx, startCtx context.Context, u *unit) {
 // when it was the last unit. The caller holds a.mu.
 func (a *applier) record(i int, r listRun) {
 	st := &a.ops[i]
+	if len(r.failed)+len(r.unknown) > 0 { // a failure stops everything, its own operation's other requests too
+		if a.why == nil {
+			a.why = r.err
+		}
+		a.stopStarting()
+	}
 	st.run.merge(r)
 	if st.run.note == "" {
 		st.run.note = r.note

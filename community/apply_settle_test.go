@@ -154,3 +154,24 @@ func TestApplyStopLetsSentWritesFinish(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"m0000", "m0001", "m0002"}, members)
 }
+
+// TestApplyFailureLeavesTheRestUnsent: the first chunk of a member add is
+// refused; the operation's other chunks are not sent and say so (the
+// operation is not reported applied because the chunks that did not run
+// had no answer).
+func TestApplyFailureLeavesTheRestUnsent(t *testing.T) {
+	srv, client := applyWorld(t)
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{
+		{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage, Members: accounts("m", 252)},
+	}}
+	_, plan := planFor(t, client, spec)
+	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Code: tim.ErrInvalidParameter}))
+	res, err := community.Apply(ctxT(t), client, plan, &community.ApplyOptions{Concurrency: 1})
+	require.Error(t, err)
+	out := res.Outcomes[0]
+	assert.Equal(t, community.Failed, out.Status)
+	assert.Len(t, out.Failed, 100)
+	assert.Len(t, out.NotSent, 150)
+	assert.Empty(t, out.Done)
+	assert.Len(t, srv.RequestsFor(tim.CommandAddPermissionGroupMember), 1)
+}
