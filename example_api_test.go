@@ -453,3 +453,13 @@ func ExampleMayHaveApplied() {
 	// <nil>
 	// true false
 }
+
+func ExampleCheckAccount() {
+	for _, a := range []string{"alice", strings.Repeat("x", 33), ""} {
+		fmt.Println(len(a), tim.CheckAccount(a) == nil)
+	}
+	// Output:
+	// 5 true
+	// 33 false
+	// 0 false
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"github.com/timkit/tim/internal/workers"
 )
 
 // MsgFlag is how a member receives a group's (or a topic's) messages.
@@ -203,7 +205,7 @@ func (c *Client) GetSpecifiedGroupMembers(ctx context.Context, req *GetSpecified
 	accounts := req.Accounts
 	chunks := (len(accounts) + MaxSpecifiedMembersPerCall - 1) / MaxSpecifiedMembersPerCall
 	found := make([][]GroupMember, chunks)
-	err = inParallel(ctx, c.concurrency, chunks, func(ctx context.Context, i int) error {
+	err = workers.Run(ctx, c.concurrency, chunks, func(ctx context.Context, i int) error {
 		if err := ctx.Err(); err != nil {
 			return err // a sibling chunk failed: do not send
 		}

@@ -3,10 +3,8 @@ package tim
 import (
 	"context"
 	"errors"
-	"runtime"
-	"sync"
 
-	"golang.org/x/sync/errgroup"
+	"github.com/timkit/tim/internal/workers"
 )
 
 // MaxRoleAccountsPerCall is how many accounts one get_role_in_group request
@@ -111,7 +109,7 @@ func (c *Client) GetRoleInGroup(ctx context.Context, req *GetRoleInGroupRequest)
 		}
 		return out, nil
 	}
-	err := inParallel(ctx, c.concurrency, (len(accounts)+MaxRoleAccountsPerCall-1)/MaxRoleAccountsPerCall, func(ctx context.Context, i int) error {
+	err := workers.Run(ctx, c.concurrency, (len(accounts)+MaxRoleAccountsPerCall-1)/MaxRoleAccountsPerCall, func(ctx context.Context, i int) error {
 		start := i * MaxRoleAccountsPerCall
 		end := min(start+MaxRoleAccountsPerCall, len(accounts))
 		return c.getRoles(ctx, groupID, accounts[start:end], out[start:end])
@@ -120,55 +118,6 @@ func (c *Client) GetRoleInGroup(ctx context.Context, req *GetRoleInGroupRequest)
 		return nil, err
 	}
 	return out, nil
-}
-
-// inParallel runs work(ctx, i) for i in [0, n) with at most limit running at
-// once. The first error cancels the context of the others and is returned.
-// A panic in one of them stops the others and is raised again, with the
-// same value, in the caller's goroutine once they have ended, so the
-// caller's recover works as it would for a call that took one request; a
-// runtime.Goexit (t.FailNow in a test's transport, say) is made again in the
-// caller's goroutine too.
-func inParallel(ctx context.Context, limit, n int, work func(ctx context.Context, i int) error) error {
-	var (
-		mu       sync.Mutex
-		panicked bool
-		value    any
-		exited   bool
-	)
-	errStopped := errors.New("a request panicked or exited")
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(limit)
-	for i := range n {
-		g.Go(func() (err error) {
-			returned := false
-			defer func() {
-				r := recover()
-				if returned {
-					return
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				if r != nil && !panicked {
-					panicked, value = true, r
-				} else if r == nil {
-					exited = true // runtime.Goexit: errgroup sees no error
-				}
-				err = errStopped
-			}()
-			err = work(gctx, i)
-			returned = true
-			return err
-		})
-	}
-	err := g.Wait()
-	switch {
-	case panicked:
-		panic(value)
-	case exited:
-		runtime.Goexit()
-	}
-	return err
 }
 
 // getRoles asks about one chunk of at most 500 accounts and fills out, which

@@ -18,6 +18,20 @@ const (
 	TopicIDInfix = "@TOPIC#_"
 	// MaxTopicIDBytes is the longest topic ID, in bytes.
 	MaxTopicIDBytes = 96
+	// MaxAccountBytes is the longest account (UserID), in bytes: "a string
+	// of up to 32 bytes" (account_import, trtc.io/document/34953), the
+	// same bound as [MaxIdentifierLen].
+	MaxAccountBytes = MaxIdentifierLen
+	// MaxPermissionGroupIDBytes is the longest permission-group ID the SDK
+	// sends, in bytes. No page documents a limit for it: create_permission_group
+	// says only that a custom ID may be chosen (trtc.io/document/61232,
+	// cloud.tencent.com/document/product/269/103966). The bound is the one
+	// documented for custom group IDs (printable ASCII, at most 48 bytes,
+	// not starting with the server's prefix; trtc.io/document/33529), whose
+	// rules the permission-group ID rules copy word for word; the IDs the
+	// service makes ("@PMG#_@PMG#" and about a dozen more bytes) are well
+	// under it.
+	MaxPermissionGroupIDBytes = 48
 
 	serverMadePrefix = "@PMG#_@PMG#"
 )
@@ -41,7 +55,13 @@ func checkCommunityID(cmd, id string) error {
 
 // checkPermissionGroupID checks one permission-group ID.
 func checkPermissionGroupID(cmd, field, param, id string) error {
-	return checkPrefixed(cmd, field, param, id, PermissionGroupIDPrefix, "a permission-group ID")
+	if err := checkPrefixed(cmd, field, param, id, PermissionGroupIDPrefix, "a permission-group ID"); err != nil {
+		return err
+	}
+	if len(id) > MaxPermissionGroupIDBytes {
+		return invalid(cmd, field, param, quoteID(id)+" is "+strconv.Itoa(len(id))+" bytes; permission-group IDs are at most "+strconv.Itoa(MaxPermissionGroupIDBytes))
+	}
+	return nil
 }
 
 // checkPrefixed checks an ID that is prefix followed by a suffix.
@@ -77,17 +97,23 @@ func checkTopicID(cmd, field, groupID, id string) error {
 	return nil
 }
 
-// checkAccount checks one account (a UserID): at most MaxIdentifierLen
+// CheckAccount reports whether account can be an account (a UserID) of a
+// request: 1 to [MaxAccountBytes] bytes of valid UTF-8 without a NUL. Every
+// command that names accounts checks them with this rule before sending;
+// the error is a [*ValidationError] whose Reason says what is wrong.
+func CheckAccount(account string) error { return checkAccount("", "Account", "", account) }
+
+// checkAccount checks one account (a UserID): at most MaxAccountBytes
 // bytes, as the account pages document ("a string of up to 32 bytes").
 func checkAccount(cmd, field, param, account string) error {
-	switch {
-	case account == "":
+	if account == "" {
 		return invalid(cmd, field, param, "is empty")
-	case len(account) > MaxIdentifierLen:
-		return invalid(cmd, field, param, quoteID(account)+" is "+strconv.Itoa(len(account))+" bytes; an account is at most "+strconv.Itoa(MaxIdentifierLen))
 	}
 	if reason := badText(account); reason != "" {
 		return invalid(cmd, field, param, reason)
+	}
+	if len(account) > MaxAccountBytes {
+		return invalid(cmd, field, param, quoteID(account)+" is "+strconv.Itoa(len(account))+" bytes; accounts are at most "+strconv.Itoa(MaxAccountBytes))
 	}
 	return nil
 }

@@ -4,23 +4,38 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/workers"
 )
 
-// DefaultApplyConcurrency is how many permission groups [Apply] works on at
-// once when [ApplyOptions.Concurrency] is 0.
-const DefaultApplyConcurrency = 8
+// DefaultApplyConcurrency is how many requests [Apply] keeps in flight when
+// [ApplyOptions.Concurrency] is 0. The client paces them with its own rate
+// limiter, per command; the bound is sized so that every command a plan
+// uses can run at its rate limit at once with 50 ms round trips (four
+// commands × 175/s × 0.05 s = 35 in flight), with room to spare: see
+// BENCHMARKS.md.
+const DefaultApplyConcurrency = 64
+
+// ErrStopped is the error of the operations [Apply] did not send because
+// [ApplyOptions.Stop] was closed.
+var ErrStopped = errors.New("community: apply stopped: not sent")
 
 // ApplyOptions tunes [Apply]. A nil *ApplyOptions means the defaults.
 type ApplyOptions struct {
-	// Concurrency is how many permission groups are worked on at once
-	// (default [DefaultApplyConcurrency]); each group's operations run one
-	// after another, in the plan's order.
+	// Concurrency bounds the requests in flight (default
+	// [DefaultApplyConcurrency]).
 	Concurrency int
 	// OnOutcome, when set, is called with each operation's outcome as it is
 	// known (the ones never attempted at the end, in plan order), one call
 	// at a time.
 	OnOutcome func(Outcome)
+	// Stop, when closed, makes Apply start no new request (nor settle an
+	// unknown outcome) and return once the requests already sent have been
+	// answered; their outcomes are reported, and the operations not sent
+	// are not attempted ([ErrStopped]). Cancelling Apply's context instead
+	// aborts the requests in flight, whose outcomes are then unknown.
+	Stop <-chan struct{}
 }
 
 // Result is what [Apply] did: one [Outcome] per operation of the plan, in the
@@ -30,7 +45,7 @@ type Result struct {
 	Outcomes []Outcome
 	// Calls is how many requests Apply made (a request the client retried
 	// counts once): the plan's writes and the reads and writes that
-	// confirmed answers saying a change already held.
+	// settled answers saying a change already held or lost answers.
 	Calls int
 }
 
@@ -74,32 +89,46 @@ func (e *ApplyError) Error() string {
 // Unwrap returns the first failure.
 func (e *ApplyError) Unwrap() error { return e.Err }
 
-// Apply runs plan p against the community with c's split writes: each
-// permission group's operations in the plan's order (create before its
-// topics and members, deletes before sets and adds), several groups at once
-// (opts.Concurrency), and every destroy last, in one split call.
+// Apply runs plan p against the community with c, one request per list
+// chunk of the split limits (50 topics, 100 accounts, 20 destroys), at
+// most opts.Concurrency in flight, in this order: a group's create before
+// any other change of it; its topic deletes before its topic adds and its
+// member deletes before its member adds (which frees room under a member
+// limit); every destroy last, once everything else is applied. Changes of
+// different groups, and a group's field, topic and member changes, run at
+// once.
 //
-// An answer that shows the wanted state already holds counts as done, not
-// as a failure, and is not written again: an account already a member
-// (10013), a topic permission already deleted or absent (110014, 110011), a
-// group already gone (110006); a topic already granted (110010) is read
-// back and set only if its value differs; a set of a topic the group lacks
-// (110011) becomes an add; a create answered 10021 (the ID is in use) reads
-// the group back and brings it to the spec (fields, and the topics and
-// members the spec manages) instead of the plan's later operations for it.
+// Every change Apply makes is one the plan shows. An answer showing the
+// planned state already holds counts as done, with no second write: an
+// account already a member (10013), a topic permission already deleted or
+// absent (110014, 110011), a group already gone (110006), a topic already
+// granted (110010) with the planned value. A create answered 10021 (the ID
+// is in use) reads the group back and counts as done only if it is what the
+// create makes (the plan's fields, no topics, no members: this run's own
+// create whose answer was lost); otherwise the operation fails, "created
+// by someone else since the plan", and nothing of it is changed. Likewise a
+// topic granted with another value, or no longer granted when the plan sets
+// it, fails instead of being overwritten.
 //
-// The first operation that fails stops Apply: no operation starts after it
-// (those running finish). Each [Outcome] says whether its operation was
+// A lost answer (the request may have been applied: see
+// tim.MayHaveApplied) is settled in the same run, up to three times, never
+// by a write that could apply twice: a create, an add or delete of topics
+// or members, or a destroy is sent again (its repeat answers "already so"
+// when the first one was applied); a modify or a set of topics reads the
+// values back and is sent again only if they are still the old ones.
+//
+// The first operation that fails stops Apply: no request starts after it
+// (those in flight finish). Each [Outcome] says whether its operation was
 // applied, failed (refused; nothing of it, or only some items, applied),
-// is unknown (the request may have been applied: a lost or unreadable
-// answer, an internal error; see tim.MayHaveApplied) or was not
+// is unknown (a lost answer that could not be settled) or was not
 // attempted, and which items are which. Running [Load] and [Diff] again
 // shows what is left, whatever happened.
 //
 // The result is always returned; the error is nil when every operation was
-// applied, else an [*ApplyError]. When nothing answers "already", the
-// writes made are exactly [Summary.Calls]. A panic in a call is raised
-// again in the caller's goroutine once the others have ended.
+// applied, else an [*ApplyError]. When nothing answers "already" and no
+// answer is lost, the writes made are exactly [Summary.Calls]. A panic in a
+// call is raised again in the caller's goroutine once the others have
+// ended.
 func Apply(ctx context.Context, c Client, p *Plan, opts *ApplyOptions) (*Result, error) {
 	if c == nil {
 		return nil, errors.New("community: Apply: nil Client")
@@ -115,17 +144,34 @@ func Apply(ctx context.Context, c Client, p *Plan, opts *ApplyOptions) (*Result,
 	for i := range p.Ops {
 		a.res.Outcomes[i] = Outcome{Op: &p.Ops[i]}
 	}
-	lanes, destroys := a.lanes()
-	a.runLanes(ctx, lanes)
-	if a.panicked {
-		panic(a.panicValue)
+	startCtx, stopStarting := context.WithCancel(ctx)
+	defer stopStarting()
+	a.stopStarting = stopStarting
+	if o.Stop != nil {
+		select {
+		case <-o.Stop: // stopped before anything starts
+			a.stopped(ErrStopped)
+		default:
+		}
+		go func() {
+			select {
+			case <-o.Stop:
+				a.stopped(ErrStopped)
+			case <-startCtx.Done():
+			}
+		}()
 	}
-	if len(destroys) > 0 && !a.stopped.Load() && ctx.Err() == nil {
-		a.destroy(ctx, destroys)
+	a.run(ctx, startCtx)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, u := range a.units { // the requests never sent: their items were not
+		if !u.ran {
+			a.recordUnit(u, listRun{notSent: u.items})
+		}
 	}
 	for i := range a.res.Outcomes {
-		if a.res.Outcomes[i].Status == NotAttempted && !a.reported[i] {
-			a.report(i, a.res.Outcomes[i])
+		if !a.ops[i].reported {
+			a.finish(i)
 		}
 	}
 	return a.res, a.err(ctx)
@@ -133,105 +179,71 @@ func Apply(ctx context.Context, c Client, p *Plan, opts *ApplyOptions) (*Result,
 
 // applier is the state of one Apply.
 type applier struct {
-	c    Client
-	plan *Plan
-	opts ApplyOptions
+	c            Client
+	plan         *Plan
+	opts         ApplyOptions
+	stopStarting context.CancelFunc
 
-	stopped    atomic.Bool
-	mu         sync.Mutex
-	res        *Result
-	reported   map[int]bool
-	panicked   bool
-	panicValue any
+	mu      sync.Mutex
+	res     *Result
+	units   []*unit
+	ops     []opState
+	why     error // why no more requests start: a failure, or ErrStopped
+	queue   []*unit
+	running int
+	wake    chan struct{}
 }
 
-// lanes returns the indexes of each group's operations (groups in the order
-// they first appear) and of the destroys.
-func (a *applier) lanes() (lanes [][]int, destroys []int) {
-	at := map[string]int{}
-	for i := range a.plan.Ops {
-		o := &a.plan.Ops[i]
-		if o.Kind == KindDestroy {
-			destroys = append(destroys, i)
+// stopped records why no request starts any more and stops them.
+func (a *applier) stopped(why error) {
+	a.mu.Lock()
+	if a.why == nil {
+		a.why = why
+	}
+	a.mu.Unlock()
+	a.stopStarting()
+}
+
+// run schedules the units: each starts once its dependencies are applied,
+// in the plan's order, while no failure or stop has happened.
+func (a *applier) run(ctx, startCtx context.Context) {
+	roots := a.plan.units(a)
+	a.wake = make(chan struct{}, 1)
+	a.queue = roots
+	g, gctx := workers.New(startCtx, a.opts.Concurrency) // gctx also ends when a unit panics
+	for {
+		a.mu.Lock()
+		if len(a.queue) == 0 {
+			idle := a.running == 0
+			a.mu.Unlock()
+			if idle {
+				break
+			}
+			select {
+			case <-a.wake:
+			case <-gctx.Done():
+			}
+			if gctx.Err() != nil {
+				break
+			}
 			continue
 		}
-		j, ok := at[o.PermissionGroupID]
-		if !ok {
-			j = len(lanes)
-			at[o.PermissionGroupID] = j
-			lanes = append(lanes, nil)
-		}
-		lanes[j] = append(lanes[j], i)
-	}
-	return lanes, destroys
-}
-
-// runLanes runs the lanes, opts.Concurrency at a time.
-func (a *applier) runLanes(ctx context.Context, lanes [][]int) {
-	sem := make(chan struct{}, a.opts.Concurrency)
-	var wg sync.WaitGroup
-	for _, lane := range lanes {
-		if a.stopped.Load() || ctx.Err() != nil {
+		u := a.queue[0]
+		a.queue = a.queue[1:]
+		a.running++
+		a.mu.Unlock()
+		if g.Go(func(context.Context) error { a.runUnit(ctx, startCtx, u); return nil }) != nil {
+			a.mu.Lock()
+			a.running--
+			a.mu.Unlock()
 			break
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			defer func() {
-				if r := recover(); r != nil {
-					a.mu.Lock()
-					if !a.panicked {
-						a.panicked, a.panicValue = true, r
-					}
-					a.mu.Unlock()
-					a.stopped.Store(true)
-				}
-			}()
-			a.runLane(ctx, lane)
-		}()
 	}
-	wg.Wait()
+	_ = g.Wait() // tasks report through their outcomes; a panic is raised again
 }
 
-// runLane runs one group's operations in order until one does not apply.
-func (a *applier) runLane(ctx context.Context, lane []int) {
-	for k, i := range lane {
-		if a.stopped.Load() || ctx.Err() != nil {
-			return
-		}
-		out, covered := a.run(ctx, &a.plan.Ops[i])
-		a.report(i, out)
-		if out.Status != Applied {
-			a.stopped.Store(true)
-			return
-		}
-		if covered {
-			for _, j := range lane[k+1:] {
-				a.report(j, Outcome{Op: &a.plan.Ops[j], Status: Applied, Note: "done when the create was found made: see its outcome"})
-			}
-			return
-		}
-	}
-}
-
-// report records an operation's outcome and passes it to OnOutcome.
-func (a *applier) report(i int, out Outcome) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.reported == nil {
-		a.reported = map[int]bool{}
-	}
-	a.res.Outcomes[i] = out
-	a.res.Calls += out.Calls
-	a.reported[i] = true
-	if a.opts.OnOutcome != nil {
-		a.opts.OnOutcome(out)
-	}
-}
-
-// err summarizes the result as an *ApplyError, or nil.
+// err summarizes the result as an *ApplyError, or nil. The caller holds
+// a.mu.
 func (a *applier) err(ctx context.Context) error {
 	r := a.res
 	if r.Complete() {
@@ -247,5 +259,29 @@ func (a *applier) err(ctx context.Context) error {
 	if e.Err == nil {
 		e.Err = ctx.Err()
 	}
+	if e.Err == nil {
+		e.Err = a.why
+	}
 	return e
+}
+
+// mayHaveApplied reports whether a failed request may have been acted on.
+// For the SDK's errors it asks tim.MayHaveApplied, which knows whether a
+// transport failure happened before anything was sent; an error of another
+// kind (from a Client of yours) may have, unless it is only the context's.
+func mayHaveApplied(err error) bool {
+	var (
+		ve *tim.ValidationError
+		ae *tim.APIError
+		te *tim.TransportError
+		he *tim.HTTPError
+		de *tim.DecodeError
+	)
+	switch {
+	case errors.As(err, &ve), errors.As(err, &ae), errors.As(err, &te), errors.As(err, &he), errors.As(err, &de):
+		return tim.MayHaveApplied(err)
+	case isContextErr(err):
+		return false
+	}
+	return true
 }

@@ -1,102 +1,21 @@
 package community
 
 import (
-	"context"
 	"errors"
-
-	"github.com/timkit/tim"
+	"slices"
 )
 
-// class is what an item's answer means for the wanted state.
-type class int
-
-const (
-	classDone    class = iota // written now
-	classAlready              // the answer says the wanted state already holds
-	classFollow               // the answer needs a read or another write to settle
-	classFailed               // refused
-)
-
-// listRun is what happened to the items of one split write.
+// listRun is what happened to the items of a unit (or, merged, of an
+// operation): written now; found already so; refused; perhaps written (a
+// lost answer not settled); never sent.
 type listRun struct {
-	done, already, follow, failed, unknown, notSent []string
-	err                                             error // the request's error, or the first refused item's
-	calls                                           int
+	done, already, failed, unknown, notSent []string
+	err                                     error // the first refusal's or the request's
+	calls                                   int
+	note                                    string
 }
 
-// runList sends items with send (a split write of the SDK, limit a request)
-// and sorts them by what their answers mean, as classify says for an item
-// error (nil: done).
-func runList(ctx context.Context, items []string, limit int, send func(context.Context, []string) ([]tim.ItemResult, error), classify func(error) class) listRun {
-	var r listRun
-	if len(items) == 0 {
-		return r
-	}
-	results, err := send(ctx, items)
-	var be *tim.BatchError
-	switch {
-	case err == nil:
-		r.calls = (len(items) + limit - 1) / limit
-	case errors.As(err, &be):
-		r.calls = be.Request
-		results = be.Results
-	default:
-		r.calls = callsOf(err)
-	}
-	answered := make(map[string]bool, len(results))
-	for _, res := range results {
-		answered[res.ID] = true
-		ierr := res.Err()
-		c := classDone
-		if ierr != nil {
-			c = classify(ierr)
-		}
-		switch c {
-		case classDone:
-			r.done = append(r.done, res.ID)
-		case classAlready:
-			r.already = append(r.already, res.ID)
-		case classFollow:
-			r.follow = append(r.follow, res.ID)
-		default:
-			r.failed = append(r.failed, res.ID)
-			if r.err == nil {
-				r.err = ierr
-			}
-		}
-	}
-	if err == nil {
-		for _, id := range items {
-			if !answered[id] { // the SDK answers every item; a server that did not leaves it unknown
-				r.unknown = append(r.unknown, id)
-				if r.err == nil {
-					r.err = errors.New("the answer does not mention " + id)
-				}
-			}
-		}
-		return r
-	}
-	r.err = err
-	var unconfirmed, notSent []string
-	if be != nil {
-		unconfirmed, notSent = be.Unconfirmed, be.NotSent
-	} else {
-		for _, id := range items {
-			if !answered[id] {
-				unconfirmed = append(unconfirmed, id)
-			}
-		}
-	}
-	if mayHaveApplied(err) {
-		r.unknown = append(r.unknown, unconfirmed...)
-	} else {
-		r.failed = append(r.failed, unconfirmed...)
-	}
-	r.notSent = append(r.notSent, notSent...)
-	return r
-}
-
-// merge adds the items and calls of a follow-up write to r.
+// merge adds the items and calls of f to r.
 func (r *listRun) merge(f listRun) {
 	r.done = append(r.done, f.done...)
 	r.already = append(r.already, f.already...)
@@ -109,48 +28,42 @@ func (r *listRun) merge(f listRun) {
 	}
 }
 
-// outcome turns r into the operation's outcome. Items still waiting for a
-// follow-up count as failed: the wanted state is not confirmed.
+// fail counts items as refused, for err.
+func (r *listRun) fail(err error, items ...string) {
+	r.failed = append(r.failed, items...)
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+// only returns r's part about item id (its calls left out).
+func (r *listRun) only(id string) listRun {
+	pick := func(list []string) []string {
+		if slices.Contains(list, id) {
+			return []string{id}
+		}
+		return nil
+	}
+	out := listRun{done: pick(r.done), already: pick(r.already), failed: pick(r.failed), unknown: pick(r.unknown), notSent: pick(r.notSent)}
+	if len(out.failed)+len(out.unknown) > 0 {
+		out.err = r.err
+	}
+	return out
+}
+
+// outcome turns r into the operation's outcome: unknown if any item is,
+// else failed if any item failed or was not sent, else applied.
 func (r *listRun) outcome(o *Op) Outcome {
-	out := Outcome{Op: o, Done: r.done, AlreadyDone: r.already, Failed: append(r.failed, r.follow...),
-		Unknown: r.unknown, NotSent: r.notSent, Calls: r.calls, Status: Applied}
+	out := Outcome{Op: o, Done: r.done, AlreadyDone: r.already, Failed: r.failed,
+		Unknown: r.unknown, NotSent: r.notSent, Calls: r.calls, Status: Applied, Note: r.note}
 	switch {
 	case len(out.Unknown) > 0:
 		out.Status, out.Err = Unknown, r.err
 	case len(out.Failed) > 0 || len(out.NotSent) > 0:
 		out.Status, out.Err = Failed, r.err
 	}
-	if out.Status != Applied && out.Err == nil {
+	if out.Status != Applied && out.Err == nil && len(out.Failed)+len(out.Unknown) > 0 {
 		out.Err = errors.New("not confirmed")
 	}
 	return out
-}
-
-// mayHaveApplied reports whether a failed request may have been acted on.
-// For the SDK's errors it asks tim.MayHaveApplied, which knows whether a
-// transport failure happened before anything was sent; an error of another
-// kind (from a Client of yours) may have, unless it is only the context's.
-func mayHaveApplied(err error) bool {
-	var (
-		ve *tim.ValidationError
-		ae *tim.APIError
-		te *tim.TransportError
-		he *tim.HTTPError
-		de *tim.DecodeError
-	)
-	switch {
-	case errors.As(err, &ve), errors.As(err, &ae), errors.As(err, &te), errors.As(err, &he), errors.As(err, &de):
-		return tim.MayHaveApplied(err)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
-	}
-	return true
-}
-
-// failure is the status of a one-request operation that failed with err.
-func failure(err error) Status {
-	if mayHaveApplied(err) {
-		return Unknown
-	}
-	return Failed
 }

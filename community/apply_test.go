@@ -96,6 +96,10 @@ func TestApplyAlreadyHolds(t *testing.T) {
 		// the outcome of the plan's only operation, and the requests made
 		done, already []string
 		requests      []string
+		// refused, when the change after the plan is not one the plan
+		// shows: the operation fails with ErrChangedSincePlan, and the
+		// requests are the planned write and its read back
+		refused string
 	}{
 		{
 			name:     "member already added (10013)",
@@ -117,24 +121,24 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
 		},
 		{
-			name: "topic already granted with another value (110010, then a set)",
+			name: "topic granted with another value (110010): refused",
 			spec: base(func(g *community.GroupSpec) {
 				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermSendMessage, topicID(1): tim.TopicPermAtAll}
 			}),
 			behind: func(srv *timtest.Server) error {
 				return srv.SetTopicPermission(ac, "@PMG#_base", topicID(1), tim.TopicPermMuteMembers)
 			},
-			done:     []string{topicID(1)},
-			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup, tim.CommandSetTopicPermissionGroup},
+			refused:  "topic " + topicID(1) + " of permission group @PMG#_base was granted MuteMembers by someone else since the plan; plan again",
+			requests: []string{tim.CommandAddTopicPermissionGroup, tim.CommandGetTopicPermissionGroup},
 		},
 		{
-			name: "topic to set no longer granted (110011, then an add)",
+			name: "topic to set no longer granted (110011): refused",
 			spec: base(func(g *community.GroupSpec) {
 				g.Topics = map[string]tim.TopicPermission{topicID(0): tim.TopicPermAtAll}
 			}),
 			behind:   func(srv *timtest.Server) error { return srv.DeleteTopicPermission(ac, "@PMG#_base", topicID(0)) },
-			done:     []string{topicID(0)},
-			requests: []string{tim.CommandSetTopicPermissionGroup, tim.CommandAddTopicPermissionGroup},
+			refused:  "topic " + topicID(0) + " of permission group @PMG#_base was deleted by someone else since the plan; plan again",
+			requests: []string{tim.CommandSetTopicPermissionGroup},
 		},
 		{
 			name:     "topic permission already deleted (110014)",
@@ -158,72 +162,77 @@ func TestApplyAlreadyHolds(t *testing.T) {
 			require.NoError(t, tc.behind(srv))
 			srv.ResetRequests()
 			res, err := community.Apply(ctxT(t), client, plan, nil)
-			require.NoError(t, err)
-			out := res.Outcomes[0]
-			assert.Equal(t, community.Applied, out.Status)
-			assert.Equal(t, tc.done, out.Done)
-			assert.Equal(t, tc.already, out.AlreadyDone)
 			var got []string
 			for _, r := range srv.Requests() {
 				got = append(got, r.Command)
 			}
-			assert.Equal(t, tc.requests, got)
+			assert.Equal(t, tc.requests, got, "no write beyond the planned one")
 			assert.Equal(t, len(tc.requests), res.Calls)
+			out := res.Outcomes[0]
+			if tc.refused != "" {
+				assert.ErrorIs(t, err, community.ErrChangedSincePlan)
+				assert.ErrorContains(t, err, tc.refused)
+				assert.Equal(t, community.Failed, out.Status)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, community.Applied, out.Status)
+			assert.Equal(t, tc.done, out.Done)
+			assert.Equal(t, tc.already, out.AlreadyDone)
 			requireConverged(t, client, tc.spec)
 		})
 	}
 }
 
-// TestApplyCreateFindsTheGroup: a create answered 10021 reads the group back
-// and brings it to the spec, in place of the plan's later operations.
-func TestApplyCreateFindsTheGroup(t *testing.T) {
+// TestApplyTakeover: a create answered 10021 reads the group back. Someone
+// else's group (other fields, members, a topic grant) fails the operation,
+// "created by someone else since the plan", and nothing of it is changed:
+// the plan showed a create, not a takeover.
+func TestApplyTakeover(t *testing.T) {
 	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{{
-		ID: "@PMG#_new", Name: "New", Permission: tim.GroupPermAtAll, CustomString: tim.Ptr("c"),
-		Topics:  map[string]tim.TopicPermission{topicID(1): tim.TopicPermAtAll, topicID(2): tim.TopicPermSendMessage},
-		Members: []string{"m0005", "m0006"},
+		ID: "@PMG#_x", Name: "X", Permission: tim.GroupPermSendMessage, Members: []string{"m0001"},
 	}}}
-	t.Run("with other fields", func(t *testing.T) {
-		srv, client := applyWorld(t)
-		_, plan := planFor(t, client, spec)
-		require.Len(t, plan.Ops, 3, "%s", plan) // create, add topics, add members
-		// Someone makes it meanwhile, differently.
-		_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_new", Name: "Other", CustomString: "c"})
-		require.NoError(t, err)
-		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(1), tim.TopicPermAtAll))
-		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(3), tim.TopicPermAtAll))
-		require.NoError(t, srv.AddPermissionGroupMembers(ac, "@PMG#_new", "m0005", "m0009"))
-		srv.ResetRequests()
+	srv, client := applyWorld(t)
+	_, plan := planFor(t, client, spec)
+	require.Len(t, plan.Ops, 2, "%s", plan) // create, add members
+	require.Equal(t, 2, plan.Summary().Calls)
+	// Operator 2 creates @PMG#_x meanwhile, with bob, carol and a grant.
+	_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_x", Name: "Theirs", Permission: tim.GroupPermAtAll})
+	require.NoError(t, err)
+	require.NoError(t, srv.AddPermissionGroupMembers(ac, "@PMG#_x", "m0002", "m0003"))
+	require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_x", topicID(1), tim.TopicPermAtAll))
+	srv.ResetRequests()
 
-		res, err := community.Apply(ctxT(t), client, plan, nil)
-		require.NoError(t, err)
-		create := res.Outcomes[0]
-		assert.Equal(t, community.Applied, create.Status)
-		assert.Equal(t, []string{"@PMG#_new"}, create.AlreadyDone)
-		assert.Contains(t, create.Note, "the ID was in use (10021): read the group back; made 5 changes")
-		for _, o := range res.Outcomes[1:] {
-			assert.Equal(t, community.Applied, o.Status)
-			assert.Zero(t, o.Calls, "covered by the create")
-		}
-		assert.Len(t, srv.RequestsFor(tim.CommandCreatePermissionGroup), 1, "no second create")
-		assert.Len(t, srv.RequestsFor(tim.CommandModifyPermissionGroup), 1)
-		assert.Len(t, srv.RequestsFor(tim.CommandAddPermissionGroupMember), 1)
-		requireConverged(t, client, spec)
-	})
-	t.Run("as wanted", func(t *testing.T) {
-		srv, client := applyWorld(t)
-		_, plan := planFor(t, client, spec)
-		_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_new", Name: "New", Permission: tim.GroupPermAtAll, CustomString: "c"})
-		require.NoError(t, err)
-		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(1), tim.TopicPermAtAll))
-		require.NoError(t, srv.SetTopicPermission(ac, "@PMG#_new", topicID(2), tim.TopicPermSendMessage))
-		require.NoError(t, srv.AddPermissionGroupMembers(ac, "@PMG#_new", "m0005", "m0006"))
-		srv.ResetRequests()
+	res, err := community.Apply(ctxT(t), client, plan, nil)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, community.ErrChangedSincePlan)
+	assert.ErrorContains(t, err, "permission group @PMG#_x was created by someone else since the plan; plan again")
+	assert.Equal(t, community.Failed, res.Outcomes[0].Status)
+	assert.Equal(t, community.NotAttempted, res.Outcomes[1].Status)
+	assert.Equal(t, 1, writes(srv), "the create only: no modify, no member or topic change")
+	members, err := srv.PermissionGroupMembers(ac, "@PMG#_x")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"m0002", "m0003"}, members, "their group is as they made it")
+}
 
-		res, err := community.Apply(ctxT(t), client, plan, nil)
-		require.NoError(t, err)
-		assert.Contains(t, res.Outcomes[0].Note, "it matched already")
-		assert.Equal(t, 1, writes(srv), "the create answered 10021, and no other write")
-	})
+// TestApplyAdoptsItsOwnCreate: a create answered 10021 whose group is what
+// the create makes (this run's own create, whose answer was lost) counts as
+// done, and the plan goes on.
+func TestApplyAdoptsItsOwnCreate(t *testing.T) {
+	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{{
+		ID: "@PMG#_x", Name: "X", Permission: tim.GroupPermSendMessage, CustomString: tim.Ptr("c"), Members: []string{"m0001"},
+	}}}
+	srv, client := applyWorld(t)
+	_, plan := planFor(t, client, spec)
+	_, err := srv.CreatePermissionGroup(ac, timtest.PermissionGroup{ID: "@PMG#_x", Name: "X", Permission: tim.GroupPermSendMessage, CustomString: "c"})
+	require.NoError(t, err)
+	srv.ResetRequests()
+	res, err := community.Apply(ctxT(t), client, plan, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"@PMG#_x"}, res.Outcomes[0].AlreadyDone)
+	assert.Contains(t, res.Outcomes[0].Note, "the ID was in use (10021): read back, the group is what this create makes")
+	assert.Equal(t, 2, writes(srv), "the create (10021) and the planned add")
+	requireConverged(t, client, spec)
 }
 
 // TestApplyStops: the first failure stops Apply; the outcomes say what was
@@ -246,44 +255,46 @@ func TestApplyStops(t *testing.T) {
 	var ae *community.ApplyError
 	require.ErrorAs(t, err, &ae)
 	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
-	assert.Equal(t, community.ApplyError{GroupID: ac, Applied: 3, Failed: 1, NotAttempted: 2, Op: &plan.Ops[3], Err: ae.Err}, *ae)
+	assert.Equal(t, community.ApplyError{GroupID: ac, Applied: 4, Failed: 1, NotAttempted: 1, Op: &plan.Ops[3], Err: ae.Err}, *ae)
+	// One request at a time, in plan order as each becomes possible: the
+	// creates first, then each group's member add.
 	assert.Equal(t, []string{
-		"applied create @PMG#_a", "applied add members @PMG#_a", "applied create @PMG#_b", "failed add members @PMG#_b",
-		"not attempted create @PMG#_c", "not attempted add members @PMG#_c",
+		"applied create @PMG#_a", "applied create @PMG#_b", "applied create @PMG#_c", "applied add members @PMG#_a",
+		"failed add members @PMG#_b", "not attempted add members @PMG#_c",
 	}, seen)
 	assert.Equal(t, []string{"m0002"}, res.Outcomes[3].Failed)
 	assert.Contains(t, res.String(), "failed         + add members @PMG#_b: 1 account (1 failed) [1 call]: tim: add_permission_group_member: error 10004")
-	assert.Contains(t, res.String(), "Apply: 3 applied, 1 failed, 0 unknown, 2 not attempted; 4 API calls.")
+	assert.Contains(t, res.String(), "Apply: 4 applied, 1 failed, 0 unknown, 1 not attempted; 5 API calls.")
 
 	_, left := planFor(t, client, spec)
-	assert.Equal(t, plan.Ops[3:], left.Ops, "what is left")
+	assert.Equal(t, []community.Op{plan.Ops[3], plan.Ops[5]}, left.Ops, "what is left")
 }
 
-// TestApplyPartialBatch: a split write that fails part-way: the requests
-// before are applied, the failed one's items unknown (its answer was lost
-// after the fake applied it), the rest not sent; the next plan holds those.
-func TestApplyPartialBatch(t *testing.T) {
+// TestApplyLostAnswerInABatch: of a member add split in three requests,
+// one's answer is lost after the fake applied it. Apply sends that chunk
+// again, the repeat answers 10013 for each account, and the run converges:
+// nothing was added twice.
+func TestApplyLostAnswerInABatch(t *testing.T) {
 	srv, client := applyWorld(t)
 	spec := &community.Spec{GroupID: ac, PermissionGroups: []community.GroupSpec{
 		{ID: "@PMG#_base", Name: "Base", Permission: tim.GroupPermSendMessage, Members: accounts("m", 252)},
 	}}
-	_, plan := planFor(t, client, spec)
+	snap, plan := planFor(t, client, spec)
 	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Pass: true}))
 	require.NoError(t, srv.FailNext(tim.CommandAddPermissionGroupMember, 1, timtest.Fault{Drop: true, AfterApply: true}))
+	srv.ResetRequests()
 	res, err := community.Apply(ctxT(t), client, plan, nil)
-	require.Error(t, err)
-	out := res.Outcomes[0]
-	assert.Equal(t, community.Unknown, out.Status)
-	assert.Len(t, out.Done, 100)
-	assert.Len(t, out.Unknown, 100)
-	assert.Len(t, out.NotSent, 50)
-	assert.Equal(t, 2, out.Calls)
-
-	_, left := planFor(t, client, spec)
-	require.Len(t, left.Ops, 1)
-	assert.Equal(t, out.NotSent, left.Ops[0].Accounts, "the lost answer's accounts were added: only the unsent are left")
-	_, err = community.Apply(ctxT(t), client, left, nil)
 	require.NoError(t, err)
+	out := res.Outcomes[0]
+	assert.Equal(t, community.Applied, out.Status)
+	// The three chunks go out at once, so any of them may be the one whose
+	// answer the fake drops: its accounts are answered 10013 on the repeat.
+	assert.Len(t, append(out.Done, out.AlreadyDone...), 250)
+	assert.Contains(t, []int{50, 100}, len(out.AlreadyDone), "the lost answer's accounts")
+	assert.Equal(t, 4, out.Calls)
+	assert.Contains(t, out.Note, "a lost answer was settled")
+	assert.Len(t, srv.RequestsFor(tim.CommandAddPermissionGroupMember), 4)
+	assert.Empty(t, newModel(snap).replay(srv.Requests()), "nothing added twice")
 	requireConverged(t, client, spec)
 }
 

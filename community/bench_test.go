@@ -3,6 +3,7 @@ package community_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -157,4 +158,138 @@ func BenchmarkNewAccess(b *testing.B) {
 		a := community.NewAccess(snap)
 		_ = a.Community("acct000123")
 	}
+}
+
+// applyScale seeds scaleGroup with 175 permission groups (each with one
+// topic grant and one member) and returns a spec that changes every one of
+// them with four commands: a new name (modify_permission_group), the
+// granted topic's value (set_topic_permission_group), a second topic
+// (add_topic_permission_group) and a second member
+// (add_permission_group_member): 700 calls, 175 of each command.
+func applyScale(t testing.TB, srv *timtest.Server) *community.Spec {
+	t.Helper()
+	const groups = 175
+	seedScale(t, srv, groups, 1, 1)
+	spec := &community.Spec{GroupID: scaleGroup}
+	for i := range groups {
+		id := fmt.Sprintf("@PMG#_g%04d", i)
+		g := community.GroupSpec{ID: id, Name: "Renamed", Permission: tim.GroupPermSendMessage,
+			Topics: map[string]tim.TopicPermission{
+				fmt.Sprintf("%s@TOPIC#_t%03d", scaleGroup, i%2):     tim.TopicPermAtAll,       // the granted one, set
+				fmt.Sprintf("%s@TOPIC#_t%03d", scaleGroup, (i+1)%2): tim.TopicPermSendMessage, // added
+			},
+		}
+		members, err := srv.PermissionGroupMembers(scaleGroup, id)
+		require.NoError(t, err)
+		for _, a := range accounts("acct", 10) {
+			if !slices.Contains(members, a) {
+				g.Members = append(members, a)
+				break
+			}
+		}
+		spec.PermissionGroups = append(spec.PermissionGroups, g)
+	}
+	return spec
+}
+
+// applyBound is the rate-limit bound of applying the 700-call plan: the
+// busiest command's 175 calls, less the burst, at the client's rate.
+const applyBound = (175 - tim.DefaultRateBurst) * time.Second / tim.DefaultRateLimit
+
+// BenchmarkApply applies a 700-call plan over 4 commands (applyScale) with
+// the default limiter, at 20 ms and 50 ms of latency, with the default
+// concurrency and, for comparison, the previous default (8) and 32, and
+// reports the time against the rate-limit bound. Each round seeds a fresh
+// fake (not timed).
+//
+//	go test -run '^$' -bench BenchmarkApply -benchtime 3x ./community
+func BenchmarkApply(b *testing.B) {
+	for _, latency := range []time.Duration{20 * time.Millisecond, 50 * time.Millisecond} {
+		for _, concurrency := range []int{0, 8, 32} {
+			b.Run(fmt.Sprintf("latency=%v/concurrency=%s", latency, orDefault(concurrency)), func(b *testing.B) {
+				againstBound(b, applyBound, func() func() {
+					srv, client := newFake(b, timtest.WithLatency(latency), timtest.WithoutRecording())
+					spec := applyScale(b, srv)
+					snap, err := community.Load(ctxT(b), client, scaleGroup, nil)
+					require.NoError(b, err)
+					plan, err := community.Diff(snap, spec)
+					require.NoError(b, err)
+					require.Equal(b, 700, plan.Summary().Calls)
+					return func() {
+						res, err := community.Apply(ctxT(b), client, plan, &community.ApplyOptions{Concurrency: concurrency})
+						require.NoError(b, err)
+						require.Equal(b, 700, res.Calls)
+					}
+				})
+			})
+		}
+	}
+}
+
+// againstBound times b.N runs, each prepared by prepare (not timed) after
+// the limiter's bucket has had a second to refill, and reports their mean
+// time against bound.
+func againstBound(b *testing.B, bound time.Duration, prepare func() (run func())) {
+	var total time.Duration
+	for range b.N {
+		b.StopTimer()
+		run := prepare()
+		time.Sleep(time.Second) // the limiter's bucket refills
+		b.StartTimer()
+		start := time.Now()
+		run()
+		total += time.Since(start)
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(bound), "×bound")
+}
+
+func orDefault(n int) string {
+	if n == 0 {
+		return "default"
+	}
+	return fmt.Sprint(n)
+}
+
+// BenchmarkLoadLatency loads 200 × 20 × 100 at 20, 50 and 150 ms of
+// latency, with the default concurrency and the previous default (32),
+// against the load's rate-limit bound (400 member pages at 175/s).
+//
+//	go test -run '^$' -bench BenchmarkLoadLatency -benchtime 3x ./community
+func BenchmarkLoadLatency(b *testing.B) {
+	for _, latency := range []time.Duration{20 * time.Millisecond, 50 * time.Millisecond, 150 * time.Millisecond} {
+		srv, client := newFake(b, timtest.WithLatency(latency), timtest.WithoutRecording())
+		seedScale(b, srv, 200, 20, 100)
+		for _, concurrency := range []int{0, 32} {
+			b.Run(fmt.Sprintf("latency=%v/concurrency=%s", latency, orDefault(concurrency)), func(b *testing.B) {
+				againstBound(b, loadBound, func() func() {
+					return func() {
+						_, err := community.Load(ctxT(b), client, scaleGroup, &community.LoadOptions{Concurrency: concurrency})
+						require.NoError(b, err)
+					}
+				})
+			})
+		}
+	}
+}
+
+// TestApplyScaleCalls: the 700-call plan of BenchmarkApply is 175 calls of
+// each of four commands, and Apply makes exactly those.
+func TestApplyScaleCalls(t *testing.T) {
+	srv, _ := newFake(t)
+	client, err := srv.NewClient(tim.WithoutRateLimit())
+	require.NoError(t, err)
+	defer client.Close()
+	spec := applyScale(t, srv)
+	snap, err := community.Load(ctxT(t), client, scaleGroup, nil)
+	require.NoError(t, err)
+	plan, err := community.Diff(snap, spec)
+	require.NoError(t, err)
+	require.Equal(t, 700, plan.Summary().Calls)
+	srv.ResetRequests()
+	_, err = community.Apply(ctxT(t), client, plan, nil)
+	require.NoError(t, err)
+	for _, c := range []string{tim.CommandModifyPermissionGroup, tim.CommandSetTopicPermissionGroup, tim.CommandAddTopicPermissionGroup, tim.CommandAddPermissionGroupMember} {
+		assert.Len(t, srv.RequestsFor(c), 175, c)
+	}
+	assert.Len(t, srv.Requests(), 700)
 }

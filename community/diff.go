@@ -12,9 +12,12 @@ import (
 // plan that makes the community match: for each group of the spec, a create
 // (then its topics and members) when the snapshot lacks it, or the
 // modify, topic and member operations that its managed fields need; with
-// spec.Prune, a destroy of each group the spec does not name. Fields the
-// spec does not manage are not compared. The plan takes the fewest write
-// calls the split limits allow ([Summary.Calls]).
+// spec.Prune, a destroy of each group the spec does not name, but for the
+// groups whose ID the service made, which are kept ([Plan.Kept]) unless
+// spec.PruneServerMade. Fields the spec does not manage are not compared.
+// The plan takes the fewest write calls the split limits allow
+// ([Summary.Calls]), holds a copy of the spec and the [Fingerprint] of what
+// it read.
 //
 // Diff is a pure function of its arguments, which it does not change. It
 // validates the spec first ([Spec.Validate]) and refuses a snapshot of
@@ -26,7 +29,7 @@ func Diff(s *Snapshot, spec *Spec) (*Plan, error) {
 	if s.GroupID != spec.GroupID {
 		return nil, fmt.Errorf("community: Diff: the snapshot is of %s, the spec of %s", s.GroupID, spec.GroupID)
 	}
-	p := &Plan{GroupID: spec.GroupID}
+	p := &Plan{GroupID: spec.GroupID, Spec: spec.Clone(), Fingerprint: fingerprintOf(s, spec)}
 	order := make([]*GroupSpec, len(spec.PermissionGroups))
 	named := make(map[string]bool, len(order))
 	for i := range spec.PermissionGroups {
@@ -40,10 +43,6 @@ func Diff(s *Snapshot, spec *Spec) (*Plan, error) {
 			continue
 		}
 		p.Ops = appendCreate(p.Ops, g)
-		if p.want == nil {
-			p.want = map[string]GroupSpec{}
-		}
-		p.want[g.ID] = g.clone()
 	}
 	if spec.Prune {
 		var gone []*PermissionGroup
@@ -54,8 +53,13 @@ func Diff(s *Snapshot, spec *Spec) (*Plan, error) {
 		}
 		slices.SortFunc(gone, func(a, b *PermissionGroup) int { return strings.Compare(a.ID, b.ID) })
 		for _, g := range gone {
+			if g.ServerMade() && !spec.PruneServerMade {
+				p.Kept = append(p.Kept, KeptGroup{ID: g.ID, Name: g.Name, Members: len(g.Members), TopicGrants: len(g.Topics), Reason: KeptServerMade})
+				continue
+			}
 			p.Ops = append(p.Ops, Op{Kind: KindDestroy, PermissionGroupID: g.ID,
-				Fields: Fields{Name: g.Name, Permission: g.Permission, CustomString: g.CustomString}})
+				Fields:  Fields{Name: g.Name, Permission: g.Permission, CustomString: g.CustomString},
+				Members: len(g.Members), TopicGrants: len(g.Topics)})
 		}
 	}
 	return p, nil

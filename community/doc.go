@@ -13,27 +13,35 @@
 //   - [Load] reads a [Snapshot] of a community: every permission group
 //     (paged), each group's topic permissions and members (paged), and the
 //     community's owner and inferred defaults (get_group_info), from a
-//     bounded pool of workers.
+//     bounded pool of workers. A snapshot is whole or Load fails; a group
+//     destroyed while Load reads it is left out.
 //   - [NewAccess] answers, from a snapshot and with no further calls, which
 //     permission groups an account is in and what it may do in the community
 //     or in a topic, with the reason ([Answer]).
 //   - A [Spec] is the model as code: JSON a team keeps in git
 //     ([ParseSpec]). [Diff] compares a snapshot with a spec and returns a
-//     [Plan], the exact operations and the API calls they take; [Apply]
-//     runs it and reports each operation's [Outcome]; [Simulate] applies a
-//     plan to a snapshot without calls; [Export] turns a snapshot into a spec
-//     to start from.
+//     [Plan], the exact operations and the API calls they take, with a
+//     [Fingerprint] of what it read; a plan is saved and read back as JSON
+//     ([Plan.MarshalJSON], [FormatVersion]); [CheckPlan] refuses a saved
+//     plan whose community changed since ([StaleError]); [Apply] runs it,
+//     settles lost answers, makes no change the plan does not show, and
+//     reports each operation's [Outcome]; [Verify] reads the changed groups
+//     again; [Simulate] applies a plan to a snapshot without calls;
+//     [Export] turns a snapshot into a spec to start from.
 //
-// The command github.com/timkit/tim/cmd/tim wraps Load, Diff, Apply and
-// Export as tim export, tim plan and tim apply.
+// The command github.com/timkit/tim/cmd/tim wraps them as tim export, tim
+// plan and tim apply, with terraform's contract (saved plans, prompts,
+// -json, -detailed-exitcode).
 //
 // # Managed fields
 //
 // What a spec leaves out is not touched, as with kubectl's server-side
 // apply: a permission group without "custom_string", "topics" or "members"
 // keeps what it has there, and permission groups the spec does not name are
-// left alone unless the spec says "prune": true. A field that is present,
-// even empty, is exact.
+// left alone unless the spec says "prune": true, and even then the groups
+// whose ID the service made are kept unless it also says
+// "prune_server_made": true. A field that is present, even empty, is
+// exact.
 //
 // # What is inferred
 //

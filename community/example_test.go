@@ -158,7 +158,7 @@ func ExampleDiff() {
 	//       + topic @TGS#_demo@TOPIC#_news: SendMessage|AtAll
 	//       + member carol
 	//
-	//   - permission group @PMG#_speakers "Speakers"
+	//   - permission group @PMG#_speakers "Speakers" (2 members, 2 topic grants)
 	//
 	// Plan: 1 to create, 1 to change, 1 to destroy; 6 API calls.
 }

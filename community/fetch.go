@@ -34,7 +34,7 @@ func fetchGroup(ctx context.Context, c Client, groupID, pgID string, topics, mem
 		g.Topics = t
 	}
 	if members {
-		m, n, err := fetchMembers(ctx, c, groupID, pgID, pg.MemberCount, nil)
+		m, n, err := fetchMembers(ctx, c, groupID, pgID, pg.MemberCount)
 		calls += n
 		if err != nil {
 			return nil, calls, err
@@ -81,9 +81,8 @@ func fetchTopics(ctx context.Context, c Client, groupID, pgID string, topicIDs [
 }
 
 // fetchMembers pages through a group's members, 50 a page, and returns them
-// sorted, each once. onPage, when set, is called after each page with
-// whether it was the last.
-func fetchMembers(ctx context.Context, c Client, groupID, pgID string, hint int, onPage func(last bool)) ([]string, int, error) {
+// sorted, each once.
+func fetchMembers(ctx context.Context, c Client, groupID, pgID string, hint int) ([]string, int, error) {
 	p := tim.NewPermissionGroupMemberPaginator(c, &tim.GetPermissionGroupMembersRequest{
 		GroupID: groupID, PermissionGroupID: pgID, Limit: tim.MaxMembersPerPage,
 	})
@@ -93,16 +92,10 @@ func fetchMembers(ctx context.Context, c Client, groupID, pgID string, hint int,
 		page, err := p.NextPage(ctx)
 		calls++
 		if err != nil {
-			if onPage != nil {
-				onPage(false)
-			}
 			return nil, calls, err
 		}
 		for _, m := range page {
 			members = append(members, m.Account)
-		}
-		if onPage != nil {
-			onPage(!p.HasMorePages())
 		}
 	}
 	members = sortedUnique(members)

@@ -7,12 +7,17 @@ import (
 	"sync"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/workers"
 )
 
 // DefaultLoadConcurrency is how many calls [Load] keeps in flight when
 // [LoadOptions.Concurrency] is 0. The client paces them with its own rate
-// limiter; this only bounds the goroutines waiting for their turn.
-const DefaultLoadConcurrency = 32
+// limiter (175 calls a second per command by default); this only bounds
+// the goroutines waiting for their turn. It is sized so that the member
+// listing keeps its command at the rate limit even with 150 ms round trips
+// (175/s × 0.15 s ≈ 26 calls in flight) while the topic reads take as many
+// places, with room to spare: see BENCHMARKS.md.
+const DefaultLoadConcurrency = 128
 
 // LoadOptions tunes [Load]. A nil *LoadOptions means the defaults.
 type LoadOptions struct {
@@ -39,6 +44,10 @@ type Progress struct {
 	// Calls is how many API calls Load made (a call the client retried
 	// counts once).
 	Calls int
+	// Vanished is how many listed permission groups were destroyed while
+	// Load read them (110006 from their topic or member read): they are
+	// left out of the snapshot.
+	Vanished int
 }
 
 // Load reads a snapshot of community groupID: its info (get_group_info:
@@ -53,11 +62,18 @@ type Progress struct {
 //
 // The calls go out from at most opts.Concurrency goroutines at once, paced by
 // the client's rate limiter and retried by the client as its policy says;
-// the member listings start as soon as the first page of groups is in. The
-// first failure stops the others and is returned as a [*LoadError] naming
-// the permission group and the step. A panic in a call (in a transport or
-// a test double of yours) is raised again in the caller's goroutine once
-// the other goroutines have ended.
+// the member listings start as soon as the first page of groups is in.
+//
+// A snapshot is whole or there is none: Load returns a nil error only when
+// every read it needed was made. The first failure stops the others and is
+// returned as a [*LoadError] naming the permission group and the step; when
+// ctx ends first, the error wraps ctx's (errors.Is(err, context.Canceled)).
+// A permission group destroyed while Load reads it (its topic or member
+// read answers 110006) is left out, not returned in part: each group of the
+// snapshot is whole, as its reads saw it, or absent ([Progress.Vanished]
+// counts those). A panic in a call (in a transport or a test double of
+// yours) is raised again in the caller's goroutine once the other
+// goroutines have ended.
 func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Snapshot, error) {
 	if c == nil {
 		return nil, errors.New("community: Load: nil Client")
@@ -75,24 +91,38 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 	l := &loader{c: c, groupID: groupID, progressFn: o.Progress, seen: map[string]bool{}, pending: map[*PermissionGroup]int{}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	l.cancel = cancel
-	l.sem = make(chan struct{}, o.Concurrency)
-
-	l.start(ctx, l.readInfo)
-	func() {
-		defer l.recoverPanic()
-		if err := l.listGroups(ctx); err != nil {
-			l.fail(err)
+	g, gctx := workers.New(ctx, o.Concurrency)
+	l.queue.wake = make(chan struct{}, 1)
+	l.queue.push(false, l.readInfo)
+	l.queue.add(1) // the listing
+	listed := make(chan error, 1)
+	go func() {
+		err := l.listGroups(gctx)
+		if err != nil {
+			cancel() // stop the reads started
 		}
+		l.queue.done()
+		listed <- err
 	}()
-	l.wg.Wait()
-	if l.panicked {
-		panic(l.panicValue)
+	feedErr := l.queue.feed(gctx, g)
+	err := g.Wait()
+	listErr := <-listed
+	switch {
+	case listErr != nil && (err == nil || !isContextErr(listErr)):
+		// The listing failed first (the reads then saw the cancellation).
+		err = listErr
+	case err == nil && feedErr != nil:
+		err = l.loadErr("", "read", feedErr) // cannot happen: a task that did not start fails the group
 	}
-	if l.err != nil {
-		return nil, l.err
+	if err != nil {
+		return nil, err
 	}
 	return l.snapshot(), nil
+}
+
+// isContextErr reports whether err is only a context's end.
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // loader is the state of one Load.
@@ -100,61 +130,15 @@ type loader struct {
 	c          Client
 	groupID    string
 	progressFn func(Progress)
-	sem        chan struct{}
-	wg         sync.WaitGroup
-	cancel     context.CancelFunc
+	queue      readQueue
 
-	mu         sync.Mutex
-	err        error
-	panicked   bool
-	panicValue any
-	progress   Progress
-	info       tim.GroupInfo
-	slots      []*PermissionGroup
-	pending    map[*PermissionGroup]int // reads left per group
-	seen       map[string]bool          // the IDs listed; listGroups's own
-}
-
-// start runs task in a goroutine once one of the places is free; it does
-// nothing once ctx is done.
-func (l *loader) start(ctx context.Context, task func(context.Context) error) {
-	select {
-	case l.sem <- struct{}{}:
-	case <-ctx.Done():
-		return
-	}
-	l.wg.Add(1)
-	go func() {
-		defer l.wg.Done()
-		defer func() { <-l.sem }()
-		defer l.recoverPanic()
-		if err := task(ctx); err != nil {
-			l.fail(err)
-		}
-	}()
-}
-
-// recoverPanic keeps the first panic's value for Load to raise again and
-// stops the other goroutines.
-func (l *loader) recoverPanic() {
-	if r := recover(); r != nil {
-		l.mu.Lock()
-		if !l.panicked {
-			l.panicked, l.panicValue = true, r
-		}
-		l.mu.Unlock()
-		l.cancel()
-	}
-}
-
-// fail keeps the first error and stops the other goroutines.
-func (l *loader) fail(err error) {
-	l.mu.Lock()
-	if l.err == nil {
-		l.err = err
-	}
-	l.mu.Unlock()
-	l.cancel()
+	mu       sync.Mutex
+	progress Progress
+	info     tim.GroupInfo
+	slots    []*PermissionGroup
+	pending  map[*PermissionGroup]int // reads left per group
+	gone     map[*PermissionGroup]bool
+	seen     map[string]bool // the IDs listed; listGroups's own
 }
 
 // called counts a call and reports progress.
@@ -233,8 +217,12 @@ func (l *loader) listGroups(ctx context.Context) error {
 			}
 		})
 		for _, s := range fresh {
-			l.start(ctx, func(ctx context.Context) error { return l.readMembers(ctx, s, hints[s]) })
-			l.start(ctx, func(ctx context.Context) error { return l.readTopics(ctx, s) })
+			p := tim.NewPermissionGroupMemberPaginator(l.c, &tim.GetPermissionGroupMembersRequest{
+				GroupID: l.groupID, PermissionGroupID: s.ID, Limit: tim.MaxMembersPerPage,
+			})
+			s.Members = make([]string, 0, max(0, min(hints[s], 1<<16)))
+			l.queue.push(false, func(ctx context.Context) error { return l.readMembers(ctx, s, p) })
+			l.queue.push(false, func(ctx context.Context) error { return l.readTopics(ctx, s) })
 		}
 		if err := ctx.Err(); err != nil {
 			// Another goroutine failed (its error, the first, is kept), or
@@ -256,10 +244,34 @@ func (l *loader) taskDone(g *PermissionGroup) func(p *Progress) {
 	}
 }
 
+// vanished reports whether err says the group was destroyed meanwhile: a
+// 110006 that a read of the group by ID confirms. The group is then
+// counted as gone, and left out of the snapshot.
+func (l *loader) vanished(ctx context.Context, g *PermissionGroup, err error) bool {
+	if !errors.Is(err, tim.ErrPermissionGroupNotFound) {
+		return false
+	}
+	_, _, cerr := fetchGroup(ctx, l.c, l.groupID, g.ID, false, false)
+	gone := errors.Is(cerr, tim.ErrPermissionGroupNotFound)
+	l.called(func(p *Progress) {
+		if gone && !l.gone[g] {
+			if l.gone == nil {
+				l.gone = map[*PermissionGroup]bool{}
+			}
+			l.gone[g] = true
+			p.Vanished++
+		}
+	})
+	return gone // else still there (or unknown): the 110006 stands as an error
+}
+
 func (l *loader) readTopics(ctx context.Context, g *PermissionGroup) error {
 	topics, _, err := fetchTopics(ctx, l.c, l.groupID, g.ID, nil)
 	if err != nil {
 		l.called(nil)
+		if l.vanished(ctx, g, err) {
+			return nil // destroyed meanwhile: left out
+		}
 		return l.loadErr(g.ID, "get topic permissions", err)
 	}
 	g.Topics = topics
@@ -267,20 +279,35 @@ func (l *loader) readTopics(ctx context.Context, g *PermissionGroup) error {
 	return nil
 }
 
-func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, hint int) error {
-	done := l.taskDone(g)
-	members, _, err := fetchMembers(ctx, l.c, l.groupID, g.ID, hint, func(last bool) {
-		l.called(func(p *Progress) {
-			p.Pages++
-			if last {
-				done(p)
-			}
-		})
-	})
-	if err != nil {
-		return l.loadErr(g.ID, "list members", err)
+// readMembers reads one page of a group's members. A next page is queued
+// behind every first page still waiting, so that the groups listed last
+// start early enough for their own next pages to fill the rate limit's
+// last turns.
+func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, p *tim.Paginator[tim.PermissionGroupMember]) error {
+	page, err := p.NextPage(ctx)
+	if err == nil {
+		for _, m := range page {
+			g.Members = append(g.Members, m.Account)
+		}
 	}
-	g.Members = members
+	last := err == nil && !p.HasMorePages()
+	done := l.taskDone(g)
+	l.called(func(pr *Progress) {
+		pr.Pages++
+		if last {
+			done(pr)
+		}
+	})
+	switch {
+	case l.vanished(ctx, g, err):
+		return nil // destroyed meanwhile: left out
+	case err != nil:
+		return l.loadErr(g.ID, "list members", err)
+	case last:
+		g.Members = sortedUnique(g.Members)
+	default:
+		l.queue.push(true, func(ctx context.Context) error { return l.readMembers(ctx, g, p) })
+	}
 	return nil
 }
 
@@ -293,9 +320,11 @@ func (l *loader) snapshot() *Snapshot {
 	if l.info.DefaultPermission != nil {
 		s.DefaultPermission = tim.Ptr(*l.info.DefaultPermission)
 	}
-	s.PermissionGroups = make([]PermissionGroup, len(l.slots))
-	for i, g := range l.slots {
-		s.PermissionGroups[i] = *g
+	s.PermissionGroups = make([]PermissionGroup, 0, len(l.slots))
+	for _, g := range l.slots {
+		if !l.gone[g] {
+			s.PermissionGroups = append(s.PermissionGroups, *g)
+		}
 	}
 	s.sortGroups()
 	return s

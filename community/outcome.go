@@ -1,6 +1,7 @@
 package community
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -121,4 +122,62 @@ func (r *Result) String() string {
 	var b strings.Builder
 	_, _ = r.WriteTo(&b) // a strings.Builder takes every write
 	return b.String()
+}
+
+// MarshalJSON writes the result as a versioned JSON document (see
+// [FormatVersion]), the one tim apply -json prints:
+//
+//	{"format_version": 1, "group_id": "@TGS#_…",
+//	 "outcomes": [{"kind": "add_members", "command": "add_permission_group_member",
+//	   "permission_group": "@PMG#_x", "status": "applied", "done": ["alice"],
+//	   "already_done": [], "failed": [], "unknown": [], "not_sent": [],
+//	   "api_calls": 1, "note": "", "error": ""}, …],
+//	 "summary": {"applied": 5, "failed": 0, "unknown": 0, "not_attempted": 0, "api_calls": 7}}
+//
+// Statuses are "applied", "failed", "unknown" and "not_attempted".
+func (r *Result) MarshalJSON() ([]byte, error) {
+	type outcomeJSON struct {
+		Kind            string   `json:"kind"`
+		Command         string   `json:"command"`
+		PermissionGroup string   `json:"permission_group"`
+		Status          string   `json:"status"`
+		Done            []string `json:"done"`
+		AlreadyDone     []string `json:"already_done"`
+		Failed          []string `json:"failed"`
+		Unknown         []string `json:"unknown"`
+		NotSent         []string `json:"not_sent"`
+		APICalls        int      `json:"api_calls"`
+		Note            string   `json:"note"`
+		Error           string   `json:"error"`
+	}
+	list := func(l []string) []string {
+		if l == nil {
+			return []string{}
+		}
+		return l
+	}
+	out := struct {
+		FormatVersion int           `json:"format_version"`
+		GroupID       string        `json:"group_id"`
+		Outcomes      []outcomeJSON `json:"outcomes"`
+		Summary       struct {
+			Applied      int `json:"applied"`
+			Failed       int `json:"failed"`
+			Unknown      int `json:"unknown"`
+			NotAttempted int `json:"not_attempted"`
+			APICalls     int `json:"api_calls"`
+		} `json:"summary"`
+	}{FormatVersion: FormatVersion, GroupID: r.GroupID, Outcomes: make([]outcomeJSON, len(r.Outcomes))}
+	for i, o := range r.Outcomes {
+		j := outcomeJSON{Kind: kindNames[o.Op.Kind], Command: o.Op.Kind.Command(), PermissionGroup: o.Op.PermissionGroupID,
+			Status: strings.ReplaceAll(o.Status.String(), " ", "_"), Done: list(o.Done), AlreadyDone: list(o.AlreadyDone),
+			Failed: list(o.Failed), Unknown: list(o.Unknown), NotSent: list(o.NotSent), APICalls: o.Calls, Note: o.Note}
+		if o.Err != nil {
+			j.Error = o.Err.Error()
+		}
+		out.Outcomes[i] = j
+	}
+	out.Summary.Applied, out.Summary.Failed = r.Count(Applied), r.Count(Failed)
+	out.Summary.Unknown, out.Summary.NotAttempted, out.Summary.APICalls = r.Count(Unknown), r.Count(NotAttempted), r.Calls
+	return json.Marshal(out)
 }

@@ -114,6 +114,9 @@ type Op struct {
 	// the values after the change (of the fields Changed names); for
 	// KindDestroy, the destroyed group's (for display).
 	Fields Fields
+	// Members and TopicGrants are, for KindDestroy, how many members and
+	// topic permissions go with the group.
+	Members, TopicGrants int
 	// Old and Changed are, for KindModify, the values before and which
 	// fields change.
 	Old     Fields
@@ -136,19 +139,40 @@ func (o *Op) calls() int {
 }
 
 // Plan is what [Diff] found to do to make a community match a spec: data
-// first, counted by [Plan.Summary] and printed by [Plan.WriteTo].
+// first, counted by [Plan.Summary], printed by [Plan.WriteTo], written as
+// JSON by [Plan.MarshalJSON] (the format of tim plan -json and of plan
+// files).
 type Plan struct {
 	// GroupID is the community.
 	GroupID string
-	// Ops are the operations in the order [Apply] runs them: per permission
-	// group (by ID) create, modify, delete, set and add topics, delete and
-	// add members; then every destroy.
+	// Ops are the operations, listed per permission group (by ID): create,
+	// modify, delete, set and add topics, delete and add members; then
+	// every destroy. [Apply] keeps that order within a group where it
+	// matters (see Apply).
 	Ops []Op
-
-	// want is the spec's version of each group the plan creates, so that
-	// Apply can bring one that turns out to exist already to it.
-	want map[string]GroupSpec
+	// Kept are the groups a pruning spec does not name that the plan does
+	// not destroy, and why: their ID was made by the service and the spec
+	// does not say "prune_server_made".
+	Kept []KeptGroup
+	// Spec is the spec the plan was made from (nil for a plan built by
+	// hand). [CheckPlan] and [Verify] read the community again with it.
+	Spec *Spec
+	// Fingerprint is a digest of every part of the snapshot the plan
+	// depends on: [CheckPlan] compares it with the community as it is now.
+	Fingerprint Fingerprint
 }
+
+// KeptGroup is a permission group that a pruning plan keeps.
+type KeptGroup struct {
+	ID, Name             string
+	Members, TopicGrants int
+	// Reason says why: [KeptServerMade].
+	Reason string
+}
+
+// KeptServerMade is the [KeptGroup.Reason] of a group whose ID the service
+// made: a spec cannot name it, so pruning it needs "prune_server_made".
+const KeptServerMade = "server-made ID"
 
 // Summary counts a plan the way its last printed line does.
 type Summary struct {
@@ -191,3 +215,19 @@ func (p *Plan) Summary() Summary {
 // Empty reports whether the plan has nothing to do: the community matches
 // the spec.
 func (p *Plan) Empty() bool { return len(p.Ops) == 0 }
+
+// DestroysAll reports whether the plan destroys permission groups because
+// its spec prunes and names none ("permission_groups": []): every group of
+// the community that may go goes. tim apply asks for that to be confirmed
+// at a terminal even with -auto-approve or a saved plan.
+func (p *Plan) DestroysAll() bool {
+	if p.Spec == nil || !p.Spec.Prune || len(p.Spec.PermissionGroups) > 0 {
+		return false
+	}
+	for i := range p.Ops {
+		if p.Ops[i].Kind == KindDestroy {
+			return true
+		}
+	}
+	return false
+}

@@ -30,11 +30,16 @@ func (p *Plan) String() string {
 //
 //	Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
 //
-// An empty plan prints "No changes: {group} matches the spec.".
+// A destroy says what goes with the group (`- permission group @PMG#_x "X"
+// (12 members, 3 topic grants)`); the groups a pruning plan keeps are
+// listed after the changes with the reason; a plan that destroys groups
+// because its spec prunes and names none says so in a warning. An empty
+// plan prints "No changes: {group} matches the spec." (and the kept groups).
 func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 	cw := &countingWriter{w: w}
 	if p.Empty() {
 		fmt.Fprintf(cw, "No changes: %s matches the spec.\n", p.GroupID)
+		writeKept(cw, p.Kept)
 		return cw.n, cw.err
 	}
 	fmt.Fprintf(cw, "Community %s:\n", p.GroupID)
@@ -46,9 +51,33 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 		writeGroup(cw, p.Ops[i:j])
 		i = j
 	}
+	writeKept(cw, p.Kept)
+	if p.DestroysAll() {
+		but := ""
+		if len(p.Kept) > 0 {
+			but = " but those kept above"
+		}
+		fmt.Fprintf(cw, "\nWarning: the spec prunes and names no permission group: this plan destroys every permission group of %s%s.\n", p.GroupID, but)
+	}
 	s := p.Summary()
 	fmt.Fprintf(cw, "\nPlan: %d to create, %d to change, %d to destroy; %s.\n", s.Create, s.Change, s.Destroy, plural(s.Calls, "API call"))
 	return cw.n, cw.err
+}
+
+// writeKept prints the groups a pruning plan keeps, and why.
+func writeKept(w io.Writer, kept []KeptGroup) {
+	if len(kept) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nKept: %s the spec does not name, whose ID the service made (a spec cannot name it; \"prune_server_made\": true destroys it):\n", plural(len(kept), "permission group"))
+	for _, k := range kept {
+		fmt.Fprintf(w, "  # permission group %s %s (%s)\n", k.ID, quote(k.Name, maxShown), goesWith(k.Members, k.TopicGrants))
+	}
+}
+
+// goesWith says how many members and topic grants a group holds.
+func goesWith(members, grants int) string {
+	return plural(members, "member") + ", " + plural(grants, "topic grant")
 }
 
 // writeGroup prints the block of one permission group's operations.
@@ -59,7 +88,7 @@ func writeGroup(w io.Writer, ops []Op) {
 	case KindCreate:
 		fmt.Fprintf(w, "\n  + permission group %s\n", id)
 	case KindDestroy:
-		fmt.Fprintf(w, "\n  - permission group %s %s\n", id, quote(first.Fields.Name, maxShown))
+		fmt.Fprintf(w, "\n  - permission group %s %s (%s)\n", id, quote(first.Fields.Name, maxShown), goesWith(first.Members, first.TopicGrants))
 		return
 	case KindModify:
 		fmt.Fprintf(w, "\n  ~ permission group %s %s\n", id, quote(first.Old.Name, maxShown))

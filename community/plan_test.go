@@ -92,9 +92,16 @@ func TestDiffManagedFields(t *testing.T) {
 	spec.Prune = true
 	plan, err = community.Diff(snap, spec)
 	require.NoError(t, err)
+	assert.Len(t, plan.Ops, 3, "prune keeps the group whose ID the service made")
+	assert.Equal(t, []community.KeptGroup{{ID: "@PMG#_@PMG#made", Name: "Server-made", Reason: community.KeptServerMade}}, plan.Kept)
+
+	spec.PruneServerMade = true
+	plan, err = community.Diff(snap, spec)
+	require.NoError(t, err)
 	last := plan.Ops[len(plan.Ops)-1]
-	assert.Equal(t, community.KindDestroy, last.Kind, "prune destroys what the spec does not name, server-made IDs too")
+	assert.Equal(t, community.KindDestroy, last.Kind, "prune_server_made destroys it")
 	assert.Equal(t, "@PMG#_@PMG#made", last.PermissionGroupID)
+	assert.Empty(t, plan.Kept)
 }
 
 func TestDiffRefuses(t *testing.T) {
@@ -120,7 +127,9 @@ func TestSimulateRefusesWhatDoesNotFit(t *testing.T) {
 func TestPlanGolden(t *testing.T) {
 	const g = "@TGS#_demo"
 	snap := &community.Snapshot{GroupID: g, PermissionGroups: []community.PermissionGroup{
-		{ID: "@PMG#_legacy", Name: "Legacy", Permission: tim.GroupPermSendMessage},
+		{ID: "@PMG#_@PMG#c2V", Name: "Made by the service", Members: []string{"x", "y", "z"}, Topics: map[string]tim.TopicPermission{g + "@TOPIC#_news": 8}},
+		{ID: "@PMG#_legacy", Name: "Legacy", Permission: tim.GroupPermSendMessage, Members: []string{"x"},
+			Topics: map[string]tim.TopicPermission{g + "@TOPIC#_news": 8, g + "@TOPIC#_old": 8}},
 		{ID: "@PMG#_members", Name: "Members", Permission: tim.GroupPermSendMessage, CustomString: strings.Repeat("long ", 20),
 			Topics:  map[string]tim.TopicPermission{g + "@TOPIC#_news": tim.TopicPermSendMessage, g + "@TOPIC#_old": tim.TopicPermReadHistory},
 			Members: []string{"carol", "dave"}},
@@ -140,6 +149,10 @@ func TestPlanGolden(t *testing.T) {
 	empty, err := community.Diff(snap, &community.Spec{GroupID: g, PermissionGroups: []community.GroupSpec{{ID: "@PMG#_legacy", Name: "Legacy", Permission: tim.GroupPermSendMessage}}})
 	require.NoError(t, err)
 	got += "---\n" + empty.String()
+
+	all, err := community.Diff(snap, &community.Spec{GroupID: g, Prune: true, PermissionGroups: []community.GroupSpec{}})
+	require.NoError(t, err)
+	got += "---\n" + all.String()
 
 	path := filepath.Join("testdata", "plan.golden")
 	if *update {

@@ -153,6 +153,11 @@ func TestRandomFaults(t *testing.T) {
 			require.True(t, converged, "not converged after %d runs", runs)
 			m := newModel(start)
 			assert.Empty(t, m.replay(srv.Requests()), "writes of changes that held already")
+			if os.Getenv("DEBUG_FAULTS") != "" {
+				for i, r := range srv.Requests() {
+					t.Logf("%d %s code=%d fault=%+v body=%s", i, r.Command, r.ErrorCode, r.Fault, r.Body)
+				}
+			}
 			assert.True(t, m.equal(snap), "the replayed record (%v) and the fake differ", m.ids())
 		})
 	}

@@ -51,8 +51,12 @@ func ran(r timtest.Request) bool {
 // of a change that already held when it ran: a create of an existing ID, an
 // add of a member or topic the group had, a delete of a topic it lacked, a
 // destroy of a group gone. Idempotent writes (modify, set, delete member)
-// that the client may repeat are applied but not checked.
+// that the client may repeat are applied but not checked. The one repeat
+// allowed is Apply's: the same write of an item sent again because the
+// answer of the first was lost (the fake applied it and then dropped the
+// answer), which the service answers "already so".
 func (m *model) replay(reqs []timtest.Request) (twice []string) {
+	lost := map[string]bool{} // command, group and item of a write whose answer was lost
 	var body struct {
 		ID      string   `json:"PermissionGroupId"`
 		IDs     []string `json:"PermissionGroupIdList"`
@@ -73,17 +77,32 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 			continue
 		}
 		g := m.groups[body.ID]
+		answerLost := r.Fault != nil && r.Fault.AfterApply
+		var item string // the item say is about
 		say := func(format string, args ...any) {
+			key := r.Command + " " + body.ID + " " + item
+			if lost[key] {
+				delete(lost, key) // the repeat of a lost answer's write
+				return
+			}
 			twice = append(twice, fmt.Sprintf("request %d (%s): ", i, r.Command)+fmt.Sprintf(format, args...))
+		}
+		var items []string // the items of the request, marked lost after it
+		sent := func(it string) {
+			item = it
+			items = append(items, r.Command+" "+body.ID+" "+it)
 		}
 		switch r.Command {
 		case tim.CommandCreatePermissionGroup:
+			sent("")
 			if g != nil {
 				say("created %s, which existed", body.ID)
 			}
 			m.groups[body.ID] = &modelGroup{topics: map[string]bool{}, members: map[string]bool{}}
 		case tim.CommandDestroyPermissionGroup:
 			for _, id := range body.IDs {
+				body.ID = id
+				sent(id)
 				if m.groups[id] == nil {
 					say("destroyed %s, which was gone", id)
 				}
@@ -91,6 +110,7 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 			}
 		case tim.CommandAddTopicPermissionGroup:
 			for _, t := range body.Topics {
+				sent(t.TopicID)
 				if g != nil && g.topics[t.TopicID] {
 					say("added topic %s to %s, which had it", t.TopicID, body.ID)
 				} else if g != nil {
@@ -99,6 +119,7 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 			}
 		case tim.CommandDeleteTopicPermissionGroup:
 			for _, t := range body.TopicID {
+				sent(t)
 				if g != nil && !g.topics[t] {
 					say("deleted topic %s of %s, which lacked it", t, body.ID)
 				} else if g != nil {
@@ -107,6 +128,7 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 			}
 		case tim.CommandAddPermissionGroupMember:
 			for _, a := range body.Members {
+				sent(a.Account)
 				if g != nil && g.members[a.Account] {
 					say("added %s to %s, where it was", a.Account, body.ID)
 				} else if g != nil {
@@ -118,6 +140,11 @@ func (m *model) replay(reqs []timtest.Request) (twice []string) {
 				if g != nil {
 					delete(g.members, a.Account)
 				}
+			}
+		}
+		if answerLost {
+			for _, key := range items {
+				lost[key] = true
 			}
 		}
 	}

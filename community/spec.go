@@ -19,7 +19,7 @@ const MaxSpecBytes = 64 << 20
 // Spec is the permission model of one community as the app wants it: the
 // JSON a team keeps in git.
 //
-//	{"group_id": "@TGS#_…", "prune": false,
+//	{"group_id": "@TGS#_…", "prune": false, "prune_server_made": false,
 //	 "permission_groups": [
 //	   {"id": "@PMG#_moderators", "name": "Moderators", "permission": ["MuteMembers", "SendMessage"],
 //	    "custom_string": "…", "topics": {"@TGS#_…@TOPIC#_general": 8}, "members": ["alice", "bob"]}]}
@@ -34,7 +34,13 @@ type Spec struct {
 	GroupID string
 	// Prune ("prune") destroys the community's permission groups that
 	// PermissionGroups does not name; without it they are never touched.
+	// Groups whose ID the service made ("@PMG#_@PMG#…", which no spec can
+	// name) are kept even then, and the plan lists them as kept, unless
+	// PruneServerMade is set too.
 	Prune bool
+	// PruneServerMade ("prune_server_made") lets Prune destroy the groups
+	// whose ID the service made. It is an error without Prune.
+	PruneServerMade bool
 	// PermissionGroups ("permission_groups") are the groups the spec
 	// manages.
 	PermissionGroups []GroupSpec
@@ -70,8 +76,12 @@ type GroupSpec struct {
 // ParseSpec reads a spec from r and checks it ([Spec.Validate]) before
 // anything is called: the JSON must be valid UTF-8, one object, with no
 // field the format does not define at any level (a misspelt "topcis" must
-// not silently mean "topics not managed"), no key twice in "topics", and
-// every value of the right type. Errors name the place, e.g.
+// not silently mean "topics not managed"), no key written twice in any
+// object (encoding/json would keep the last: a second "prune" or "members"
+// from a hand merge or a template would win silently), no \u escape that
+// is half of a surrogate pair (encoding/json would turn it into U+FFFD),
+// and every value of the right type. Errors name the place, e.g.
+// `spec: permission_groups[0]: key "id" written twice` or
 // `spec: permission_groups[1].topics["…@TOPIC#_x"]: …`.
 func ParseSpec(r io.Reader) (*Spec, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSpecBytes+1))
@@ -94,12 +104,13 @@ func ParseSpec(r io.Reader) (*Spec, error) {
 // UnmarshalJSON decodes a spec with the rules of [ParseSpec] (but for
 // [Spec.Validate], which ParseSpec calls).
 func (s *Spec) UnmarshalJSON(data []byte) error {
-	if !utf8.Valid(data) {
-		return &SpecError{Reason: fmt.Sprintf("is not valid UTF-8 (at byte %d)", firstInvalidUTF8(data))}
+	if err := checkText(data); err != nil {
+		return err
 	}
 	var w struct {
 		GroupID          *string            `json:"group_id"`
 		Prune            *bool              `json:"prune"`
+		PruneServerMade  *bool              `json:"prune_server_made"`
 		PermissionGroups *[]json.RawMessage `json:"permission_groups"`
 	}
 	if err := strictDecode(data, &w); err != nil {
@@ -111,7 +122,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	case w.PermissionGroups == nil:
 		return &SpecError{Path: "permission_groups", Reason: "is required (write [] for none)"}
 	}
-	out := Spec{GroupID: *w.GroupID, Prune: w.Prune != nil && *w.Prune}
+	out := Spec{GroupID: *w.GroupID, Prune: w.Prune != nil && *w.Prune, PruneServerMade: w.PruneServerMade != nil && *w.PruneServerMade}
 	out.PermissionGroups = make([]GroupSpec, len(*w.PermissionGroups))
 	for i, raw := range *w.PermissionGroups {
 		if err := out.PermissionGroups[i].decode(raw); err != nil {
@@ -128,7 +139,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the spec as ParseSpec reads it, with "prune" always
-// present.
+// present and "prune_server_made" when set.
 func (s Spec) MarshalJSON() ([]byte, error) {
 	groups := s.PermissionGroups
 	if groups == nil {
@@ -137,13 +148,32 @@ func (s Spec) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		GroupID          string      `json:"group_id"`
 		Prune            bool        `json:"prune"`
+		PruneServerMade  bool        `json:"prune_server_made,omitempty"`
 		PermissionGroups []GroupSpec `json:"permission_groups"`
-	}{s.GroupID, s.Prune, groups})
+	}{s.GroupID, s.Prune, s.PruneServerMade, groups})
 }
 
 // UnmarshalJSON decodes one permission group of a spec, with the rules of
 // [ParseSpec].
-func (g *GroupSpec) UnmarshalJSON(data []byte) error { return g.decode(data) }
+func (g *GroupSpec) UnmarshalJSON(data []byte) error {
+	if err := checkText(data); err != nil {
+		return err
+	}
+	return g.decode(data)
+}
+
+// checkText checks what the decoders cannot see of JSON text: valid UTF-8,
+// and (for valid JSON: the decoders report syntax errors) no key twice and
+// no lone surrogate escape.
+func checkText(data []byte) error {
+	if !utf8.Valid(data) {
+		return &SpecError{Reason: fmt.Sprintf("is not valid UTF-8 (at byte %d)", firstInvalidUTF8(data))}
+	}
+	if json.Valid(data) {
+		return checkJSONText(data)
+	}
+	return nil
+}
 
 // MarshalJSON writes the group with permissions as lists of names and
 // the fields that are not managed left out.

@@ -109,8 +109,8 @@ func strictField(raw json.RawMessage, v any, want string) error {
 	return nil
 }
 
-// decodeTopics reads the "topics" object token by token, so that a key
-// written twice is caught (encoding/json keeps the last).
+// decodeTopics reads the "topics" object token by token, in the order
+// written (a key written twice is caught before, by checkJSONText).
 func decodeTopics(raw json.RawMessage) (map[string]tim.TopicPermission, error) {
 	if isNull(raw) {
 		return nil, errors.New("is null; leave the field out to leave topics unmanaged, or write {} for none")
@@ -129,9 +129,6 @@ func decodeTopics(raw json.RawMessage) (map[string]tim.TopicPermission, error) {
 		var val json.RawMessage
 		if err := dec.Decode(&val); err != nil {
 			return nil, &SpecError{Path: "[" + strconv.Quote(key) + "]", Reason: err.Error()}
-		}
-		if _, dup := out[key]; dup {
-			return nil, &SpecError{Path: "[" + strconv.Quote(key) + "]", Reason: "is there twice"}
 		}
 		p, err := parsePerm(val, tim.ParseTopicPermission)
 		if err != nil {

@@ -99,7 +99,7 @@ func TestParseSpecRules(t *testing.T) {
 		{"custom_string null", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "custom_string": null}`), "permission_groups[0].custom_string: is null"},
 		{"members not strings", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": [1]}`), "permission_groups[0].members: want a list of accounts"},
 		{"topics a list", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": ["@TGS#_a@TOPIC#_t"]}`), "permission_groups[0].topics: want an object"},
-		{"topic twice", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_t": 1, "@TGS#_a@TOPIC#_t": 2}}`), `permission_groups[0].topics["@TGS#_a@TOPIC#_t"]: is there twice`},
+		{"topic twice", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_t": 1, "@TGS#_a@TOPIC#_t": 2}}`), `spec: permission_groups[0].topics: key "@TGS#_a@TOPIC#_t" written twice`},
 
 		// validation
 		{"group_id not a community", `{"group_id": "@PMG#_x", "permission_groups": []}`, "spec: group_id: \"@PMG#_x\" is not a community ID"},
@@ -115,6 +115,9 @@ func TestParseSpecRules(t *testing.T) {
 		{"topic too long", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_` + strings.Repeat("t", 90) + `": 1}}`), "bytes; topic IDs are at most 96"},
 		{"member twice", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["a", "b", "a"]}`), `permission_groups[0].members[2]: "a" is also members[0]`},
 		{"member empty", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": [""]}`), "permission_groups[0].members[0]: is empty"},
+		{"member of 33 bytes", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["` + strings.Repeat("m", 33) + `"]}`), "permission_groups[0].members[0]: \"" + strings.Repeat("m", 33) + "\" is 33 bytes; accounts are at most 32"},
+		{"id of 49 bytes", specWith(`{"id": "@PMG#_` + strings.Repeat("p", 43) + `", "name": "X", "permission": 0}`), "permission_groups[0].id: \"@PMG#_" + strings.Repeat("p", 43) + "\" is 49 bytes; permission-group IDs are at most 48"},
+		{"prune_server_made without prune", `{"group_id": "@TGS#_a", "prune_server_made": true, "permission_groups": []}`, `spec: prune_server_made: is set without "prune": true`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := community.ParseSpec(strings.NewReader(tc.doc))
@@ -164,4 +167,53 @@ func TestSpecJSONRoundTrip(t *testing.T) {
 	var viaUnmarshal community.Spec
 	require.NoError(t, json.Unmarshal(data, &viaUnmarshal))
 	assert.Equal(t, spec, &viaUnmarshal)
+}
+
+// TestSpecKeyWrittenTwice: a key written twice is refused at every level,
+// naming the place, where encoding/json would keep the last silently.
+func TestSpecKeyWrittenTwice(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"prune", `{"group_id": "@TGS#_a", "prune": false, "permission_groups": [], "prune": true}`, `spec: key "prune" written twice`},
+		{"group_id", `{"group_id": "@TGS#_a", "permission_groups": [], "group_id": "@TGS#_b"}`, `spec: key "group_id" written twice`},
+		{"permission_groups", `{"group_id": "@TGS#_a", "permission_groups": [], "permission_groups": []}`, `spec: key "permission_groups" written twice`},
+		{"id", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0}, {"id": "@PMG#_y", "name": "Y", "permission": 0, "id": "@PMG#_z"}`), `spec: permission_groups[1]: key "id" written twice`},
+		{"members", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["a"], "members": []}`), `spec: permission_groups[0]: key "members" written twice`},
+		{"name", specWith(`{"id": "@PMG#_x", "name": "X", "name": "Y", "permission": 0}`), `spec: permission_groups[0]: key "name" written twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := community.ParseSpec(strings.NewReader(tc.doc))
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+			var se *community.SpecError
+			assert.ErrorAs(t, err, &se)
+		})
+	}
+	// The same key in different objects is fine.
+	_, err := community.ParseSpec(strings.NewReader(specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0}, {"id": "@PMG#_y", "name": "X", "permission": 0}`)))
+	assert.NoError(t, err)
+}
+
+// TestSpecLoneSurrogate: a \u escape that is half of a surrogate pair is
+// refused (encoding/json would read U+FFFD); a whole pair is a character.
+func TestSpecLoneSurrogate(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"high alone in a member", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["a", "b\ud800"]}`), `spec: permission_groups[0].members[1]: holds a lone surrogate escape (\ud800)`},
+		{"low alone in a name", specWith(`{"id": "@PMG#_x", "name": "\udc00X", "permission": 0}`), `spec: permission_groups[0].name: holds a lone surrogate escape (\udc00)`},
+		{"high then a letter", specWith(`{"id": "@PMG#_x", "name": "\uD83Dx", "permission": 0}`), `lone surrogate escape (\uD83D)`},
+		{"two highs", specWith(`{"id": "@PMG#_x", "name": "\ud83d\ud83d\ude00", "permission": 0}`), `lone surrogate escape (\ud83d)`},
+		{"in a topic key", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_\ud800": 1}}`), `spec: permission_groups[0].topics: key "@TGS#_a@TOPIC#_�" holds a lone surrogate escape (\ud800)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := community.ParseSpec(strings.NewReader(tc.doc))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	spec, err := community.ParseSpec(strings.NewReader(specWith(`{"id": "@PMG#_x", "name": "\ud83d\ude00 \\ud800", "permission": 0}`)))
+	require.NoError(t, err, "a pair, and an escaped backslash before u")
+	assert.Equal(t, "😀 \\ud800", spec.PermissionGroups[0].Name)
 }

@@ -20,7 +20,9 @@ import (
 //     every string valid UTF-8 without NUL bytes;
 //   - each topic is a topic ID of this community ("{group_id}@TOPIC#_…", at
 //     most 96 bytes);
-//   - each member is a non-empty account, listed once.
+//   - each member is an account (tim.CheckAccount: 1 to 32 bytes), listed
+//     once;
+//   - prune_server_made is set only with prune.
 func (s *Spec) Validate() error {
 	var errs []error
 	add := func(path, format string, args ...any) {
@@ -33,6 +35,9 @@ func (s *Spec) Validate() error {
 		add("group_id", "%s", badText(s.GroupID))
 	case !validCommunityID(s.GroupID):
 		add("group_id", "%s is not a community ID (%s…)", quote(s.GroupID, 80), tim.CommunityIDPrefix)
+	}
+	if s.PruneServerMade && !s.Prune {
+		add("prune_server_made", "is set without \"prune\": true")
 	}
 	seen := make(map[string]int, len(s.PermissionGroups))
 	for i := range s.PermissionGroups {
@@ -72,10 +77,8 @@ func (s *Spec) Validate() error {
 		for j, m := range g.Members {
 			path := at + ".members[" + strconv.Itoa(j) + "]"
 			switch k, dup := accounts[m]; {
-			case m == "":
-				add(path, "is empty")
-			case badText(m) != "":
-				add(path, "%s", badText(m))
+			case tim.CheckAccount(m) != nil:
+				add(path, "%s", reasonOf(tim.CheckAccount(m)))
 			case dup:
 				add(path, "%s is also members[%d]", quote(m, 80), k)
 			default:
@@ -104,14 +107,19 @@ func topicIDProblem(groupID, t string) string {
 	return "is not a topic ID of " + groupID + " (" + prefix + "…)"
 }
 
+// reasonOf is the reason of a *tim.ValidationError, or its text.
+func reasonOf(err error) string {
+	var ve *tim.ValidationError
+	if errors.As(err, &ve) && ve.Reason != "" {
+		return ve.Reason
+	}
+	return err.Error()
+}
+
 // customIDReason is the reason of a *tim.ValidationError for id, without
 // the command and field that do not apply to a spec, naming the ID.
 func customIDReason(id string, err error) string {
-	reason := err.Error()
-	var ve *tim.ValidationError
-	if errors.As(err, &ve) && ve.Reason != "" {
-		reason = ve.Reason
-	}
+	reason := reasonOf(err)
 	if !strings.Contains(reason, strconv.Quote(id)) {
 		reason = quote(id, 80) + ": " + reason
 	}

@@ -142,25 +142,33 @@ func (b timBinary) run(t *testing.T, args ...string) (status int, stdout, stderr
 	return status, out.String(), errOut.String()
 }
 
-// TestEndToEnd runs the tim binary against a timfake process: plan, apply,
-// plan again, export, a failure injected through the control endpoint, and
-// the refusal without credentials.
+// TestEndToEnd runs the tim binary against a timfake process, the way CI
+// uses it: plan with -detailed-exitcode, -json and -out; an apply that
+// refuses without a terminal; the saved plan applied; plan again; export; a
+// failure injected through the control endpoint; the refusals without
+// credentials and with both TIM_REGION and TIM_BASE_URL.
 func TestEndToEnd(t *testing.T) {
 	vars := startTimfake(t)
 	bin := buildCommand(t, ".", "tim")
 	tim := timBinary{bin: bin, vars: vars}
+	planFile := filepath.Join(t.TempDir(), "plan.json")
 
-	status, out, errOut := tim.run(t, "plan", "-f", demoSpec)
+	status, out, errOut := tim.run(t, "plan", "-detailed-exitcode", "-json", "-out", planFile, "-f", demoSpec)
 	assert.Equal(t, 2, status, "changes pending; stderr: %s", errOut)
-	assert.Contains(t, out, "Plan: 1 to create, 2 to change, 1 to destroy; 10 API calls.")
+	assert.Contains(t, out, `"format_version": 1`)
 	assert.Contains(t, errOut, "tim: loaded @TGS#_demo: 3 permission groups, 4 memberships")
 	assert.NotContains(t, errOut, "--demo", "a real (fake) app, not the embedded one")
 
-	status, out, errOut = tim.run(t, "apply", "-f", demoSpec)
+	status, _, errOut = tim.run(t, "apply", "-f", demoSpec) // stdin is /dev/null: not a terminal
+	assert.Equal(t, 1, status)
+	assert.Contains(t, errOut, "stdin is not a terminal and -auto-approve was not given: nothing was applied")
+
+	status, out, errOut = tim.run(t, "apply", planFile)
 	assert.Equal(t, 0, status, "stderr: %s", errOut)
 	assert.Contains(t, out, "Apply: 10 applied, 0 failed, 0 unknown, 0 not attempted; 10 API calls.")
+	assert.Contains(t, errOut, "tim apply: checked: the permission groups it changed match the spec")
 
-	status, out, errOut = tim.run(t, "plan", "-f", demoSpec)
+	status, out, errOut = tim.run(t, "plan", "-detailed-exitcode", "-f", demoSpec)
 	assert.Equal(t, 0, status, "no changes; stderr: %s", errOut)
 	assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out)
 
@@ -179,15 +187,25 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	status, out, errOut = tim.run(t, "apply", "-f", more)
+	status, out, errOut = tim.run(t, "apply", "-auto-approve", "-f", more)
 	assert.Equal(t, 1, status)
 	assert.Contains(t, out, "failed         + add members @PMG#_newcomers: 1 account (1 failed) [1 call]: tim: add_permission_group_member: error 10004")
 	assert.Contains(t, errOut, "run tim plan to see what is left")
-	status, out, _ = tim.run(t, "plan", "-f", more)
+	status, out, _ = tim.run(t, "plan", "-detailed-exitcode", "-f", more)
 	assert.Equal(t, 2, status)
 	assert.Contains(t, out, "+ member bob")
-	status, _, errOut = tim.run(t, "apply", "-f", more, "-verify")
+	status, _, errOut = tim.run(t, "apply", "-auto-approve", "-f", more)
 	assert.Equal(t, 0, status, "stderr: %s", errOut)
+
+	// Both a region and a base URL: refused, naming both, nothing sent.
+	both := timBinary{bin: bin, vars: map[string]string{"TIM_REGION": "singapore"}}
+	for k, v := range vars {
+		both.vars[k] = v
+	}
+	status, out, errOut = both.run(t, "plan", "-f", demoSpec)
+	assert.Equal(t, 1, status)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "TIM_REGION and TIM_BASE_URL are both set")
 
 	// Without credentials tim refuses, and says what to set.
 	bare := timBinary{bin: bin}

@@ -24,7 +24,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 			"out (they are then not managed: a spec without prune leaves them alone).", e.stderr, &c)
 	fs.StringVar(&group, "group", "", "the community's GroupId (@TGS#_…); with --demo, "+demoGroup+" by default")
 	fs.BoolVar(&skipMade, "skip-server-made", false, "leave out permission groups with server-made IDs instead of failing")
-	if status, done := parse(fs, args); done {
+	if _, status, done := parse(fs, args, 0); done {
 		return status
 	}
 	if group == "" && c.demo {
@@ -37,12 +37,14 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	client, closeFn, err := connect(c.demo, e.stderr)
+	ctx, stopWatching := cancelOnSignal(ctx, e)
+	defer stopWatching()
+	client, closeFn, err := connect(&c, e)
 	if err != nil {
 		return fail(e, "export", err)
 	}
 	defer closeFn()
-	snap, err := load(ctx, e, client, group, c.quiet)
+	snap, err := load(ctx, e, client, group, &c)
 	if err != nil {
 		return fail(e, "export", err)
 	}

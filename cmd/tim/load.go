@@ -10,10 +10,17 @@ import (
 	"github.com/timkit/tim/community"
 )
 
+// loadOptions are the community.LoadOptions of a verb: its -concurrency.
+func (c *common) loadOptions() *community.LoadOptions {
+	return &community.LoadOptions{Concurrency: c.concurrency}
+}
+
 // load reads a snapshot of group, with progress on stderr.
-func load(ctx context.Context, e *env, client *tim.Client, group string, quiet bool) (*community.Snapshot, error) {
-	p := newProgress(e.stderr, group, quiet)
-	snap, err := community.Load(ctx, client, group, &community.LoadOptions{Progress: p.update})
+func load(ctx context.Context, e *env, client *tim.Client, group string, c *common) (*community.Snapshot, error) {
+	p := newProgress(e.stderr, group, c.quiet)
+	opts := c.loadOptions()
+	opts.Progress = p.update
+	snap, err := community.Load(ctx, client, group, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -45,18 +52,15 @@ func fail(e *env, verb string, err error) int {
 	return exitError
 }
 
-// session is what plan and apply share: the flags, the spec, a client, a
-// snapshot and the plan.
+// session is what plan and apply share: a client, the spec and the plan.
 type session struct {
 	client *tim.Client
 	close  func()
-	spec   *community.Spec
-	snap   *community.Snapshot
 	plan   *community.Plan
 }
 
 // prepare reads the spec, connects, loads the community and diffs.
-func prepare(ctx context.Context, e *env, verb, specPath string, c *common) (*session, error) {
+func prepare(ctx context.Context, e *env, specPath string, c *common) (*session, error) {
 	if specPath == "" {
 		return nil, fmt.Errorf("-f is required: the spec file (- for stdin)")
 	}
@@ -64,16 +68,17 @@ func prepare(ctx context.Context, e *env, verb, specPath string, c *common) (*se
 	if err != nil {
 		return nil, err
 	}
-	client, closeFn, err := connect(c.demo, e.stderr)
+	client, closeFn, err := connect(c, e)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{client: client, close: closeFn, spec: spec}
-	if s.snap, err = load(ctx, e, client, spec.GroupID, c.quiet); err != nil {
+	s := &session{client: client, close: closeFn}
+	snap, err := load(ctx, e, client, spec.GroupID, c)
+	if err != nil {
 		closeFn()
 		return nil, err
 	}
-	if s.plan, err = community.Diff(s.snap, spec); err != nil {
+	if s.plan, err = community.Diff(snap, spec); err != nil {
 		closeFn()
 		return nil, err
 	}

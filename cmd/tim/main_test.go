@@ -31,26 +31,37 @@ func noCredentials(t *testing.T) {
 	}
 }
 
-// runTim runs the command in-process and returns its exit status and
-// output.
+// runTim runs the command in-process, with stdin not a terminal, and
+// returns its exit status and output.
 func runTim(t *testing.T, stdin string, args ...string) (status int, stdout, stderr string) {
 	t.Helper()
+	return runEnv(t, &env{stdin: strings.NewReader(stdin)}, args...)
+}
+
+// runEnv runs the command in-process with e (its streams replaced) and
+// returns its exit status and output.
+func runEnv(t *testing.T, e *env, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	status = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	e.stdout, e.stderr = &out, &errOut
+	if e.stdin == nil {
+		e.stdin = strings.NewReader("")
+	}
+	status = run(context.Background(), e, args)
 	return status, out.String(), errOut.String()
 }
 
 func TestDemo(t *testing.T) {
 	noCredentials(t)
-	status, out, errOut := runTim(t, "", "plan", "--demo", "-f", demoSpec)
+	status, out, errOut := runTim(t, "", "plan", "--demo", "-detailed-exitcode", "-f", demoSpec)
 	assert.Equal(t, exitChanges, status, errOut)
 	assert.Contains(t, out, "Plan: 1 to create, 2 to change, 1 to destroy; 10 API calls.\n")
 	assert.Contains(t, errOut, "tim: --demo: using an embedded fake service")
 
-	status, out, errOut = runTim(t, "", "apply", "--demo", "--verify", "-f", demoSpec)
+	status, out, errOut = runTim(t, "", "apply", "--demo", "-auto-approve", "-f", demoSpec)
 	assert.Equal(t, exitOK, status, errOut)
 	golden(t, "demo_apply.golden", out)
-	assert.Contains(t, errOut, "tim apply: verified: the community matches the spec")
+	assert.Contains(t, errOut, "tim apply: checked: the permission groups it changed match the spec")
 
 	// Each --demo run starts from the seed again: the export of the seed
 	// is what it holds, and planning it changes nothing.
@@ -60,7 +71,7 @@ func TestDemo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, demoGroup, spec.GroupID)
 	assert.Len(t, spec.PermissionGroups, 3)
-	status, out, errOut = runTim(t, out, "plan", "--demo", "-quiet", "-f", "-")
+	status, out, errOut = runTim(t, out, "plan", "--demo", "-quiet", "-detailed-exitcode", "-f", "-")
 	assert.Equal(t, exitOK, status, errOut)
 	assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out)
 	assert.NotContains(t, errOut, "loaded", "-quiet")

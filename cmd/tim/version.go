@@ -18,7 +18,7 @@ func runVersion(_ context.Context, e *env, args []string) int {
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "usage: tim version\n\nVersion prints tim's release, the Go release it was built with and its platform.\n")
 	}
-	if status, done := parse(fs, args); done {
+	if _, status, done := parse(fs, args, 0); done {
 		return status
 	}
 	fmt.Fprintf(e.stdout, "tim %s %s %s/%s\n", tim.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
