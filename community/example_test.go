@@ -96,7 +96,7 @@ func ExampleNewAccess() {
 	// Output:
 	// [@PMG#_mods]
 	// alice: MuteMembers|ReadHistory|BanMembers = default ReadHistory | @PMG#_mods MuteMembers|BanMembers
-	// bob in @TGS#_demo@TOPIC#_news: SendMessage|AtAll = default 0 (unknown) | @PMG#_speakers SendMessage|AtAll
+	// bob in @TGS#_demo@TOPIC#_news: SendMessage|ReadHistory|AtAll = default 0 (unknown) | @PMG#_speakers SendMessage|AtAll | all topics SendMessage|ReadHistory (inferred)
 	// dave: ReadHistory = default ReadHistory
 	// owner app admin
 }
