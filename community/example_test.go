@@ -24,8 +24,11 @@ const (
 // general and news; a default permission of ReadHistory; permission groups
 // @PMG#_mods (alice; a permission in general) and @PMG#_speakers (bob,
 // carol; in both topics).
-func exampleFake() (*timtest.Server, *tim.Client) {
-	srv := timtest.NewServer()
+func exampleFake() (*timtest.Server, *tim.Client) { return exampleFakeWith() }
+
+// exampleFakeWith is exampleFake with options for the fake.
+func exampleFakeWith(opts ...timtest.Option) (*timtest.Server, *tim.Client) {
+	srv := timtest.NewServer(opts...)
 	must := func(err error) {
 		if err != nil {
 			log.Fatal(err)
