@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/timkit/tim"
@@ -54,20 +55,21 @@ func (l *Live) HandleCallback(ctx context.Context, e callback.Event) error {
 }
 
 // removeMembers takes accounts out of every permission group of the view,
-// as a write; it reports whether any was in one. The groups it does not
-// change are shared with the previous snapshot, which never changes.
+// as a write; it reports whether any was in one. The snapshot's groups
+// that do not change, and the index's groups, are shared with the view
+// before, which never changes; the index's accounts are a copy without
+// them.
 func (l *Live) removeMembers(accounts []string) bool {
 	changed := false
-	_ = l.replace(func(cur *Snapshot) (*Snapshot, error) {
+	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
 		gone := map[string]bool{}
-		access := l.view.Load().Access
 		for _, a := range accounts {
 			if len(access.byAccount[a]) > 0 {
 				gone[a] = true
 			}
 		}
 		if len(gone) == 0 {
-			return nil, nil
+			return nil, nil, nil
 		}
 		next := shallowCopy(cur)
 		for i := range next.PermissionGroups {
@@ -76,38 +78,55 @@ func (l *Live) removeMembers(accounts []string) bool {
 				g.Members = slices.DeleteFunc(slices.Clone(g.Members), func(a string) bool { return gone[a] })
 			}
 		}
+		a := *access
+		a.byAccount = maps.Clone(access.byAccount)
+		for acct := range gone {
+			delete(a.byAccount, acct)
+		}
 		changed = true
-		return next, nil
+		return next, &a, nil
 	})
 	return changed
 }
 
 // removeTopics takes the topics out of every permission group of the
-// view, as a write; it reports whether any was granted.
+// view, as a write; it reports whether any was granted. The index's
+// accounts are shared with the view before.
 func (l *Live) removeTopics(topicIDs []string) bool {
 	changed := false
-	_ = l.replace(func(cur *Snapshot) (*Snapshot, error) {
-		var next *Snapshot
-		for i := range cur.PermissionGroups {
-			if !slices.ContainsFunc(topicIDs, func(t string) bool { _, ok := cur.PermissionGroups[i].Topics[t]; return ok }) {
-				continue
-			}
-			if next == nil {
-				next = shallowCopy(cur)
-			}
-			g := &next.PermissionGroups[i]
-			topics := make(map[string]tim.TopicPermission, len(g.Topics))
-			for t, p := range g.Topics {
-				if !slices.Contains(topicIDs, t) {
-					topics[t] = p
-				}
-			}
-			g.Topics = topics
+	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
+		granted := func(topics map[string]tim.TopicPermission) bool {
+			return slices.ContainsFunc(topicIDs, func(t string) bool { _, ok := topics[t]; return ok })
 		}
-		changed = next != nil
-		return next, nil
+		if !slices.ContainsFunc(cur.PermissionGroups, func(g PermissionGroup) bool { return granted(g.Topics) }) {
+			return nil, nil, nil
+		}
+		next := shallowCopy(cur)
+		for i := range next.PermissionGroups {
+			if g := &next.PermissionGroups[i]; granted(g.Topics) {
+				g.Topics = withoutKeys(g.Topics, topicIDs)
+			}
+		}
+		a := *access
+		a.groups = slices.Clone(access.groups)
+		for i := range a.groups {
+			if g := &a.groups[i]; granted(g.topics) {
+				g.topics = withoutKeys(g.topics, topicIDs)
+			}
+		}
+		changed = true
+		return next, &a, nil
 	})
 	return changed
+}
+
+// withoutKeys returns a copy of m without keys.
+func withoutKeys[V any](m map[string]V, keys []string) map[string]V {
+	out := maps.Clone(m)
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
 }
 
 // shallowCopy copies s and its list of groups; the groups' maps and member

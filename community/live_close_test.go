@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/callback"
 	"github.com/timkit/tim/community"
 )
 
@@ -72,4 +73,33 @@ func TestLiveCloseWaitsForCtx(t *testing.T) {
 	assert.ErrorIs(t, live.Close(ctx), context.Canceled)
 	close(release)
 	require.NoError(t, live.Close(ctxT(t)), "once the reload ends")
+}
+
+// TestLiveHeapBounded: reload after reload, the live heap stays where one
+// view puts it; old views are not kept. BenchmarkLiveReload reports the
+// figures at 1,000,000 memberships.
+func TestLiveHeapBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap")
+	}
+	heapMu.Lock()
+	defer heapMu.Unlock()
+	mc := newMemClient(bigSnapshot(100, 200)) // 20,000 memberships
+	clk := newFakeClock()
+	base := liveHeap()
+	live, err := community.NewLive(ctxT(t), mc, "@TGS#_big", &community.LiveOptions{Now: clk.Now, After: clk.After}) // no reload but ours
+	require.NoError(t, err)
+	defer live.Close(context.Background())
+	view := float64(liveHeap() - base)
+	for range 3 {
+		require.NoError(t, live.Reload(ctxT(t)))
+	}
+	settled := float64(liveHeap() - base)
+	for range 20 {
+		require.NoError(t, live.Reload(ctxT(t)))
+		require.NoError(t, live.HandleCallback(ctxT(t), &callback.AfterMemberExit{GroupID: "@TGS#_big", Accounts: []string{bigAccount(100)}}))
+	}
+	last := float64(liveHeap() - base)
+	t.Logf("one view %.0f kB; after 3 reloads %.2f×, after 20 more reloads and patches %.2f×", view/1024, settled/view, last/view)
+	assert.Less(t, last, settled+view/2, "the heap does not grow with reloads")
 }

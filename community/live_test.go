@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/callback"
 	"github.com/timkit/tim/community"
 )
 
@@ -231,4 +232,31 @@ func TestLiveUpdate(t *testing.T) {
 	assert.Same(t, after, live.View(), "still readable")
 	live.Refresh() // does nothing
 	require.NoError(t, live.Close(ctxT(t)), "idempotent")
+}
+
+// TestLivePatchIndex: the index a callback's patch builds (by copying the
+// view's index, not rebuilding it) answers as NewAccess of the patched
+// snapshot does, and the view before is untouched.
+func TestLivePatchIndex(t *testing.T) {
+	live, _, _, _ := newTestLive(t, nil)
+	ctx := ctxT(t)
+	before := live.View()
+	require.NoError(t, live.HandleCallback(ctx, &callback.AfterMemberExit{GroupID: "@TGS#_c", Accounts: []string{"bea", "dan", "nobody"}}))
+	require.NoError(t, live.HandleCallback(ctx, &callback.AfterTopicDestroyed{GroupID: "@TGS#_c", TopicIDs: []string{topicA, topicC}}))
+	after := live.View()
+	assert.Equal(t, 2, after.Writes)
+	assert.NotContains(t, after.Snapshot.PermissionGroup("@PMG#_send").Topics, topicA)
+	assert.Equal(t, []string{"cid"}, after.Snapshot.PermissionGroup("@PMG#_send").Members)
+	rebuilt := community.NewAccess(after.Snapshot)
+	for _, account := range []string{"ann", "bea", "cid", "dan", "olga", "admin"} {
+		assert.Equal(t, rebuilt.GroupsOf(account), after.Access.GroupsOf(account), account)
+		assert.Equal(t, rebuilt.Community(account), after.Access.Community(account), account)
+		for _, topic := range []string{topicA, topicB} {
+			assert.Equal(t, rebuilt.Topic(account, topic), after.Access.Topic(account, topic), account+" "+topic)
+		}
+	}
+	assert.Equal(t, []string{"@PMG#_mods", "@PMG#_send"}, before.Access.GroupsOf("bea"), "the view before is untouched")
+	assert.Equal(t, []string{"bea", "cid"}, before.Snapshot.PermissionGroup("@PMG#_send").Members)
+	assert.Contains(t, before.Snapshot.PermissionGroup("@PMG#_mods").Topics, topicA)
+	assert.Equal(t, tim.TopicPermMuteMembers|tim.TopicPermAtAll|tim.TopicPermReadHistory, before.Access.Topic("ann", topicA).Permission)
 }

@@ -18,43 +18,51 @@ import (
 // readers are not blocked, other writes and the installing of loads wait.
 // Its cost is a copy of the snapshot and an index, as [NewAccess]'s.
 func (l *Live) Update(fn func(s *Snapshot) error) error {
-	return l.replace(func(cur *Snapshot) (*Snapshot, error) {
+	return l.replace(func(cur *Snapshot, _ *Access) (*Snapshot, *Access, error) {
 		s := cur.Clone()
 		if err := fn(s); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if s.GroupID != cur.GroupID {
-			return nil, fmt.Errorf("community: Live.Update: the snapshot's GroupID changed to %s", s.GroupID)
+			return nil, nil, fmt.Errorf("community: Live.Update: the snapshot's GroupID changed to %s", s.GroupID)
 		}
 		s.sortGroups()
-		return s, nil
+		return s, nil, nil
 	})
 }
 
-// replace installs what fn makes of the current snapshot as a write, with
-// the next generation; fn returns nil for no change. fn must not modify
-// cur, which readers share.
-func (l *Live) replace(fn func(cur *Snapshot) (*Snapshot, error)) error {
+// patch is what a write makes of the current view: a new snapshot and,
+// optionally, its index (nil: NewAccess of the snapshot). It returns a nil
+// snapshot for no change, and must not modify the view, which readers
+// share.
+type patch func(cur *Snapshot, access *Access) (*Snapshot, *Access, error)
+
+// replace installs what fn makes of the current view as a write, with the
+// next generation.
+func (l *Live) replace(fn patch) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.replaceLocked(fn)
 }
 
 // replaceLocked is replace for a caller that holds l.mu.
-func (l *Live) replaceLocked(fn func(cur *Snapshot) (*Snapshot, error)) error {
+func (l *Live) replaceLocked(fn patch) error {
 	if l.closed {
 		return ErrLiveClosed
 	}
 	cur := l.view.Load()
-	next, err := fn(cur.Snapshot)
+	next, access, err := fn(cur.Snapshot, cur.Access)
 	if err != nil || next == nil {
 		return err
+	}
+	if access == nil {
+		access = NewAccess(next)
 	}
 	gen, err := l.ticket()
 	if err != nil {
 		return err
 	}
-	l.install(&View{Snapshot: next, Access: NewAccess(next), Generation: gen, ReadAt: cur.ReadAt, Writes: cur.Writes + 1}, false)
+	l.install(&View{Snapshot: next, Access: access, Generation: gen, ReadAt: cur.ReadAt, Writes: cur.Writes + 1}, false)
 	return nil
 }
 
@@ -88,7 +96,10 @@ func (l *Live) Apply(ctx context.Context, p *Plan, opts *ApplyOptions) (*Result,
 		l.mu.Lock()
 		l.applying--
 		if ops := appliedOps(res); len(ops) > 0 {
-			_ = l.replaceLocked(func(cur *Snapshot) (*Snapshot, error) { return Simulate(cur, &Plan{GroupID: p.GroupID, Ops: ops}) })
+			_ = l.replaceLocked(func(cur *Snapshot, _ *Access) (*Snapshot, *Access, error) {
+				next, err := Simulate(cur, &Plan{GroupID: p.GroupID, Ops: ops})
+				return next, nil, err
+			})
 		}
 		l.mu.Unlock()
 		l.Refresh()
