@@ -12,6 +12,9 @@ import (
 // it is closed.
 var ErrLiveClosed = errors.New("community: Live is closed")
 
+// errNilContext is the error of a Live's methods given a nil context.
+var errNilContext = errors.New("community: nil context")
+
 // Live keeps the permission model of one community fresh in memory and
 // answers from it without blocking, the way client-go's informers and
 // listers do: one [Load], then
@@ -94,7 +97,10 @@ type View struct {
 // A reload costs what [Load] costs: ⌈groups/20⌉ + groups + Σ⌈members/50⌉ + 1
 // calls, paced by c's rate limiter.
 func NewLive(ctx context.Context, c Client, groupID string, opts *LiveOptions) (*Live, error) {
-	if c == nil {
+	switch {
+	case ctx == nil:
+		return nil, errNilContext
+	case c == nil:
 		return nil, errors.New("community: NewLive: nil Client")
 	}
 	o, err := opts.resolve()
@@ -147,11 +153,18 @@ func (l *Live) Refresh() {
 
 // Reload loads the community now, on the caller's goroutine, and installs
 // the snapshot unless a load or write that started later has been
-// installed already (see [Live]). It returns the load's error, or nil: then
-// the view holds every change made before the call, unless a [Live.Apply]
-// under way made l drop the load (that Apply reloads when done). Close
-// cancels a Reload under way.
+// installed already (see [Live]). It returns the load's error, or nil.
+// After a nil error the view holds every change made before the call,
+// except in two cases: a [Live.Apply] under way made l drop the load (that
+// Apply asks for a reload when done), or a write made through l after the
+// load started replaced a view older than the load (Apply and
+// [Live.HandleCallback] ask for a reload then; after [Live.Update], call
+// Refresh or Reload if the rest must be fresh too). Close cancels a Reload
+// under way.
 func (l *Live) Reload(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	defer context.AfterFunc(l.ctx, stop)()
@@ -159,13 +172,17 @@ func (l *Live) Reload(ctx context.Context) error {
 }
 
 // Close stops the reloads, cancels the one under way and waits for it to
-// end, or for ctx. The last view stays readable; Reload, Update and Apply
-// return [ErrLiveClosed]. Close is idempotent.
+// end, or for ctx (a nil ctx waits without bound). The last view stays
+// readable; Reload, Update and Apply return [ErrLiveClosed]. Close is
+// idempotent.
 func (l *Live) Close(ctx context.Context) error {
 	l.mu.Lock()
 	l.closed = true
 	l.mu.Unlock()
 	l.cancel()
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	select {
 	case <-l.done:
 		return nil

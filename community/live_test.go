@@ -260,3 +260,16 @@ func TestLivePatchIndex(t *testing.T) {
 	assert.Contains(t, before.Snapshot.PermissionGroup("@PMG#_mods").Topics, topicA)
 	assert.Equal(t, tim.TopicPermMuteMembers|tim.TopicPermAtAll|tim.TopicPermReadHistory, before.Access.Topic("ann", topicA).Permission)
 }
+
+// TestLiveNilContext: a nil context is refused, not a panic; Close waits
+// without bound.
+func TestLiveNilContext(t *testing.T) {
+	var nilCtx context.Context
+	_, err := community.NewLive(nilCtx, newMemClient(accessSnapshot()), "@TGS#_c", nil)
+	assert.ErrorContains(t, err, "nil context")
+	live, _, _, _ := newTestLive(t, nil)
+	assert.ErrorContains(t, live.Reload(nilCtx), "nil context")
+	_, err = live.Apply(nilCtx, &community.Plan{GroupID: "@TGS#_c"}, nil)
+	assert.ErrorContains(t, err, "nil context")
+	assert.NoError(t, live.Close(nilCtx))
+}

@@ -78,7 +78,10 @@ func (l *Live) replaceLocked(fn patch) error {
 // changed the same groups meanwhile), nothing is patched and the reload
 // alone brings the view up to date. Apply returns what [Apply] returns.
 func (l *Live) Apply(ctx context.Context, p *Plan, opts *ApplyOptions) (*Result, error) {
-	if p == nil {
+	switch {
+	case ctx == nil:
+		return nil, errNilContext
+	case p == nil:
 		return nil, errors.New("community: Live.Apply: nil plan")
 	}
 	if p.GroupID != l.groupID {
