@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// ErrLiveClosed is the error of a [Live]'s methods that read or write once
-// it is closed.
+// ErrLiveClosed is the error of [Live.Reload], [Live.Update] and
+// [Live.Apply] once the Live is closed; its view stays readable.
 var ErrLiveClosed = errors.New("community: Live is closed")
 
 // errNilContext is the error of a Live's methods given a nil context.
