@@ -124,7 +124,8 @@ func TestLiveCallbacks(t *testing.T) {
 	for _, c := range srv.Callbacks() {
 		sent = append(sent, c.Command)
 	}
-	assert.Equal(t, []string{callback.CommandAfterMemberExit, callback.CommandAfterMemberExit, callback.CommandAfterMemberExit,
+	// A before-callback goes out at once, maybe ahead of the after-callbacks queued before it.
+	assert.ElementsMatch(t, []string{callback.CommandAfterMemberExit, callback.CommandAfterMemberExit, callback.CommandAfterMemberExit,
 		callback.CommandAfterNewMemberJoin, callback.CommandBeforeCreateTopic, callback.CommandAfterCreateTopic}, sent, "the fake sent them")
 	assert.Same(t, view, live.View())
 	live.Refresh() // a request of ours now shows whether another one is pending
