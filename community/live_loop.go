@@ -34,6 +34,10 @@ func (l *Live) run() {
 			why = ReasonRefresh
 		}
 		debounce = nil
+		select {
+		case <-l.kick: // a request made before this reload starts is served by it
+		default:
+		}
 		err := l.reload(l.ctx, why)
 		if l.ctx.Err() != nil {
 			return
