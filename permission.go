@@ -32,8 +32,10 @@ const (
 	GroupPermBanMembers                                          // 1024: ban members (V2TIM_COMMUNITY_PERMISSION_BAN_MEMBER)
 )
 
-// GroupPermAll has every bit of [GroupPermission] set: what the community's
-// owner and the app admin have.
+// GroupPermAll has every bit of [GroupPermission] set, those without a name
+// too: what the community's owner and the app admin have, so that Has is
+// true for any permission, even one named after this release. It prints as
+// every named bit ([GroupPermission.String]).
 const GroupPermAll = ^GroupPermission(0)
 
 var groupPermNames = []string{
@@ -46,7 +48,14 @@ func (p GroupPermission) Has(q GroupPermission) bool { return p&q == q }
 
 // String names the set bits joined by "|", e.g. "SendMessage|AtAll"; bits
 // without a name are shown in hex ("SendMessage|0x800"); zero is "0".
-func (p GroupPermission) String() string { return formatBits(uint64(p), groupPermNames) }
+// [GroupPermAll] is the exception: it prints as every named bit, without
+// the hex of the 53 bits no one has named (its BitNames keeps them).
+func (p GroupPermission) String() string {
+	if p == GroupPermAll {
+		return formatBits(uint64(p)&knownBits(groupPermNames), groupPermNames)
+	}
+	return formatBits(uint64(p), groupPermNames)
+}
 
 // TopicPermission is the Permission bitmask of one topic inside a permission
 // group. Unknown bits are kept, as for [GroupPermission].
@@ -64,8 +73,9 @@ const (
 	TopicPermAtAll                                              // 64: @all (V2TIM_TOPIC_PERMISSION_AT_ALL)
 )
 
-// TopicPermAll has every bit of [TopicPermission] set: what the
-// community's owner and the app admin have in every topic.
+// TopicPermAll has every bit of [TopicPermission] set, those without a name
+// too: what the community's owner and the app admin have in every topic. It
+// prints as every named bit ([TopicPermission.String]).
 const TopicPermAll = ^TopicPermission(0)
 
 var topicPermNames = []string{
@@ -76,12 +86,21 @@ var topicPermNames = []string{
 // Has reports whether every bit of q is set in p.
 func (p TopicPermission) Has(q TopicPermission) bool { return p&q == q }
 
-// String names the set bits joined by "|"; unknown bits are shown in hex; zero is "0".
-func (p TopicPermission) String() string { return formatBits(uint64(p), topicPermNames) }
+// String names the set bits joined by "|"; unknown bits are shown in hex;
+// zero is "0". [TopicPermAll] prints as every named bit, as
+// [GroupPermission.String] prints [GroupPermAll].
+func (p TopicPermission) String() string {
+	if p == TopicPermAll {
+		return formatBits(uint64(p)&knownBits(topicPermNames), topicPermNames)
+	}
+	return formatBits(uint64(p), topicPermNames)
+}
 
 // ParseGroupPermission reads a permission as [GroupPermission.String]
 // prints it: names joined by "|" ("SendMessage|AtAll"), hex for bits
-// without a name ("0x800"), or "0"; a decimal number is read too.
+// without a name ("0x800"), or "0"; a decimal number is read too. The
+// printed [GroupPermAll] reads back as the named bits only; its BitNames,
+// joined, read back as GroupPermAll.
 func ParseGroupPermission(s string) (GroupPermission, error) {
 	v, err := parseBits(s, groupPermNames)
 	return GroupPermission(v), err
@@ -122,12 +141,14 @@ func parseBits(s string, names []string) (uint64, error) {
 	return v, nil
 }
 
-// BitNames returns the names of the set bits of a permission, as
-// [GroupPermission.String] joins them, one per entry.
+// BitNames returns the names of the set bits of a permission, one per
+// entry, hex for the bits without a name: what [ParseGroupPermission] reads
+// back to the same value, [GroupPermAll] included (its String leaves the
+// unnamed bits out; BitNames does not).
 func (p GroupPermission) BitNames() []string { return bitNames(uint64(p), groupPermNames) }
 
-// BitNames returns the names of the set bits of a permission, as
-// [TopicPermission.String] joins them, one per entry.
+// BitNames returns the names of the set bits of a permission, one per
+// entry, as [GroupPermission.BitNames] does.
 func (p TopicPermission) BitNames() []string { return bitNames(uint64(p), topicPermNames) }
 
 func bitNames(v uint64, names []string) []string {
@@ -137,12 +158,15 @@ func bitNames(v uint64, names []string) []string {
 	return strings.Split(formatBits(v, names), "|")
 }
 
+// knownBits is the mask of the bits that have a name.
+func knownBits(names []string) uint64 { return uint64(1)<<len(names) - 1 }
+
 func formatBits(v uint64, names []string) string {
 	if v == 0 {
 		return "0"
 	}
 	var b strings.Builder
-	known := uint64(1)<<len(names) - 1
+	known := knownBits(names)
 	for rest := v & known; rest != 0; rest &= rest - 1 {
 		if b.Len() > 0 {
 			b.WriteByte('|')

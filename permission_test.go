@@ -2,9 +2,11 @@ package tim
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestPermissionConstantsMatchTheAPI(t *testing.T) {
@@ -70,7 +72,10 @@ func TestGroupPermissionString(t *testing.T) {
 		// The service's samples use 123 = 0b1111011.
 		{123, "ManageGroupInfo|ManageMembers|ManagePermissionMembers|ManageTopics|MuteMembers|SendMessage"},
 		{2047, "ManageGroupInfo|ManageMembers|ManagePermissionGroups|ManagePermissionMembers|ManageTopics|MuteMembers|SendMessage|AtAll|ReadHistory|RecallMessages|BanMembers"},
-		{^GroupPermission(0), "ManageGroupInfo|ManageMembers|ManagePermissionGroups|ManagePermissionMembers|ManageTopics|MuteMembers|SendMessage|AtAll|ReadHistory|RecallMessages|BanMembers|0xfffffffffffff800"},
+		// GroupPermAll prints as every named bit, without the unnamed ones.
+		{^GroupPermission(0), "ManageGroupInfo|ManageMembers|ManagePermissionGroups|ManagePermissionMembers|ManageTopics|MuteMembers|SendMessage|AtAll|ReadHistory|RecallMessages|BanMembers"},
+		// Any other value keeps its unnamed bits.
+		{^GroupPermission(0) - 1, "ManageMembers|ManagePermissionGroups|ManagePermissionMembers|ManageTopics|MuteMembers|SendMessage|AtAll|ReadHistory|RecallMessages|BanMembers|0xfffffffffffff800"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
@@ -96,7 +101,8 @@ func TestTopicPermissionString(t *testing.T) {
 		// The sample 1234 = 0x4d2: bits 1, 4, 6 plus 0x480.
 		{1234, "ManagePermissionGroups|ReadHistory|AtAll|0x480"},
 		{127, "ManageTopicInfo|ManagePermissionGroups|MuteMembers|SendMessage|ReadHistory|RecallMessages|AtAll"},
-		{^TopicPermission(0), "ManageTopicInfo|ManagePermissionGroups|MuteMembers|SendMessage|ReadHistory|RecallMessages|AtAll|0xffffffffffffff80"},
+		{^TopicPermission(0), "ManageTopicInfo|ManagePermissionGroups|MuteMembers|SendMessage|ReadHistory|RecallMessages|AtAll"},
+		{^TopicPermission(0) &^ TopicPermAtAll, "ManageTopicInfo|ManagePermissionGroups|MuteMembers|SendMessage|ReadHistory|RecallMessages|0xffffffffffffff80"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
@@ -148,4 +154,29 @@ func TestPermissionHas(t *testing.T) {
 			assert.Equal(t, tc.want, tc.p.Has(tc.q))
 		})
 	}
+}
+
+// TestPermissionAllPrintsTheNamedBits: the owner's permission prints as the
+// named bits, while BitNames keeps every bit, so that what export writes
+// reads back as the same value.
+func TestPermissionAllPrintsTheNamedBits(t *testing.T) {
+	assert.Equal(t, GroupPermission(2047).String(), GroupPermAll.String())
+	assert.Equal(t, TopicPermission(127).String(), TopicPermAll.String())
+	assert.NotContains(t, fmt.Sprint(GroupPermAll, TopicPermAll), "0x")
+
+	for _, p := range []GroupPermission{GroupPermAll, GroupPermAll - 1, 2047, 1 << 63, 123, 0x800 | GroupPermSendMessage} {
+		names := p.BitNames()
+		got, err := ParseGroupPermission(strings.Join(names, "|"))
+		require.NoError(t, err)
+		assert.Equal(t, p, got, "%v", names)
+	}
+	assert.Equal(t, "0xfffffffffffff800", GroupPermAll.BitNames()[11])
+	for _, p := range []TopicPermission{TopicPermAll, TopicPermAll &^ TopicPermAtAll, 127, 123456} {
+		got, err := ParseTopicPermission(strings.Join(p.BitNames(), "|"))
+		require.NoError(t, err)
+		assert.Equal(t, p, got)
+	}
+	p, err := ParseGroupPermission(GroupPermAll.String())
+	require.NoError(t, err)
+	assert.Equal(t, GroupPermission(2047), p, "the printed form is the named bits")
 }

@@ -100,8 +100,9 @@ func OnError(fn func(ctx context.Context, err error)) Option {
 // OnEvent is called with every verified callback, typed or not, after the
 // handlers for its command: a *AfterCreateTopic, ..., a *Meta for a command
 // without a type. It is the hook for code that follows many events, such as
-// a cache that refreshes on topic and member changes. Its error counts as a
-// handler's.
+// a cache that refreshes on topic and member changes:
+// callback.OnEvent(live.HandleCallback) keeps a community.Live fresh. Its
+// error counts as a handler's.
 func OnEvent(fn func(ctx context.Context, e Event) error) Option {
 	return optionFunc(func(c *config) {
 		if fn == nil {

@@ -7,138 +7,6 @@ import (
 	"github.com/timkit/tim"
 )
 
-// Perm is a permission bitmask: of the community ([tim.GroupPermission])
-// or of a topic ([tim.TopicPermission]).
-type Perm interface {
-	tim.GroupPermission | tim.TopicPermission
-	String() string
-}
-
-// GroupsState is whether a community has permission groups enabled, as far
-// as a snapshot knows.
-type GroupsState int
-
-// The states of the "permission groups enabled" switch. The switch is
-// inferred (see [Snapshot.PermissionGroupsEnabled]).
-const (
-	GroupsStateUnknown GroupsState = iota // get_group_info did not say
-	GroupsEnabled                         // permission groups decide what members may do
-	GroupsDisabled                        // the community's roles decide; permission groups do not apply
-)
-
-// String returns "unknown", "enabled" or "disabled".
-func (s GroupsState) String() string {
-	switch s {
-	case GroupsEnabled:
-		return "enabled"
-	case GroupsDisabled:
-		return "disabled"
-	}
-	return "unknown"
-}
-
-// Rule is the rule an [Answer] follows.
-type Rule int
-
-// The rules of the Permission Group guide (trtc.io/document/59829).
-const (
-	// RuleDefaultAndGroups: the union of the default permission and of
-	// every permission group the account is in.
-	RuleDefaultAndGroups Rule = iota
-	// RuleOwner: the community's owner has every permission.
-	RuleOwner
-	// RuleAdmin: the app admin has every permission.
-	RuleAdmin
-)
-
-// String returns "default and groups", "owner" or "app admin".
-func (r Rule) String() string {
-	switch r {
-	case RuleOwner:
-		return "owner"
-	case RuleAdmin:
-		return "app admin"
-	}
-	return "default and groups"
-}
-
-// Grant is what one permission group gives its members, in an [Answer].
-type Grant[P Perm] struct {
-	PermissionGroupID string
-	Name              string
-	Permission        P
-}
-
-// Answer is what an account may do in a community or in one of its topics,
-// and why, as [Access.Community] and [Access.Topic] work it out.
-type Answer[P Perm] struct {
-	Account string
-	// TopicID is the topic asked about; "" for the community.
-	TopicID string
-	// Permission is what the account may do: tim.GroupPermAll or
-	// tim.TopicPermAll by RuleOwner and RuleAdmin, otherwise Default OR
-	// the Permission of every entry of Groups.
-	Permission P
-	// Rule is the rule that gave Permission.
-	Rule Rule
-	// Default is the default permission that was part of the union, and
-	// DefaultKnown whether it was known. The community's default is
-	// inferred (see [Snapshot.DefaultPermission]) and counts as 0 when
-	// unknown; a topic's default has no REST field we know of, so for a
-	// topic Default is always 0 and DefaultKnown false.
-	Default      P
-	DefaultKnown bool
-	// Groups are the permission groups that were part of the union, by
-	// ID: for the community every group the account is in; for a topic
-	// those of them that have a permission in the topic. They are filled
-	// in for the owner and the admin too, for display.
-	Groups []Grant[P]
-	// State is the community's "permission groups enabled" switch. When it
-	// is GroupsDisabled, permission groups and the default permission do
-	// not apply: the community's roles (owner, admin, member) decide, which
-	// a snapshot does not hold, and Permission is what the account would
-	// have with permission groups enabled (for the owner and the admin,
-	// all). See [Answer.Enforced].
-	State GroupsState
-}
-
-// Enforced reports whether the service applies Permission: true unless the
-// community is known to have permission groups disabled (for the owner and
-// the admin, always true).
-func (a Answer[P]) Enforced() bool {
-	return a.Rule != RuleDefaultAndGroups || a.State != GroupsDisabled
-}
-
-// String says what the account may do and why, on one line, e.g.
-// "alice: SendMessage|AtAll = default SendMessage | @PMG#_mods AtAll", or
-// "olga: all (owner)".
-func (a Answer[P]) String() string {
-	var b strings.Builder
-	b.WriteString(a.Account)
-	if a.TopicID != "" {
-		b.WriteString(" in " + a.TopicID)
-	}
-	switch a.Rule {
-	case RuleOwner, RuleAdmin:
-		b.WriteString(": all (" + a.Rule.String() + ")")
-	default:
-		b.WriteString(": " + a.Permission.String() + " = default " + a.Default.String())
-		if !a.DefaultKnown {
-			b.WriteString(" (unknown)")
-		}
-		for _, g := range a.Groups {
-			b.WriteString(" | " + g.PermissionGroupID + " " + g.Permission.String())
-		}
-	}
-	if a.State == GroupsDisabled {
-		b.WriteString("; permission groups are disabled")
-		if !a.Enforced() {
-			b.WriteString(", so this does not apply")
-		}
-	}
-	return b.String()
-}
-
 // Access answers who may do what in a community from a [Snapshot], with no
 // calls. It inverts the snapshot's member lists once (the service has no
 // call that lists an account's permission groups). It keeps its own copy of
@@ -210,17 +78,13 @@ func (a *Access) GroupsOf(account string) []string {
 // Community returns what account may do in the community: all for the owner
 // and the app admin, otherwise the union of the community's default
 // permission and of the Permission of every permission group the account is
-// in. The snapshot does not know who is in the community: an account that is
-// not may do nothing, but is answered as a member of no group.
+// in. An account in no permission group gets the default. The snapshot does
+// not know who is in the community: an account that is not may do nothing,
+// but is answered as a member of no group.
 func (a *Access) Community(account string) Answer[tim.GroupPermission] {
 	ans := Answer[tim.GroupPermission]{Account: account, Default: a.def, DefaultKnown: a.defKnown, State: a.state}
-	perm := a.def
-	for _, i := range a.byAccount[account] {
-		g := &a.groups[i]
-		ans.Groups = append(ans.Groups, Grant[tim.GroupPermission]{PermissionGroupID: g.id, Name: g.name, Permission: g.permission})
-		perm |= g.permission
-	}
-	ans.Permission, ans.Rule = perm, a.rule(account)
+	ans.Permission, ans.Groups = a.union(account)
+	ans.Rule = a.rule(account)
 	if ans.Rule != RuleDefaultAndGroups {
 		ans.Permission = tim.GroupPermAll
 	}
@@ -228,13 +92,22 @@ func (a *Access) Community(account string) Answer[tim.GroupPermission] {
 }
 
 // Topic returns what account may do in topic topicID: all for the owner and
-// the app admin, otherwise the union of the topic's default permission
-// (taken as 0: no REST field for it is known) and of the permissions in the
-// topic of every permission group the account is in. The community-wide
-// permissions are not part of it, as the guide's rule says; a group with no
-// permission in the topic adds nothing.
+// the app admin, otherwise the union of
+//
+//   - the topic's default permission, taken as 0: no REST field for it is
+//     known;
+//   - the permissions in the topic of every permission group the account is
+//     in (a group with no permission in the topic adds nothing);
+//   - the topic bits that the account's community permission (the default
+//     OR its groups, as [Access.Community] answers) gives in every topic
+//     ([InAllTopics]; inferred), so that an account in no permission group
+//     gets the community default's all-topic bits.
+//
+// Whether topicID is a topic of the community is not checked: the snapshot
+// does not list topics.
 func (a *Access) Topic(account, topicID string) Answer[tim.TopicPermission] {
-	ans := Answer[tim.TopicPermission]{Account: account, TopicID: topicID, State: a.state}
+	c := a.Community(account)
+	ans := Answer[tim.TopicPermission]{Account: account, TopicID: topicID, Rule: c.Rule, State: a.state, Community: &c}
 	var perm tim.TopicPermission
 	for _, i := range a.byAccount[account] {
 		g := &a.groups[i]
@@ -243,11 +116,34 @@ func (a *Access) Topic(account, topicID string) Answer[tim.TopicPermission] {
 			perm |= p
 		}
 	}
-	ans.Permission, ans.Rule = perm, a.rule(account)
+	communityPerm := c.Permission
+	if c.Rule != RuleDefaultAndGroups {
+		communityPerm, _ = a.union(account) // what the owner has besides the rule, for display
+	}
+	ans.AllTopics, ans.Probable = InAllTopics(communityPerm)
+	perm |= ans.AllTopics
+	ans.Permission, ans.Probable = perm, ans.Probable&^perm
 	if ans.Rule != RuleDefaultAndGroups {
-		ans.Permission = tim.TopicPermAll
+		ans.Permission, ans.Probable = tim.TopicPermAll, 0
 	}
 	return ans
+}
+
+// union returns the default OR the permission of every group account is
+// in, and those groups.
+func (a *Access) union(account string) (tim.GroupPermission, []Grant[tim.GroupPermission]) {
+	perm := a.def
+	idx := a.byAccount[account]
+	if len(idx) == 0 {
+		return perm, nil
+	}
+	grants := make([]Grant[tim.GroupPermission], len(idx))
+	for k, i := range idx {
+		g := &a.groups[i]
+		grants[k] = Grant[tim.GroupPermission]{PermissionGroupID: g.id, Name: g.name, Permission: g.permission}
+		perm |= g.permission
+	}
+	return perm, grants
 }
 
 func (a *Access) rule(account string) Rule {

@@ -48,13 +48,18 @@ func TestAccessTable(t *testing.T) {
 		inA, inB  tim.TopicPermission
 		viaA      []string // the groups an answer for topic A names
 	}{
+		// In a topic: the topic grants OR the community bits that cover all
+		// topics (the default ReadHistory, and each group's community bits).
 		{"ann", []string{"@PMG#_mods"}, read | mods, community.RuleDefaultAndGroups,
-			tim.TopicPermMuteMembers | tim.TopicPermAtAll, 0, []string{"@PMG#_mods"}},
+			tim.TopicPermMuteMembers | tim.TopicPermAtAll | tim.TopicPermReadHistory,
+			tim.TopicPermMuteMembers | tim.TopicPermReadHistory, []string{"@PMG#_mods"}},
 		{"bea", []string{"@PMG#_mods", "@PMG#_send"}, read | mods | send, community.RuleDefaultAndGroups,
-			tim.TopicPermMuteMembers | tim.TopicPermAtAll | tim.TopicPermSendMessage, 0, []string{"@PMG#_mods", "@PMG#_send"}},
+			tim.TopicPermMuteMembers | tim.TopicPermAtAll | tim.TopicPermSendMessage | tim.TopicPermReadHistory,
+			tim.TopicPermMuteMembers | tim.TopicPermSendMessage | tim.TopicPermReadHistory, []string{"@PMG#_mods", "@PMG#_send"}},
 		{"cid", []string{"@PMG#_send"}, read | send, community.RuleDefaultAndGroups,
-			tim.TopicPermSendMessage, 0, []string{"@PMG#_send"}},
-		{"dan", []string{}, read, community.RuleDefaultAndGroups, 0, 0, nil}, // in no group: the default only
+			tim.TopicPermSendMessage | tim.TopicPermReadHistory, tim.TopicPermSendMessage | tim.TopicPermReadHistory, []string{"@PMG#_send"}},
+		// In no group: the default, and its all-topic bits in every topic.
+		{"dan", []string{}, read, community.RuleDefaultAndGroups, tim.TopicPermReadHistory, tim.TopicPermReadHistory, nil},
 		{"olga", []string{}, tim.GroupPermAll, community.RuleOwner, tim.TopicPermAll, tim.TopicPermAll, nil},
 		{"root", []string{}, tim.GroupPermAll, community.RuleAdmin, tim.TopicPermAll, tim.TopicPermAll, nil},
 	} {
@@ -93,7 +98,11 @@ func TestAccessStrings(t *testing.T) {
 	assert.Equal(t, "bea: MuteMembers|SendMessage|ReadHistory|BanMembers = default ReadHistory | @PMG#_mods MuteMembers|BanMembers | @PMG#_send SendMessage", a.Community("bea").String())
 	assert.Equal(t, "olga: all (owner)", a.Community("olga").String())
 	assert.Equal(t, "root in @TGS#_c@TOPIC#_b: all (app admin)", a.Topic("root", topicB).String())
-	assert.Equal(t, "dan in @TGS#_c@TOPIC#_a: 0 = default 0 (unknown)", a.Topic("dan", topicA).String())
+	assert.Equal(t, "dan in @TGS#_c@TOPIC#_a: ReadHistory = default 0 (unknown) | all topics ReadHistory (inferred)", a.Topic("dan", topicA).String())
+	assert.Equal(t, "cid in @TGS#_c@TOPIC#_a: SendMessage|ReadHistory = default 0 (unknown) | @PMG#_send SendMessage | all topics SendMessage|ReadHistory (inferred)", a.Topic("cid", topicA).String())
+	// The owner's permission prints as the named bits, without a stray hex value.
+	assert.Equal(t, "ManageGroupInfo|ManageMembers|ManagePermissionGroups|ManagePermissionMembers|ManageTopics|MuteMembers|SendMessage|AtAll|ReadHistory|RecallMessages|BanMembers", a.Community("olga").Permission.String())
+	assert.Equal(t, "ManageTopicInfo|ManagePermissionGroups|MuteMembers|SendMessage|ReadHistory|RecallMessages|AtAll", a.Topic("olga", topicA).Permission.String())
 }
 
 func TestAccessUnknownAndDisabled(t *testing.T) {
@@ -123,6 +132,6 @@ func TestAccessKeepsItsOwnCopy(t *testing.T) {
 	a := community.NewAccess(s)
 	s.PermissionGroups[0].Topics[topicA] = tim.TopicPermAll
 	s.PermissionGroups[0].Members[0] = "zed"
-	assert.Equal(t, tim.TopicPermSendMessage, a.Topic("cid", topicA).Permission)
+	assert.Equal(t, []community.Grant[tim.TopicPermission]{{PermissionGroupID: "@PMG#_send", Name: "Senders", Permission: tim.TopicPermSendMessage}}, a.Topic("cid", topicA).Groups)
 	assert.Empty(t, a.GroupsOf("zed"))
 }

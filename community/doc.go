@@ -17,7 +17,13 @@
 //     destroyed while Load reads it is left out.
 //   - [NewAccess] answers, from a snapshot and with no further calls, which
 //     permission groups an account is in and what it may do in the community
-//     or in a topic, with the reason ([Answer]).
+//     or in a topic, with the rule and the groups behind each bit
+//     ([Answer.Reasons]); in a topic, the community bits that cover every
+//     topic count too ([InAllTopics], inferred).
+//   - [NewLive] keeps a snapshot fresh for a backend that serves permission
+//     checks: reloads on an interval and on callbacks
+//     ([Live.HandleCallback]), its own writes visible at once, and readers
+//     that never block ([Live.Access]).
 //   - A [Spec] is the model as code: JSON a team keeps in git
 //     ([ParseSpec]). [Diff] compares a snapshot with a spec and returns a
 //     [Plan], the exact operations and the API calls they take, with a
@@ -48,5 +54,9 @@
 // The community's default permission and its "permission groups enabled"
 // switch come from get_group_info fields that the official REST pages do
 // not show (see [tim.GroupInfo]); no REST field is known for a topic's
-// default permission, which this package takes as 0.
+// default permission, which this package takes as 0. Which community bits
+// reach every topic, and how they map to topic bits, is inferred from the
+// client SDKs' docs ([InAllTopics]); that a member who leaves, or a topic
+// that is destroyed, takes its permission-group places with it is inferred
+// too ([Live.HandleCallback]).
 package community

@@ -24,8 +24,11 @@ const (
 // general and news; a default permission of ReadHistory; permission groups
 // @PMG#_mods (alice; a permission in general) and @PMG#_speakers (bob,
 // carol; in both topics).
-func exampleFake() (*timtest.Server, *tim.Client) {
-	srv := timtest.NewServer()
+func exampleFake() (*timtest.Server, *tim.Client) { return exampleFakeWith() }
+
+// exampleFakeWith is exampleFake with options for the fake.
+func exampleFakeWith(opts ...timtest.Option) (*timtest.Server, *tim.Client) {
+	srv := timtest.NewServer(opts...)
 	must := func(err error) {
 		if err != nil {
 			log.Fatal(err)
@@ -96,7 +99,7 @@ func ExampleNewAccess() {
 	// Output:
 	// [@PMG#_mods]
 	// alice: MuteMembers|ReadHistory|BanMembers = default ReadHistory | @PMG#_mods MuteMembers|BanMembers
-	// bob in @TGS#_demo@TOPIC#_news: SendMessage|AtAll = default 0 (unknown) | @PMG#_speakers SendMessage|AtAll
+	// bob in @TGS#_demo@TOPIC#_news: SendMessage|ReadHistory|AtAll = default 0 (unknown) | @PMG#_speakers SendMessage|AtAll | all topics SendMessage|ReadHistory (inferred)
 	// dave: ReadHistory = default ReadHistory
 	// owner app admin
 }
