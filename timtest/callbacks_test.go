@@ -4,48 +4,53 @@ package timtest
 // the body fields the callback pages document (API-community.md §E).
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/callback"
 )
 
-// spied is a callback the fake handed to its sender, its body as JSON
-// reads it back.
+// spied is a callback the fake delivered to the app, its body decoded
+// with json.Number for numbers, so that a number and a string differ.
 type spied struct {
 	Command string
 	Body    map[string]any
 }
 
 func TestRESTCallsSendTheDocumentedCallbacks(t *testing.T) {
-	srv, q := communityFixture(t, WithClock(func() time.Time { return time.UnixMilli(1670574414123) }))
-	var (
-		mu  sync.Mutex
-		got []spied
-	)
-	srv.mu.Lock()
-	srv.spy = func(command string, body map[string]any) { // in the fake's handler: no require here
-		b, _ := json.Marshal(body)
-		var m map[string]any
-		json.Unmarshal(b, &m)
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, spied{command, m})
-	}
-	srv.mu.Unlock()
-	// take returns the callbacks since the last take.
+	clock := func() time.Time { return time.UnixMilli(1670574414123) }
+	a := newApp(t, cbToken, clock)
+	srv, q := communityFixture(t, WithClock(clock), WithCallback(a.srv.URL, cbToken))
+	seen := 0
+	// take returns the after-event callbacks delivered since the last take
+	// (the before-event ones are tested on their own).
 	take := func() []spied {
-		mu.Lock()
-		defer mu.Unlock()
-		out := got
-		got = nil
+		require.NoError(t, srv.WaitCallbacks(context.Background()))
+		recs := srv.Callbacks()
+		var out []spied
+		for _, r := range recs[seen:] {
+			if r.Command == callback.CommandBeforeCreateTopic {
+				continue
+			}
+			dec := json.NewDecoder(bytes.NewReader(r.Body))
+			dec.UseNumber()
+			var m map[string]any
+			require.NoError(t, dec.Decode(&m))
+			out = append(out, spied{r.Command, m})
+		}
+		seen = len(recs)
 		return out
 	}
 	topic := tComm + "@TOPIC#_news"
-	const ms = float64(1670574414123)
+	// EventTime in each documented sample's shape: a number for members
+	// joining and leaving, a string for a member field and group info.
+	const ms, msText = json.Number("1670574414123"), "1670574414123"
 	steps := []struct {
 		name, service, command string
 		body                   map[string]any
@@ -85,7 +90,7 @@ func TestRESTCallsSendTheDocumentedCallbacks(t *testing.T) {
 			map[string]any{"GroupId": tComm, "Member_Account": "zoe", "Role": "Admin", "NameCard": "Z", "MsgFlag": "Discard"},
 			[]spied{{"Group.CallbackAfterMemberFieldChanged", map[string]any{
 				"CallbackCommand": "Group.CallbackAfterMemberFieldChanged", "GroupId": tComm, "Type": "Community", "Operator_Account": DefaultAdmin,
-				"Modified_Account": "zoe", "Role": "Admin", "NameCard": "Z", "EventTime": ms,
+				"Modified_Account": "zoe", "Role": "Admin", "NameCard": "Z", "EventTime": msText,
 			}}}},
 		{"modify_group_member_info: a mute only: none", groupService, "modify_group_member_info",
 			map[string]any{"GroupId": tComm, "Member_Account": "zoe", "MuteTime": 60}, nil},
@@ -100,7 +105,7 @@ func TestRESTCallsSendTheDocumentedCallbacks(t *testing.T) {
 			map[string]any{"GroupId": tComm, "Notification": "NewNotification", "Name": tComm, "MuteAllMember": "On"},
 			[]spied{{"Group.CallbackAfterGroupInfoChanged", map[string]any{
 				"CallbackCommand": "Group.CallbackAfterGroupInfoChanged", "GroupId": tComm, "Type": "Community", "Operator_Account": DefaultAdmin,
-				"Notification": "NewNotification", "EventTime": ms,
+				"Notification": "NewNotification", "EventTime": msText,
 			}}}},
 		{"modify_group_base_info: permissions only: none", groupService, "modify_group_base_info",
 			map[string]any{"GroupId": tComm, "EnablePermission": 1, "DefaultPermission": 64}, nil},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/callback"
 )
 
 // The member commands of group_open_http_svc: get_group_member_info,
@@ -232,9 +233,9 @@ func (s *Server) addGroupMember(body []byte) (result, *fail) {
 		list[i] = map[string]any{"Member_Account": m.Account, "Result": res}
 	}
 	if len(added) > 0 {
-		s.notify("Group.CallbackAfterNewMemberJoin", map[string]any{
+		s.emitCallback(callback.CommandAfterNewMemberJoin, map[string]any{
 			"GroupId": g.id, "Type": string(g.typ), "JoinType": "Invited", "Operator_Account": s.operator,
-			"NewMemberList": added, "EventTime": s.now().UnixMilli(),
+			"NewMemberList": added,
 		})
 	}
 	return result{"MemberList": list}, nil
@@ -275,9 +276,9 @@ func (s *Server) deleteGroupMember(body []byte) (result, *fail) {
 		}
 	}
 	if len(removed) > 0 {
-		s.notify("Group.CallbackAfterMemberExit", map[string]any{
+		s.emitCallback(callback.CommandAfterMemberExit, map[string]any{
 			"GroupId": g.id, "Type": string(g.typ), "ExitType": "Kicked", "Operator_Account": s.operator,
-			"ExitMemberList": removed, "EventTime": s.now().UnixMilli(),
+			"ExitMemberList": removed,
 		})
 	}
 	return nil, nil
@@ -352,8 +353,8 @@ func (s *Server) modifyGroupMemberInfo(body []byte) (result, *fail) {
 	}
 	if len(changed) > 0 {
 		changed["GroupId"], changed["Type"], changed["Operator_Account"] = g.id, string(g.typ), s.operator
-		changed["Modified_Account"], changed["EventTime"] = req.Account, s.now().UnixMilli()
-		s.notify("Group.CallbackAfterMemberFieldChanged", changed)
+		changed["Modified_Account"] = req.Account
+		s.emitCallback(callback.CommandAfterMemberFieldChanged, changed)
 	}
 	return nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/callback"
 )
 
 // A group's profile: get_group_info and modify_group_base_info.
@@ -145,8 +146,7 @@ func (s *Server) modifyGroupBaseInfo(body []byte) (result, *fail) {
 	}
 	if len(changed) > 0 {
 		changed["GroupId"], changed["Type"], changed["Operator_Account"] = g.id, string(g.typ), s.operator
-		changed["EventTime"] = s.now().UnixMilli()
-		s.notify("Group.CallbackAfterGroupInfoChanged", changed)
+		s.emitCallback(callback.CommandAfterGroupInfoChanged, changed)
 	}
 	return nil, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/callback"
 )
 
 // The topic commands: create_topic, get_topic, modify_topic and
@@ -171,7 +172,7 @@ func (s *Server) createTopic(body []byte) (result, *fail) {
 	if f != nil {
 		return nil, f
 	}
-	s.notify("Group.CallbackAfterCreateTopic", map[string]any{
+	s.emitCallback(callback.CommandAfterCreateTopic, map[string]any{
 		"GroupId": g.id, "TopicId": t.id, "Type": string(Community),
 		"Operator_Account": s.operatorOr(string(req.From)), "Owner_Account": g.owner(),
 		"Name": t.name, "UserDefinedDataList": keyValues(t.customData),
@@ -316,7 +317,7 @@ func (s *Server) modifyTopic(body []byte) (result, *fail) {
 	}
 	if changed := req.apply(t); len(changed) > 0 {
 		changed["GroupId"], changed["Type"], changed["Operator_Account"] = g.id, string(Community), s.operatorOr(string(req.From))
-		s.notify("Group.CallbackAfterTopicInfoChanged", changed)
+		s.emitCallback(callback.CommandAfterTopicInfoChanged, changed)
 	}
 	return result{"ErrorInfo": "ok"}, nil
 }
@@ -352,7 +353,7 @@ func (s *Server) destroyTopic(body []byte) (result, *fail) {
 		items[i] = map[string]any{"ErrorCode": 0, "ErrorInfo": "ok", "TopicId": id}
 	}
 	if len(destroyed) > 0 {
-		s.notify("Group.CallbackAfterTopicDestroyed", map[string]any{
+		s.emitCallback(callback.CommandAfterTopicDestroyed, map[string]any{
 			"GroupId": g.id, "Type": string(Community), "TopicIdList": destroyed,
 		})
 	}

@@ -111,8 +111,7 @@ type Server struct {
 	pgSerial     uint64
 	memberSerial uint64
 	topicSerial  uint64
-	operator     string                                    // the identifier of the request being served (see answer)
-	spy          func(command string, body map[string]any) // a test's view of the callbacks (see notify)
+	operator     string // the identifier of the request being served (see answer)
 	requests     []Request
 	windows      map[string]*rateWindow
 	faults       map[string][]Fault

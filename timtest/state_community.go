@@ -37,17 +37,6 @@ type topic struct {
 	muteAll                                               bool
 }
 
-// notify hands the callback command, with its documented body fields, to
-// the fake's callback sender (emitCallback), and to the spy of a test of
-// this package, if any. The caller holds s.mu.
-func (s *Server) notify(command string, body map[string]any) {
-	body["CallbackCommand"] = command
-	if s.spy != nil {
-		s.spy(command, body)
-	}
-	s.emitCallback(command, body)
-}
-
 // newProfile makes the profile of a member joining at joinTime. The caller
 // holds s.mu.
 func (s *Server) newProfile(joinTime int64) *profile {
