@@ -248,6 +248,15 @@ func TestHandlerPanics(t *testing.T) {
 	assert.Contains(t, string(pe.Stack), "TestHandlerPanics")
 	assert.EqualError(t, pe, "callback: handler for Group.CallbackAfterMemberExit panicked: kaboom")
 
+	// A before-event whose handler panics is denied, as one that fails is.
+	before := callback.NewHandler(testApp, testToken, callback.WithClock(testNow),
+		callback.OnBeforeCreateTopic(func(context.Context, *callback.BeforeCreateTopic) (callback.Decision, error) { panic("kaboom") }))
+	w := post(before, query(callback.CommandBeforeCreateTopic, testToken, testTime),
+		`{"CallbackCommand":"Group.CallbackBeforeCreateTopic","Operator_Account":"leckie","Type":"Community","Name":"x"}`)
+	require.Equal(t, 200, w.Code)
+	status, code, _ := envelope(t, w)
+	assert.Equal(t, []any{"OK", 1}, []any{status, code}, "denied")
+
 	panicWith = http.ErrAbortHandler
 	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
 		post(h, query(callback.CommandAfterMemberExit, testToken, testTime), exitBody)

@@ -212,6 +212,14 @@ func (h *Handler) dispatch(ctx context.Context, w http.ResponseWriter, e Event) 
 		}
 	})
 	if panicked {
+		if command == CommandBeforeCreateTopic {
+			// As a handler's error does: a before-event that could not be
+			// decided is denied, not left to what the service makes of a
+			// 500 (undocumented).
+			code, info := Decision{Deny: true}.reply()
+			writeEnvelope(w, http.StatusOK, "OK", code, info)
+			return
+		}
 		writeEnvelope(w, http.StatusInternalServerError, "FAIL", 1, "callback handler failed")
 		return
 	}
