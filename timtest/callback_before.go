@@ -1,7 +1,6 @@
 package timtest
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/timkit/tim"
@@ -18,27 +17,27 @@ var beforeCallbacks = map[string]func(s *Server, body []byte, identifier string)
 }
 
 // beforeCreateTopic builds Group.CallbackBeforeCreateTopic's documented
-// body (Operator_Account, Type, Name) for a create_topic request on a
-// community that exists. The operator is From_Account, or the calling admin.
+// body (Operator_Account, Type, Name) for a create_topic request that
+// passes create_topic's own checks (inferred: the docs do not say whether
+// the service asks the app before or after checking the request; asking
+// only about topics it would make is the choice that never asks about a
+// refused one). The operator is From_Account, or the calling admin.
 func (s *Server) beforeCreateTopic(body []byte, identifier string) (string, map[string]any, bool) {
-	var req struct {
-		GroupID  string `json:"GroupId"`
-		Name     string `json:"TopicName"`
-		Operator string `json:"From_Account"`
-	}
-	if json.Unmarshal(body, &req) != nil {
+	var req newTopicRequest
+	if decode(body, &req) != nil {
 		return "", nil, false
 	}
 	s.mu.Lock()
-	g, f := s.lookupCommunity(req.GroupID)
+	g, _, f := s.checkNewTopic(&req, tim.ErrIDInUseByYou)
 	s.mu.Unlock()
 	if f != nil {
 		return "", nil, false
 	}
-	if req.Operator == "" {
-		req.Operator = identifier
+	operator := string(req.From)
+	if operator == "" {
+		operator = identifier
 	}
-	return callback.CommandBeforeCreateTopic, map[string]any{"Operator_Account": req.Operator, "Type": string(g.typ), "Name": req.Name}, true
+	return callback.CommandBeforeCreateTopic, map[string]any{"Operator_Account": operator, "Type": string(g.typ), "Name": *req.Name}, true
 }
 
 // beforeCallback sends the before-event callback a REST command triggers,

@@ -494,3 +494,23 @@ func TestCallbackOperator(t *testing.T) {
 	srv.mu.Unlock()
 	assert.Equal(t, []string{DefaultAdmin, ""}, seen)
 }
+
+// The app is asked only about a topic the fake would make: a create_topic
+// that fails its own checks (a name over 30 bytes, a custom ID in use) is
+// answered without a before-callback.
+func TestBeforeCreateTopicOnlyForValidRequests(t *testing.T) {
+	_, clock := fixedClock()
+	a := newApp(t, cbToken, clock)
+	srv := newTestServer(t, WithClock(clock), WithCallback(a.srv.URL, cbToken))
+	require.NoError(t, srv.CreateCommunity(tComm, tOwner))
+	require.NoError(t, srv.CreateTopic(tComm, tComm+"@TOPIC#_taken"))
+	assertCode(t, tim.ErrInvalidParameter, postEnv(t, srv, "create_topic", adminQuery(t, srv), map[string]any{"GroupId": tComm, "TopicName": strings.Repeat("n", 31)}))
+	assertCode(t, tim.ErrIDInUseByYou, postEnv(t, srv, "create_topic", adminQuery(t, srv), map[string]any{"GroupId": tComm, "TopicId": tComm + "@TOPIC#_taken", "TopicName": "t"}))
+	require.NoError(t, srv.WaitCallbacks(context.Background()))
+	assert.Empty(t, srv.Callbacks())
+	assertCode(t, 0, postEnv(t, srv, "create_topic", adminQuery(t, srv), map[string]any{"GroupId": tComm, "TopicName": "fine"}))
+	require.NoError(t, srv.WaitCallbacks(context.Background()))
+	recs := srv.Callbacks()
+	require.Len(t, recs, 2)
+	assert.Equal(t, callback.CommandBeforeCreateTopic, recs[0].Command)
+}

@@ -125,26 +125,9 @@ type newTopicRequest struct {
 // newTopic checks and adds the topic of a create or an import; inUse is
 // the code for a custom ID the community has.
 func (s *Server) newTopic(req *newTopicRequest, inUse tim.ErrorCode) (*group, *topic, *fail) {
-	g, f := s.lookupTopicCommunity(req.GroupID)
+	g, id, f := s.checkNewTopic(req, inUse)
 	if f != nil {
 		return nil, nil, f
-	}
-	if req.Name == nil {
-		return nil, nil, failf(tim.ErrInvalidParameter, "TopicName is required")
-	}
-	if f := req.check(); f != nil {
-		return nil, nil, f
-	}
-	id := req.TopicID
-	switch {
-	case id == "":
-		id = fmt.Sprintf("%s%s@TOPIC#c%06X", g.id, topicInfix, s.topicSerial+1)
-	case !validTopicID(g.id, id):
-		return nil, nil, failf(tim.ErrInvalidParameter, "TopicId must be %s%s + a suffix, at most %d bytes", g.id, topicInfix, maxTopicIDLen)
-	case strings.Contains(topicSuffix(g.id, id), "@TGS#_") || strings.Contains(id, topicInfix+"@TOPIC#"):
-		return nil, nil, failf(tim.ErrInvalidParameter, "a custom topic ID may not hold @TOPIC#_@TOPIC# (the service's IDs do) nor @TGS#_ after @TOPIC#_")
-	case g.topics[id] != nil:
-		return nil, nil, failf(inUse, "topic ID %s is already in use", id)
 	}
 	t := &topic{id: id, created: s.now().Unix(), customData: map[string]string{}}
 	if req.CreateTime != nil {
@@ -158,6 +141,34 @@ func (s *Server) newTopic(req *newTopicRequest, inUse tim.ErrorCode) (*group, *t
 	return g, t, nil
 }
 
+// checkNewTopic checks a create or an import as the service would before
+// making the topic, and returns its community and ID. The caller holds
+// s.mu.
+func (s *Server) checkNewTopic(req *newTopicRequest, inUse tim.ErrorCode) (*group, string, *fail) {
+	g, f := s.lookupTopicCommunity(req.GroupID)
+	if f != nil {
+		return nil, "", f
+	}
+	if req.Name == nil {
+		return nil, "", failf(tim.ErrInvalidParameter, "TopicName is required")
+	}
+	if f := req.check(); f != nil {
+		return nil, "", f
+	}
+	id := req.TopicID
+	switch {
+	case id == "":
+		id = fmt.Sprintf("%s%s@TOPIC#c%06X", g.id, topicInfix, s.topicSerial+1)
+	case !validTopicID(g.id, id):
+		return nil, "", failf(tim.ErrInvalidParameter, "TopicId must be %s%s + a suffix, at most %d bytes", g.id, topicInfix, maxTopicIDLen)
+	case strings.Contains(topicSuffix(g.id, id), "@TGS#_") || strings.Contains(id, topicInfix+"@TOPIC#"):
+		return nil, "", failf(tim.ErrInvalidParameter, "a custom topic ID may not hold @TOPIC#_@TOPIC# (the service's IDs do) nor @TGS#_ after @TOPIC#_")
+	case g.topics[id] != nil:
+		return nil, "", failf(inUse, "topic ID %s is already in use", id)
+	}
+	return g, id, nil
+}
+
 // createTopic answers a custom topic ID in use with 10025, the code
 // create_topic's page lists ("the ID is already used by you").
 func (s *Server) createTopic(body []byte) (result, *fail) {
@@ -165,9 +176,6 @@ func (s *Server) createTopic(body []byte) (result, *fail) {
 	if f := decode(body, &req); f != nil {
 		return nil, f
 	}
-	// Seam: the app's before-create-topic callback
-	// (Group.CallbackBeforeCreateTopic) would be asked here, before the
-	// topic is made; a refusal answers 10016 (tim.ErrCallbackDenied).
 	g, t, f := s.newTopic(&req, tim.ErrIDInUseByYou)
 	if f != nil {
 		return nil, f
