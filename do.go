@@ -34,7 +34,8 @@ import (
 // must be a JSON object. resp may be nil (only the envelope is checked) or
 // a non-nil pointer to anything encoding/json decodes into; it need not
 // hold the envelope's fields, and a *json.RawMessage gets the whole body.
-// It is filled only when the call succeeds.
+// It is set only when the call succeeds, to the answer decoded into a zero
+// value of its type; otherwise it is left as it was.
 //
 // The envelope is read first: a FAIL is an [*APIError] (errors.Is(err,
 // tim.ErrGroupNotFound) works), a body that is not an envelope a
@@ -80,9 +81,13 @@ func (c *Client) Do(ctx context.Context, service, command string, req, resp any)
 	if resp == nil {
 		return nil
 	}
-	if err := json.Unmarshal(out.body, resp); err != nil {
+	// Decoded into a new value first, so that resp is left as it was when
+	// the answer does not fit it.
+	v := reflect.New(reflect.TypeOf(resp).Elem())
+	if err := json.Unmarshal(out.body, v.Interface()); err != nil {
 		return &DecodeError{Command: command, Err: fmt.Errorf("the answer does not decode into %T: %w", resp, err)}
 	}
+	reflect.ValueOf(resp).Elem().Set(v.Elem())
 	return nil
 }
 

@@ -101,13 +101,14 @@ func TestDoDecodes(t *testing.T) {
 	})
 	t.Run("an answer that does not fit resp is a DecodeError, after the service acted", func(t *testing.T) {
 		m := newMock(t)
-		m.respondAt(doPath, "sendmsg", 200, `{"ActionStatus":"OK","ErrorCode":0,"TotalCount":"many"}`)
-		var out struct{ TotalCount int }
+		m.respondAt(doPath, "sendmsg", 200, `{"ActionStatus":"OK","ErrorCode":0,"MsgSeq":7,"TotalCount":"many"}`)
+		out := struct{ MsgSeq, TotalCount int }{MsgSeq: 1, TotalCount: 2}
 		err := m.client.Do(ctx, "openim", "sendmsg", nil, &out)
 		var de *DecodeError
 		require.ErrorAs(t, err, &de)
 		assert.True(t, MayHaveApplied(err))
 		assert.Len(t, m.requests(), 1, "not sent again")
+		assert.Equal(t, struct{ MsgSeq, TotalCount int }{1, 2}, out, "resp is left as it was, not half decoded")
 	})
 }
 

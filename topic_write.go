@@ -127,7 +127,8 @@ type destroyTopicResponse struct {
 // [ServiceMillionGroup]), which cannot be undone, and returns one result
 // per topic in the order of req.TopicIDs: a topic already destroyed fails
 // alone with [ErrTopicNotFound] (110003). Every permission group loses its
-// permissions in a destroyed topic.
+// permissions in a destroyed topic (inferred: the docs do not say; the fake
+// does so).
 //
 // More than [MaxTopicsPerDestroy] topics are sent in several requests, one
 // after another; if one fails, the call returns the results of the
