@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -63,11 +64,13 @@ func WithTolerance(d time.Duration) Option {
 }
 
 // WithMaxBodyBytes bounds a callback's body (default [DefaultMaxBodyBytes],
-// 1 MiB); a longer one is answered 413. n must be positive.
+// 1 MiB); a longer one is answered 413. n must be positive and below
+// math.MaxInt64 (one byte more is read to tell a body of n bytes from a
+// longer one).
 func WithMaxBodyBytes(n int64) Option {
 	return optionFunc(func(c *config) {
-		if n <= 0 {
-			c.fail("WithMaxBodyBytes(%d): must be positive", n)
+		if n <= 0 || n == math.MaxInt64 {
+			c.fail("WithMaxBodyBytes(%d): must be positive and below math.MaxInt64", n)
 			return
 		}
 		c.maxBody = n

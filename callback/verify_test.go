@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -228,6 +229,7 @@ func TestConfigurationErrors(t *testing.T) {
 		"nil clock":              callback.NewHandler(testApp, testToken, callback.WithClock(nil)),
 		"zero tolerance":         callback.NewHandler(testApp, testToken, callback.WithTolerance(0)),
 		"negative bound":         callback.NewHandler(testApp, testToken, callback.WithMaxBodyBytes(-1)),
+		"bound of MaxInt64":      callback.NewHandler(testApp, testToken, callback.WithMaxBodyBytes(math.MaxInt64)),
 		"nil OnError":            callback.NewHandler(testApp, testToken, callback.OnError(nil)),
 		"nil OnEvent":            callback.NewHandler(testApp, testToken, callback.OnEvent(nil)),
 		"nil OnOther":            callback.NewHandler(testApp, testToken, callback.OnOther(nil)),

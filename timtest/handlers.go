@@ -169,6 +169,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
+	// Out of net/http's buffer before the deferred release of the
+	// callbacks: they go after the answer has been sent.
+	_ = http.NewResponseController(w).Flush()
 }
 
 // keep records a request, unless recording is off.
