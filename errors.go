@@ -204,6 +204,10 @@ var codeTable = map[ErrorCode]codeInfo{
 	ErrTrialGroupLimit:               {"Trial Edition group limit reached", retryNever},
 	ErrPlanRequired:                  {"needs a higher plan", retryNever},
 	ErrCommunityNotSupported:         {"app does not support communities or topics", retryNever},
+	// 110002 is not retried though 110007, its permission-group twin, is:
+	// 110007's description asks for a retry, 110002's says nothing, and
+	// destroy_topic is not idempotent (a retry after a partial destroy
+	// would answer 110003 for what it did destroy).
 	ErrTopicDestroyFailed:            {"destroying the topic failed", retryNever},
 	ErrTopicNotFound:                 {"topic was destroyed or does not exist", retryNever},
 	ErrPermissionGroupNotFound:       {"permission group does not exist or was dissolved", retryNever},

@@ -47,6 +47,7 @@ func (r *GetGroupMembersRequest) validate() error {
 
 // GroupMembersPage is one page of get_group_member_info.
 type GroupMembersPage struct {
+	// Members are the page's members (MemberList), in the service's order.
 	Members []GroupMember
 	// Next is the cursor of the following page; "" on the last page.
 	Next string

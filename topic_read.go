@@ -57,7 +57,10 @@ type Topic struct {
 	// (capital D; "GroupId" is read too).
 	GroupID string
 	// Name is the TopicName.
-	Name                                              string
+	Name string
+	// FaceURL (FaceUrl), Notification, Introduction and CustomString are
+	// the topic's texts; "" when unset, or when a ResponseFilter left them
+	// out.
 	FaceURL, Notification, Introduction, CustomString string
 	// CreateTime and LastMsgTime are Unix seconds; LastMsgTime is 0 before
 	// the first message.

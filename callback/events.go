@@ -51,7 +51,9 @@ func (m *Meta) Metadata() *Meta { return m }
 
 // KeyValue is a custom field (UserDefinedDataList item).
 type KeyValue struct {
-	Key   string
+	// Key is the field's name, as configured in the console.
+	Key string
+	// Value is its value; it may hold any bytes ("abc\u0000\u0001").
 	Value string
 }
 
