@@ -238,8 +238,8 @@ func ExampleWithLogger() {
 	check(err)
 	fmt.Print(logs.String())
 	// Output:
-	// level=INFO msg="tim request" command=get_role_in_group attempt=1 outcome=api_error error_code=10002 will_retry=true retry_reason=transient
-	// level=DEBUG msg="tim request" command=get_role_in_group attempt=2 outcome=ok
+	// level=INFO msg="tim request" command=get_role_in_group service=group_open_http_svc attempt=1 outcome=api_error error_code=10002 will_retry=true retry_reason=transient
+	// level=DEBUG msg="tim request" command=get_role_in_group service=group_open_http_svc attempt=2 outcome=ok
 }
 
 // dropTimes leaves the attributes that change from run to run out of the

@@ -8,7 +8,7 @@ import (
 )
 
 // logAttempt writes the one record of an attempt: see WithLogger.
-func (c *Client) logAttempt(ctx context.Context, command string, attempt int, took attemptTimes, err error, why retryReason, wait time.Duration) {
+func (c *Client) logAttempt(ctx context.Context, r *route, attempt int, took attemptTimes, err error, why retryReason, wait time.Duration) {
 	if c.logger == nil {
 		return
 	}
@@ -22,9 +22,10 @@ func (c *Client) logAttempt(ctx context.Context, command string, attempt int, to
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 10)
+	attrs := make([]slog.Attr, 0, 11)
 	attrs = append(attrs,
-		slog.String("command", command),
+		slog.String("command", r.command),
+		slog.String("service", r.service),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", took.exchange),
 		slog.Duration("limiter_wait", took.limiter),

@@ -141,6 +141,8 @@ func WithTimeout(d time.Duration) Option {
 // included), with the message "tim request" and these attributes:
 //
 //	command      the REST command, e.g. "get_role_in_group"
+//	service      its service, e.g. "group_open_http_svc" (the same command
+//	             name under two services is two APIs; see Client.Do)
 //	attempt      1 for the first request of a call, 2 for its first retry, ...
 //	duration     how long the attempt's exchange with the server took
 //	limiter_wait how long the attempt waited for its turn at the rate

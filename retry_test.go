@@ -451,7 +451,7 @@ func TestLogRecordsOfRetries(t *testing.T) {
 	delete(records[2], "retry_in")
 	delete(records[3], "retry_in")
 	base := func(level string, attempt int, kv ...any) map[string]any {
-		m := map[string]any{"level": level, "msg": "tim request", "command": "get_role_in_group", "attempt": float64(attempt)}
+		m := map[string]any{"level": level, "msg": "tim request", "command": "get_role_in_group", "service": "group_open_http_svc", "attempt": float64(attempt)}
 		for i := 0; i < len(kv); i += 2 {
 			m[kv[i].(string)] = kv[i+1]
 		}

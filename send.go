@@ -74,14 +74,14 @@ func (c *Client) exchange(ctx context.Context, r *route, body []byte, out respon
 		attempts++
 		move := c.endpoints.done(ctx, ep, err)
 		if err == nil {
-			c.logAttempt(ctx, command, attempts, took, nil, noRetry, 0)
+			c.logAttempt(ctx, r, attempts, took, nil, noRetry, 0)
 			return nil
 		}
 		if move && moves < len(c.endpoints.urls) && ctx.Err() == nil {
 			// Nothing was sent: the request moves, and it is not a retry.
 			moves++
 			budget++
-			c.logAttempt(ctx, command, attempts, took, err, retryStandby, 0)
+			c.logAttempt(ctx, r, attempts, took, err, retryStandby, 0)
 			last = err
 			continue
 		}
@@ -111,7 +111,7 @@ func (c *Client) exchange(ctx context.Context, r *route, body []byte, out respon
 		if ctx.Err() != nil {
 			why = noRetry
 		}
-		c.logAttempt(ctx, command, attempts, took, err, why, wait)
+		c.logAttempt(ctx, r, attempts, took, err, why, wait)
 		if why == noRetry {
 			setAttempts(err, attempts)
 			return err
