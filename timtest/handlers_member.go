@@ -86,10 +86,10 @@ func (f *memberFilter) item(g *group, account string) map[string]any {
 // cursor on is answered.
 func (s *Server) getGroupMemberInfo(body []byte) (result, *fail) {
 	var req struct {
-		GroupID string        `json:"GroupId"`
-		Limit   *int          `json:"Limit"`
-		Offset  *int          `json:"Offset"`
-		Next    lenientCursor `json:"Next"`
+		GroupID string         `json:"GroupId"`
+		Limit   *int           `json:"Limit"`
+		Offset  *int           `json:"Offset"`
+		Next    stringOrNumber `json:"Next"`
 		memberFilter
 	}
 	if f := decode(body, &req); f != nil {

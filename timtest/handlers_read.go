@@ -17,26 +17,26 @@ import (
 // member writes in handlers_write.go; get_group_info is in
 // handlers_settings.go.
 
-// lenientCursor decodes Next as the service's docs allow: a string or a number.
-type lenientCursor string
+// stringOrNumber decodes Next as the service's docs allow: a string or a number.
+type stringOrNumber string
 
-func (c *lenientCursor) UnmarshalJSON(b []byte) error {
+func (c *stringOrNumber) UnmarshalJSON(b []byte) error {
 	var str string
 	if err := json.Unmarshal(b, &str); err == nil {
-		*c = lenientCursor(str)
+		*c = stringOrNumber(str)
 		return nil
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
 		return err
 	}
-	*c = lenientCursor(n.String())
+	*c = stringOrNumber(n.String())
 	return nil
 }
 
 // serial reads a cursor the fake made, the serial of the previous page's
 // last item: 0, before every item, for "" or "0".
-func (c lenientCursor) serial() (uint64, *fail) {
+func (c stringOrNumber) serial() (uint64, *fail) {
 	if c == "" || c == "0" {
 		return 0, nil
 	}
@@ -49,10 +49,10 @@ func (c lenientCursor) serial() (uint64, *fail) {
 
 func (s *Server) getPermissionGroup(body []byte) (result, *fail) {
 	var req struct {
-		GroupID string        `json:"GroupId"`
-		IDs     []string      `json:"PermissionGroupIdList"`
-		Limit   *int          `json:"Limit"`
-		Next    lenientCursor `json:"Next"`
+		GroupID string         `json:"GroupId"`
+		IDs     []string       `json:"PermissionGroupIdList"`
+		Limit   *int           `json:"Limit"`
+		Next    stringOrNumber `json:"Next"`
 	}
 	if f := decode(body, &req); f != nil {
 		return nil, f

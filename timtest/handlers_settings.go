@@ -113,10 +113,12 @@ func (s *Server) modifyGroupBaseInfo(body []byte) (result, *fail) {
 	if req.Enable != nil {
 		enabled = *req.Enable == 1
 	}
-	for _, l := range fields {
-		if l.value != nil && len(*l.value) > l.max {
-			return nil, failf(tim.ErrInvalidParameter, "%s exceeds %d bytes", l.name, l.max)
-		}
+	limits := make([]textLimit, len(fields))
+	for i, l := range fields {
+		limits[i] = textLimit{l.name, l.value, l.max}
+	}
+	if f := checkLengths(limits...); f != nil {
+		return nil, f
 	}
 	switch {
 	case req.Name != nil && *req.Name == "":

@@ -50,20 +50,14 @@ type topicFields struct {
 // check answers 10004 for a field over its documented limit, or an empty
 // name.
 func (f *topicFields) check() *fail {
-	for _, l := range []struct {
-		name  string
-		value *string
-		max   int
-	}{
-		{"TopicName", f.Name, maxTopicNameBytes},
-		{"CustomString", f.CustomString, maxCustomStringBytes},
-		{"FaceUrl", f.FaceURL, maxTopicFaceURLBytes},
-		{"Notification", f.Notification, maxTopicNoticeBytes},
-		{"Introduction", f.Introduction, maxTopicIntroBytes},
-	} {
-		if l.value != nil && len(*l.value) > l.max {
-			return failf(tim.ErrInvalidParameter, "%s exceeds %d bytes", l.name, l.max)
-		}
+	if f := checkLengths(
+		textLimit{"TopicName", f.Name, maxTopicNameBytes},
+		textLimit{"CustomString", f.CustomString, maxCustomStringBytes},
+		textLimit{"FaceUrl", f.FaceURL, maxTopicFaceURLBytes},
+		textLimit{"Notification", f.Notification, maxTopicNoticeBytes},
+		textLimit{"Introduction", f.Introduction, maxTopicIntroBytes},
+	); f != nil {
+		return f
 	}
 	if f.Name != nil && *f.Name == "" {
 		return failf(tim.ErrInvalidParameter, "TopicName is empty")
@@ -113,12 +107,12 @@ func (s *Server) lookupTopicCommunity(groupID string) (*group, *fail) {
 
 // newTopicRequest is the body of create_topic and import_topic.
 type newTopicRequest struct {
-	Type       string        `json:"Type"` // import_topic: only "Community"
-	GroupID    string        `json:"GroupId"`
-	TopicID    string        `json:"TopicId"`
-	From       lenientCursor `json:"From_Account"` // "uint64" in the table, a string in the samples
-	CustomData []keyValue    `json:"TopicDefinedData"`
-	CreateTime *int64        `json:"CreateTime"`
+	Type       string         `json:"Type"` // import_topic: only "Community"
+	GroupID    string         `json:"GroupId"`
+	TopicID    string         `json:"TopicId"`
+	From       stringOrNumber `json:"From_Account"` // "uint64" in the table, a string in the samples
+	CustomData []keyValue     `json:"TopicDefinedData"`
+	CreateTime *int64         `json:"CreateTime"`
 	topicFields
 }
 
@@ -225,10 +219,10 @@ func (s *Server) operatorOr(account string) string {
 // holds the TopicId alone (the docs show no failed item).
 func (s *Server) getTopic(body []byte) (result, *fail) {
 	var req struct {
-		GroupID  string        `json:"GroupId"`
-		From     lenientCursor `json:"From_Account"`
-		TopicIDs []string      `json:"TopicIdList"`
-		Filter   []string      `json:"ResponseFilter"`
+		GroupID  string         `json:"GroupId"`
+		From     stringOrNumber `json:"From_Account"`
+		TopicIDs []string       `json:"TopicIdList"`
+		Filter   []string       `json:"ResponseFilter"`
 	}
 	if f := decode(body, &req); f != nil {
 		return nil, f
@@ -297,10 +291,10 @@ func topicInfo(g *group, t *topic, filter []string) map[string]any {
 // that did. Its documented body has no TopicId, so it carries none.
 func (s *Server) modifyTopic(body []byte) (result, *fail) {
 	var req struct {
-		GroupID string        `json:"GroupId"`
-		TopicID string        `json:"TopicId"`
-		From    lenientCursor `json:"From_Account"`
-		MuteAll *string       `json:"MuteAllMember"`
+		GroupID string         `json:"GroupId"`
+		TopicID string         `json:"TopicId"`
+		From    stringOrNumber `json:"From_Account"`
+		MuteAll *string        `json:"MuteAllMember"`
 		topicFields
 	}
 	if f := decode(body, &req); f != nil {
@@ -379,4 +373,22 @@ func msgFlagOf(p *profile) tim.MsgFlag {
 // topicSuffix is a topic ID without its community's part.
 func topicSuffix(groupID, topicID string) string {
 	return strings.TrimPrefix(topicID, groupID+topicInfix)
+}
+
+// textLimit is a text field of a request, nil when the request leaves it
+// out, and its limit in bytes.
+type textLimit struct {
+	name  string
+	value *string
+	max   int
+}
+
+// checkLengths answers 10004 for the first field over its limit.
+func checkLengths(limits ...textLimit) *fail {
+	for _, l := range limits {
+		if l.value != nil && len(*l.value) > l.max {
+			return failf(tim.ErrInvalidParameter, "%s exceeds %d bytes", l.name, l.max)
+		}
+	}
+	return nil
 }

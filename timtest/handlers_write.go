@@ -258,10 +258,10 @@ func (s *Server) deletePermissionGroupMember(body []byte) (result, *fail) {
 // every member at once.
 func (s *Server) getPermissionGroupMemberList(body []byte) (result, *fail) {
 	var req struct {
-		GroupID string        `json:"GroupId"`
-		PGID    string        `json:"PermissionGroupId"`
-		Limit   *int          `json:"Limit"`
-		Next    lenientCursor `json:"Next"`
+		GroupID string         `json:"GroupId"`
+		PGID    string         `json:"PermissionGroupId"`
+		Limit   *int           `json:"Limit"`
+		Next    stringOrNumber `json:"Next"`
 	}
 	if f := decode(body, &req); f != nil {
 		return nil, f
