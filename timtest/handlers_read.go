@@ -17,7 +17,8 @@ import (
 // member writes in handlers_write.go; get_group_info is in
 // handlers_settings.go.
 
-// stringOrNumber decodes Next as the service's docs allow: a string or a number.
+// stringOrNumber decodes a field the docs show as a string or a number
+// (Next, From_Account), as a string.
 type stringOrNumber string
 
 func (c *stringOrNumber) UnmarshalJSON(b []byte) error {
