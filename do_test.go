@@ -153,7 +153,7 @@ func TestDoRefusesBeforeSending(t *testing.T) {
 	var nilClient *Client
 	assert.ErrorIs(t, nilClient.Do(ctx, "openim", "sendmsg", nil, nil), ErrInvalidRequest)
 	//lint:ignore SA1012 a nil context is what is tested
-	assert.ErrorIs(t, m.client.Do(nil, "openim", "sendmsg", nil, nil), ErrInvalidRequest)
+	assert.ErrorIs(t, m.client.Do(nil, "openim", "sendmsg", nil, nil), ErrInvalidRequest) //nolint:staticcheck // SA1012: a nil context is what is tested
 }
 
 // dropAfterReading answers like a server that read the request, acted on
@@ -240,7 +240,7 @@ func TestDoPacingKeys(t *testing.T) {
 	m := newMock(t, WithRateLimiter(lim))
 	for _, path := range []string{groupService, millionService} {
 		m.mt.RegisterRegexpResponder(http.MethodPost, regexp.MustCompile("^"+regexp.QuoteMeta(testHost+path)), func(r *http.Request) (*http.Response, error) {
-			io.Copy(io.Discard, r.Body)
+			_, _ = io.Copy(io.Discard, r.Body)
 			return httpmock.NewStringResponse(200, `{"ActionStatus":"OK","ErrorCode":0,"TopicAndSelfInfo":[],"GroupInfo":[{"GroupId":"g","ErrorCode":0}]}`), nil
 		})
 	}

@@ -1,6 +1,9 @@
 package tim
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // The longest group name, introduction, notification and face URL that
 // ModifyGroupBaseInfo sends, in bytes: the largest limit any copy of the
@@ -66,8 +69,9 @@ func (r *ModifyGroupBaseInfoRequest) validate() error {
 		return invalid(cmd, "Name", "Name", "is empty")
 	}
 	if r.PermissionGroupsEnabled != nil || r.DefaultPermission != nil {
-		if err := checkCommunityID(cmd, r.GroupID); err != nil {
-			return invalid(cmd, "GroupID", "GroupId", "PermissionGroupsEnabled and DefaultPermission are for communities: "+err.(*ValidationError).Reason)
+		var ve *ValidationError
+		if err := checkCommunityID(cmd, r.GroupID); errors.As(err, &ve) {
+			return invalid(cmd, "GroupID", "GroupId", "PermissionGroupsEnabled and DefaultPermission are for communities: "+ve.Reason)
 		}
 	}
 	return checkTexts(cmd,

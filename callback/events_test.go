@@ -184,7 +184,7 @@ func TestBeforeCreateTopic(t *testing.T) {
 				assert.Equal(t, "Community", asked[0].Type)
 				assert.Equal(t, "MyFirstTopic", asked[0].Name)
 			}
-			switch want := tc.reported.(type) {
+			switch want := tc.reported.(type) { //nolint:errorlint // the table's own value, not a returned error
 			case nil:
 				assert.Empty(t, errs)
 			case *callback.HandlerError:

@@ -256,7 +256,7 @@ func (h *Handler) decide(ctx context.Context, e *BeforeCreateTopic) (Decision, e
 func (h *Handler) guard(ctx context.Context, command string, fn func()) (panicked bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
+			if v == http.ErrAbortHandler { //nolint:errorlint // net/http panics with this very value
 				panic(v)
 			}
 			h.report(ctx, &PanicError{Command: command, Value: v, Stack: debug.Stack()})

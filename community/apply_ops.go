@@ -133,7 +133,7 @@ func (a *applier) modify(ctx, startCtx context.Context, o *Op) listRun {
 			r.calls += calls
 			switch {
 			case err != nil:
-				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading the group back failed: %v", lost, err)
+				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading the group back failed: %w", lost, err)
 				return r
 			case fieldsAre(cur, o.Changed, o.Fields):
 				r.done = []string{id}

@@ -367,7 +367,7 @@ func (c *callbacks) post(target string, d *delivery, timeout time.Duration, rec 
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(d.body))
 	if err != nil {
-		return fmt.Errorf("timtest: callback %s not sent: %v", d.command, err)
+		return fmt.Errorf("timtest: callback %s not sent: %w", d.command, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.client().Do(req)
@@ -376,7 +376,7 @@ func (c *callbacks) post(target string, d *delivery, timeout time.Duration, rec 
 		if errors.As(err, &ue) {
 			err = ue.Err // its URL is the signed one
 		}
-		return fmt.Errorf("timtest: callback %s: no answer: %v", d.command, err)
+		return fmt.Errorf("timtest: callback %s: no answer: %w", d.command, err)
 	}
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
@@ -392,7 +392,7 @@ func (c *callbacks) post(target string, d *delivery, timeout time.Duration, rec 
 	}
 	switch {
 	case err != nil:
-		return fmt.Errorf("timtest: callback %s: reading the answer: %v", d.command, err)
+		return fmt.Errorf("timtest: callback %s: reading the answer: %w", d.command, err)
 	case resp.StatusCode != http.StatusOK:
 		return fmt.Errorf("timtest: callback %s: HTTP %d %.200q", d.command, resp.StatusCode, reply)
 	case decodeErr != nil || env.ActionStatus == nil:

@@ -190,8 +190,11 @@ func TestControlSeedIsAtomic(t *testing.T) {
 func TestLatencyAbandonedIsRecorded(t *testing.T) {
 	srv, _ := ctlServer(t, timtest.WithLatency(2*time.Second))
 	hc := &http.Client{Timeout: 100 * time.Millisecond}
-	_, err := hc.Post(signedURL(t, srv, "/v4/group_open_http_svc/create_permission_group"), "application/json",
+	resp, err := hc.Post(signedURL(t, srv, "/v4/group_open_http_svc/create_permission_group"), "application/json",
 		strings.NewReader(`{"GroupId": "`+ctlGroup+`", "PermissionGroupId": "@PMG#_x", "PermissionGroupName": "x"}`))
+	if err == nil {
+		resp.Body.Close()
+	}
 	require.Error(t, err, "the client gives up")
 
 	var answer struct {

@@ -122,7 +122,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.latency > 0 && !s.wait(r.Context(), s.latency) {
 		// The client went away before the answer: the request arrived, so
 		// it is recorded, but the command does not run.
-		s.admit(r, body, &rec) // names the command and checks the UserSig
+		_, _, _ = s.admit(r, body, &rec) // names the command and checks the UserSig
 		rec.Unanswered = true
 		s.keep(rec)
 		return

@@ -148,7 +148,7 @@ func createTopics(ctx context.Context, w io.Writer, c *tim.Client) ([]string, er
 	}
 	_, err := c.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: communityID, Name: "Free spam"})
 	if !errors.Is(err, tim.ErrCallbackDenied) {
-		return nil, fmt.Errorf("create topic \"Free spam\": got %v, want the callback's refusal", err)
+		return nil, fmt.Errorf("create topic \"Free spam\": got %w, want the callback's refusal", err)
 	}
 	fmt.Fprintf(w, "  \"Free spam\": refused by the app's callback (errors.Is(err, tim.ErrCallbackDenied))\n")
 	return ids, nil
