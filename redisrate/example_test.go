@@ -82,7 +82,9 @@ func ExampleNew_failClosed() {
 	defer rdb.Close()
 	srv := timtest.NewServer()
 	defer srv.Close()
-	srv.CreateCommunity("@TGS#_demo", "owner")
+	if err := srv.CreateCommunity("@TGS#_demo", "owner"); err != nil {
+		panic(err)
+	}
 
 	limiter, _ := redisrate.New(rdb, srv.SDKAppID(), redisrate.WithLogger(exampleLogger()))
 	client, _ := srv.NewClient(tim.WithRateLimiter(limiter))

@@ -228,7 +228,7 @@ func fleetChild() int {
 		warm.Add(1)
 		go func() {
 			defer warm.Done()
-			client.GetGroupInfo(context.Background(), &tim.GetGroupInfoRequest{GroupIDs: []string{community}})
+			_, _ = client.GetGroupInfo(context.Background(), &tim.GetGroupInfoRequest{GroupIDs: []string{community}}) // only warms the connections
 		}()
 	}
 	warm.Wait()
