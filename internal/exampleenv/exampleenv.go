@@ -46,6 +46,10 @@ func Client(more ...string) (*tim.Client, error) {
 		return nil, fmt.Errorf("some TIM_* variables are set but not %s (set all of them, or none to use the fake)", strings.Join(missing, ", "))
 	}
 
+	if os.Getenv("TIM_REGION") != "" && os.Getenv("TIM_BASE_URL") != "" {
+		// As the tim command does: which one was meant is not ours to guess.
+		return nil, errors.New("TIM_REGION and TIM_BASE_URL are both set; set one")
+	}
 	appID, err := strconv.ParseUint(os.Getenv("TIM_SDKAPPID"), 10, 64)
 	if err != nil {
 		return nil, errors.New("TIM_SDKAPPID is not a number")
