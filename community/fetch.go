@@ -111,3 +111,29 @@ func callsOf(err error) int {
 	}
 	return 1
 }
+
+// fetchTopicList reads topics of community groupID with one get_topic: all
+// of them for nil ids, else those (a topic that was destroyed, 110003, or
+// never was, 10010, is left out). A community without topics (11000)
+// reads as none, with unsupported set.
+func fetchTopicList(ctx context.Context, c Client, groupID string, ids []string) (topics []Topic, unsupported bool, err error) {
+	list, err := c.GetTopics(ctx, &tim.GetTopicsRequest{GroupID: groupID, TopicIDs: ids})
+	switch {
+	case errors.Is(err, tim.ErrCommunityNotSupported):
+		return []Topic{}, true, nil
+	case err != nil:
+		return nil, false, err
+	}
+	topics = make([]Topic, 0, len(list))
+	for i := range list {
+		switch err := list[i].Err(); {
+		case err == nil:
+			topics = append(topics, topicOf(&list[i]))
+		case ids != nil && (errors.Is(err, tim.ErrTopicNotFound) || errors.Is(err, tim.ErrGroupNotFound)):
+			// asked for by ID, and gone
+		default:
+			return nil, false, err
+		}
+	}
+	return topics, false, nil
+}
