@@ -56,6 +56,8 @@ func (s *Snapshot) grantsOf(id string) []Grant[tim.TopicPermission] {
 			out = append(out, Grant[tim.TopicPermission]{PermissionGroupID: g.ID, Name: g.Name, Permission: p})
 		}
 	}
-	slices.SortFunc(out, func(a, b Grant[tim.TopicPermission]) int { return strings.Compare(a.PermissionGroupID, b.PermissionGroupID) })
+	slices.SortFunc(out, func(a, b Grant[tim.TopicPermission]) int {
+		return strings.Compare(a.PermissionGroupID, b.PermissionGroupID)
+	})
 	return out
 }

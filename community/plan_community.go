@@ -1,0 +1,135 @@
+package community
+
+import "github.com/timkit/tim"
+
+// The kinds of operation on the community itself.
+const (
+	KindSettings     Kind = KindDestroy + 1 + iota // modify_group_base_info: the permission-group switch, the default permission
+	KindCreateTopic                                // create_topic
+	KindModifyTopic                                // modify_topic: name, texts, mute-all
+	KindDestroyTopic                               // destroy_topic
+)
+
+// TopicFieldMask says which fields of a [Topic] a KindModifyTopic changes.
+type TopicFieldMask uint8
+
+// The fields of a topic that modify_topic changes.
+const (
+	TopicName TopicFieldMask = 1 << iota
+	TopicIntroduction
+	TopicNotification
+	TopicFaceURL
+	TopicCustomString
+	TopicMuteAll
+)
+
+// topicFieldNames are the spec's (and the plan JSON's) names of a topic's
+// fields.
+var topicFieldNames = []struct {
+	mask TopicFieldMask
+	name string
+}{{TopicName, "name"}, {TopicIntroduction, "introduction"}, {TopicNotification, "notification"},
+	{TopicFaceURL, "face_url"}, {TopicCustomString, "custom_string"}, {TopicMuteAll, "mute_all"}}
+
+// SettingsMask says which settings a KindSettings changes.
+type SettingsMask uint8
+
+// The community's settings that modify_group_base_info changes.
+const (
+	SettingPermissionGroupsEnabled SettingsMask = 1 << iota
+	SettingDefaultPermission
+)
+
+// KeptTopic is a topic that a plan with prune_topics keeps.
+type KeptTopic struct {
+	ID, Name string
+	// Grants is how many permission groups grant a permission in it.
+	Grants int
+	// Reason says why: [KeptServerMade].
+	Reason string
+}
+
+// differs returns which of the fields mask names differ between a and b.
+func (a *Topic) differs(b *Topic, mask TopicFieldMask) TopicFieldMask {
+	var d TopicFieldMask
+	for _, f := range []struct {
+		m    TopicFieldMask
+		same bool
+	}{
+		{TopicName, a.Name == b.Name}, {TopicIntroduction, a.Introduction == b.Introduction},
+		{TopicNotification, a.Notification == b.Notification}, {TopicFaceURL, a.FaceURL == b.FaceURL},
+		{TopicCustomString, a.CustomString == b.CustomString}, {TopicMuteAll, a.MuteAll == b.MuteAll},
+	} {
+		if mask&f.m != 0 && !f.same {
+			d |= f.m
+		}
+	}
+	return d
+}
+
+// with returns t with the fields mask names taken from n.
+func (t Topic) with(n *Topic, mask TopicFieldMask) Topic {
+	if mask&TopicName != 0 {
+		t.Name = n.Name
+	}
+	if mask&TopicIntroduction != 0 {
+		t.Introduction = n.Introduction
+	}
+	if mask&TopicNotification != 0 {
+		t.Notification = n.Notification
+	}
+	if mask&TopicFaceURL != 0 {
+		t.FaceURL = n.FaceURL
+	}
+	if mask&TopicCustomString != 0 {
+		t.CustomString = n.CustomString
+	}
+	if mask&TopicMuteAll != 0 {
+		t.MuteAll = n.MuteAll
+	}
+	return t
+}
+
+// wanted returns the topic a spec describes and which fields it manages.
+func (t *TopicSpec) wanted() (Topic, TopicFieldMask) {
+	out, mask := Topic{ID: t.ID, Name: t.Name}, TopicName
+	for _, f := range []struct {
+		v   *string
+		dst *string
+		m   TopicFieldMask
+	}{
+		{t.Introduction, &out.Introduction, TopicIntroduction}, {t.Notification, &out.Notification, TopicNotification},
+		{t.FaceURL, &out.FaceURL, TopicFaceURL}, {t.CustomString, &out.CustomString, TopicCustomString},
+	} {
+		if f.v != nil {
+			*f.dst, mask = *f.v, mask|f.m
+		}
+	}
+	if t.MuteAll != nil {
+		out.MuteAll, mask = *t.MuteAll, mask|TopicMuteAll
+	}
+	return out, mask
+}
+
+// modifyTopicRequest is the modify_topic that makes o's change.
+func (o *Op) modifyTopicRequest(groupID string) *tim.ModifyTopicRequest {
+	req := &tim.ModifyTopicRequest{GroupID: groupID, TopicID: o.TopicID}
+	n, m := &o.Topic, o.TopicChanged
+	for _, f := range []struct {
+		mask TopicFieldMask
+		v    string
+		dst  **string
+	}{
+		{TopicName, n.Name, &req.Name}, {TopicIntroduction, n.Introduction, &req.Introduction},
+		{TopicNotification, n.Notification, &req.Notification}, {TopicFaceURL, n.FaceURL, &req.FaceURL},
+		{TopicCustomString, n.CustomString, &req.CustomString},
+	} {
+		if m&f.mask != 0 {
+			*f.dst = tim.Ptr(f.v)
+		}
+	}
+	if m&TopicMuteAll != 0 {
+		req.MuteAll = tim.Ptr(n.MuteAll)
+	}
+	return req
+}
