@@ -53,7 +53,7 @@ func (s *Snapshot) grantsOf(id string) []Grant[tim.TopicPermission] {
 	for i := range s.PermissionGroups {
 		g := &s.PermissionGroups[i]
 		if p, ok := g.Topics[id]; ok {
-			out = append(out, Grant[tim.TopicPermission]{PermissionGroupID: g.ID, Name: g.Name, Permission: p})
+			out = append(out, Grant[tim.TopicPermission]{PermissionGroupID: g.ID, Permission: p})
 		}
 	}
 	slices.SortFunc(out, func(a, b Grant[tim.TopicPermission]) int {
