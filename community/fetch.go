@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/timkit/tim"
 )
@@ -136,4 +137,34 @@ func fetchTopicList(ctx context.Context, c Client, groupID string, ids []string)
 		}
 	}
 	return topics, false, nil
+}
+
+// fetchInfo reads the community's profile with one get_group_info, and
+// refuses a group that is not a community.
+func fetchInfo(ctx context.Context, c Client, groupID string) (*tim.GroupInfo, error) {
+	infos, err := c.GetGroupInfo(ctx, &tim.GetGroupInfoRequest{GroupIDs: []string{groupID}})
+	if err == nil && len(infos) != 1 {
+		err = errors.New("the answer holds no profile of the community")
+	}
+	if err == nil {
+		err = infos[0].Err()
+	}
+	if err == nil && infos[0].Type != "" && !strings.EqualFold(infos[0].Type, "Community") {
+		err = errors.New("the group is of type " + infos[0].Type + ", not a community")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &infos[0], nil
+}
+
+// setInfo copies the owner and the settings of info into s.
+func (s *Snapshot) setInfo(info *tim.GroupInfo) {
+	s.Owner = info.Owner
+	if info.PermissionGroupsEnabled != nil {
+		s.PermissionGroupsEnabled = tim.Ptr(*info.PermissionGroupsEnabled)
+	}
+	if info.DefaultPermission != nil {
+		s.DefaultPermission = tim.Ptr(*info.DefaultPermission)
+	}
 }

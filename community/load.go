@@ -181,22 +181,13 @@ func (l *loader) readTopicList(ctx context.Context) error {
 }
 
 func (l *loader) readInfo(ctx context.Context) error {
-	infos, err := l.c.GetGroupInfo(ctx, &tim.GetGroupInfoRequest{GroupIDs: []string{l.groupID}})
+	info, err := fetchInfo(ctx, l.c, l.groupID)
 	l.called(nil)
-	if err == nil && len(infos) != 1 {
-		err = errors.New("the answer holds no profile of the community")
-	}
-	if err == nil {
-		err = infos[0].Err()
-	}
-	if err == nil && infos[0].Type != "" && !strings.EqualFold(infos[0].Type, "Community") {
-		err = errors.New("the group is of type " + infos[0].Type + ", not a community")
-	}
 	if err != nil {
 		return l.loadErr("", "get group info", err)
 	}
 	l.mu.Lock()
-	l.info = infos[0]
+	l.info = *info
 	l.mu.Unlock()
 	return nil
 }
@@ -335,13 +326,8 @@ func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, p *tim.Pag
 
 // snapshot assembles the result once every goroutine has ended.
 func (l *loader) snapshot() *Snapshot {
-	s := &Snapshot{GroupID: l.groupID, Owner: l.info.Owner, Admin: l.c.Identifier()}
-	if l.info.PermissionGroupsEnabled != nil {
-		s.PermissionGroupsEnabled = tim.Ptr(*l.info.PermissionGroupsEnabled)
-	}
-	if l.info.DefaultPermission != nil {
-		s.DefaultPermission = tim.Ptr(*l.info.DefaultPermission)
-	}
+	s := &Snapshot{GroupID: l.groupID, Admin: l.c.Identifier()}
+	s.setInfo(&l.info)
 	s.Topics, s.TopicsUnsupported = l.topics, l.noTopics
 	s.PermissionGroups = make([]PermissionGroup, 0, len(l.slots))
 	for _, g := range l.slots {
