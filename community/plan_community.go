@@ -133,3 +133,15 @@ func (o *Op) modifyTopicRequest(groupID string) *tim.ModifyTopicRequest {
 	}
 	return req
 }
+
+// target is what the operation is about: its permission group's ID, its
+// topic's ID, or "settings".
+func (o *Op) target() string {
+	switch o.Kind {
+	case KindSettings:
+		return "settings"
+	case KindCreateTopic, KindModifyTopic, KindDestroyTopic:
+		return o.TopicID
+	}
+	return o.PermissionGroupID
+}
