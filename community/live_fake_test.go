@@ -110,14 +110,20 @@ func TestLiveCallbacks(t *testing.T) {
 	assert.Zero(t, live.View().Writes)
 	clk.waitTimers(t, 3)
 
-	// A member in no group leaves, members join, a topic is made: nothing a
-	// snapshot holds changes, so no patch and no reload.
+	// A member in no group leaves, members join: nothing a snapshot holds
+	// changes, so no patch and no reload.
 	view := live.View()
 	_, err := client.DeleteGroupMembers(ctx, &tim.DeleteGroupMembersRequest{GroupID: demo, Accounts: []string{"dave"}})
 	require.NoError(t, err)
 	_, err = client.AddGroupMembers(ctx, &tim.AddGroupMembersRequest{GroupID: demo, Accounts: []string{"erin"}})
 	require.NoError(t, err)
-	_, err = client.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: demo, TopicID: demo + "@TOPIC#_later", Name: "later"})
+	require.NoError(t, srv.WaitCallbacks(ctx))
+	assert.Same(t, view, live.View())
+
+	// A topic is made: it is in the view at once (with the callback's
+	// name), and a reload is asked for.
+	later := demo + "@TOPIC#_later"
+	_, err = client.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: demo, TopicID: later, Name: "later", Introduction: "soon"})
 	require.NoError(t, err)
 	require.NoError(t, srv.WaitCallbacks(ctx))
 	var sent []string
@@ -127,19 +133,21 @@ func TestLiveCallbacks(t *testing.T) {
 	// A before-callback goes out at once, maybe ahead of the after-callbacks queued before it.
 	assert.ElementsMatch(t, []string{callback.CommandAfterMemberExit, callback.CommandAfterMemberExit, callback.CommandAfterMemberExit,
 		callback.CommandAfterNewMemberJoin, callback.CommandBeforeCreateTopic, callback.CommandAfterCreateTopic}, sent, "the fake sent them")
-	assert.Same(t, view, live.View())
-	live.Refresh() // a request of ours now shows whether another one is pending
+	assert.Equal(t, &community.Topic{ID: later, Name: "later"}, live.View().Snapshot.Topic(later), "patched at once")
+	assert.Equal(t, 1, live.View().Writes)
 	clk.waitTimers(t, 4)
 
 	// A topic is destroyed: its grants go at once.
 	clk.Advance(liveDebounce)
 	rep.wait(t, 3)
+	assert.Equal(t, &community.Topic{ID: later, Name: "later", Introduction: "soon"}, live.View().Snapshot.Topic(later), "the reload read it whole")
 	clk.waitTimers(t, 5)
 	require.Contains(t, live.View().Snapshot.PermissionGroup("@PMG#_mods").Topics, demoGeneral)
 	_, err = client.DestroyTopics(ctx, &tim.DestroyTopicsRequest{GroupID: demo, TopicIDs: []string{demoGeneral}})
 	require.NoError(t, err)
 	require.NoError(t, srv.WaitCallbacks(ctx))
 	assert.NotContains(t, live.View().Snapshot.PermissionGroup("@PMG#_mods").Topics, demoGeneral)
+	assert.Nil(t, live.View().Snapshot.Topic(demoGeneral), "the topic too")
 	assert.Equal(t, 1, live.View().Writes)
 	assert.Equal(t, tim.TopicPermMuteMembers|tim.TopicPermReadHistory, live.Access().Topic("alice", demoGeneral).Permission,
 		"only the community bits are left there")
