@@ -61,7 +61,10 @@ func diffTopics(s *Snapshot, spec *Spec) topicDiff {
 			continue
 		}
 		if changed := cur.differs(&want, mask); changed != 0 {
-			d.ops = append(d.ops, Op{Kind: KindModifyTopic, TopicID: t.ID, OldTopic: *cur, Topic: cur.with(&want, changed), TopicChanged: changed})
+			// Only the managed fields: a change of another one since must
+			// not make the plan differ from the one saved.
+			old := (Topic{ID: t.ID}).with(cur, mask)
+			d.ops = append(d.ops, Op{Kind: KindModifyTopic, TopicID: t.ID, OldTopic: old, Topic: old.with(&want, changed), TopicChanged: changed})
 		}
 	}
 	if !spec.PruneTopics {

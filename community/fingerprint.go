@@ -21,11 +21,11 @@ import (
 //	settings NAME                 each managed setting ("absent": unknown)
 //	topics                        the IDs of every topic (with prune_topics)
 //	topic ID                      the topic's managed fields; "absent"
-//	topic ID grants               the grants in a topic the plan destroys
+//	topic ID grants               the grants in a topic the plan destroys or keeps
 //
 // for each group the spec names, for each group the plan destroys (all
 // three), for each topic the spec lists, and for each topic the plan
-// destroys (all its fields, and its grants). Parts the spec does not manage
+// destroys or keeps (all its fields, and its grants). Parts the spec does not manage
 // are left out, so a change there does not make the plan stale. A key a
 // reader does not know is compared like any other.
 type Fingerprint map[string]string

@@ -34,8 +34,8 @@ func (f Fingerprint) addCommunity(s *Snapshot, spec *Spec) {
 	for i := range s.Topics {
 		t := &s.Topics[i]
 		ids = append(ids, t.ID)
-		if !listed[t.ID] && (!t.ServerMade() || spec.PruneServerMade) {
-			f[partTopic+t.ID] = topicDigest(t, ^TopicFieldMask(0)) // destroyed: all of it is shown
+		if !listed[t.ID] { // destroyed, or kept: all of it is shown
+			f[partTopic+t.ID] = topicDigest(t, ^TopicFieldMask(0))
 			grants := make([][2]any, 0)
 			for _, g := range s.grantsOf(t.ID) {
 				grants = append(grants, [2]any{g.PermissionGroupID, uint64(g.Permission)})
