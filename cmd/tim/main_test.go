@@ -178,7 +178,7 @@ func TestExportServerMade(t *testing.T) {
 
 	status, out, errOut = runTim(t, "", "export", "--group", "@TGS#_made", "--skip-server-made")
 	assert.Equal(t, exitOK, status, errOut)
-	assert.Contains(t, errOut, "left out 1 permission group(s) with server-made IDs: ["+made+"]")
+	assert.Contains(t, errOut, "left out 1 permission group(s) and 0 topic(s) with server-made IDs: ["+made+"]")
 	spec, err := community.ParseSpec(strings.NewReader(out))
 	require.NoError(t, err)
 	require.Len(t, spec.PermissionGroups, 1)
