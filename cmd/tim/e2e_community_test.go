@@ -201,4 +201,3 @@ func (c *rawClient) commands(t *testing.T) []string {
 	}
 	return out
 }
-
