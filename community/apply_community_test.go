@@ -1,6 +1,9 @@
 package community_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -118,4 +121,66 @@ func TestApplyTopicTakeover(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Theirs", topics[0].Name)
 	assert.Len(t, srv.RequestsFor(tim.CommandModifyTopic), 0)
+}
+
+// TestVerifyCommunity: after an apply, Verify reads back the settings and
+// the topics the plan changed (one get_group_info, one get_topic naming
+// them) and shows what differs; a topic destroyed again by someone else's
+// create shows as a destroy to make.
+func TestVerifyCommunity(t *testing.T) {
+	srv, client := applyWorld(t)
+	require.NoError(t, srv.SetPermissionDefaults(ac, false, 0))
+	spec := topicsSpec()
+	_, plan := planFor(t, client, spec)
+	_, err := community.Apply(ctxT(t), client, plan, nil)
+	require.NoError(t, err)
+	srv.ResetRequests()
+	drift, err := community.Verify(ctxT(t), client, plan, nil)
+	require.NoError(t, err)
+	assert.True(t, drift.Empty(), "%s", drift)
+	assert.Len(t, srv.RequestsFor(tim.CommandGetGroupInfo), 1)
+	assert.Len(t, srv.RequestsFor(tim.CommandGetTopic), 1)
+
+	ctx := ctxT(t)
+	require.NoError(t, client.ModifyTopic(ctx, &tim.ModifyTopicRequest{GroupID: ac, TopicID: topicID(1), Name: tim.Ptr("Theirs")}))
+	require.NoError(t, client.ModifyGroupBaseInfo(ctx, &tim.ModifyGroupBaseInfoRequest{GroupID: ac, DefaultPermission: tim.Ptr(tim.GroupPermAtAll)}))
+	_, err = client.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: ac, TopicID: topicID(9), Name: "back"})
+	require.NoError(t, err)
+	drift, err = community.Verify(ctx, client, plan, nil)
+	require.NoError(t, err)
+	assert.Contains(t, drift.String(), "~ default_permission AtAll -> SendMessage")
+	assert.Contains(t, drift.String(), `~ name "Theirs" -> "Renamed"`)
+	assert.Contains(t, drift.String(), "- topic "+topicID(9))
+}
+
+// TestExportCommunity: Export writes the settings and every custom topic
+// with all its fields; read back, its spec plans nothing; a server-made
+// topic is left out and named.
+func TestExportCommunity(t *testing.T) {
+	srv, client := applyWorld(t)
+	ctx := ctxT(t)
+	require.NoError(t, client.ModifyTopic(ctx, &tim.ModifyTopicRequest{GroupID: ac, TopicID: topicID(2), Introduction: tim.Ptr("i"),
+		Notification: tim.Ptr("n"), FaceURL: tim.Ptr("https://f"), CustomString: tim.Ptr("c"), MuteAll: tim.Ptr(true)}))
+	made, err := client.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: ac, Name: "made"})
+	require.NoError(t, err)
+	require.NoError(t, srv.SetPermissionDefaults(ac, true, tim.GroupPermAtAll))
+	snap, err := community.Load(ctx, client, ac, nil)
+	require.NoError(t, err)
+	spec, err := community.Export(snap)
+	var sm *community.ServerMadeError
+	require.True(t, errors.As(err, &sm), "%v", err)
+	assert.Equal(t, []string{made}, sm.TopicIDs)
+	require.Len(t, spec.Topics, 70)
+	assert.Equal(t, community.TopicSpec{ID: topicID(2), Name: "t002", Introduction: tim.Ptr("i"), Notification: tim.Ptr("n"),
+		FaceURL: tim.Ptr("https://f"), CustomString: tim.Ptr("c"), MuteAll: tim.Ptr(true)}, spec.Topics[2])
+	assert.Equal(t, &community.SettingsSpec{PermissionGroupsEnabled: tim.Ptr(true), DefaultPermission: tim.Ptr(tim.GroupPermAtAll)}, spec.Settings)
+
+	data, err := json.Marshal(spec)
+	require.NoError(t, err)
+	back, err := community.ParseSpec(bytes.NewReader(data))
+	require.NoError(t, err)
+	require.NoError(t, community.CheckSpec(ctx, client, snap, back))
+	plan, err := community.Diff(snap, back)
+	require.NoError(t, err)
+	assert.True(t, plan.Empty(), "%s", plan)
 }
