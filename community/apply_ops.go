@@ -140,7 +140,7 @@ func (a *applier) rewrite(ctx, startCtx context.Context, id, what string, send f
 			r.calls += calls
 			switch {
 			case err != nil:
-				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading %s back failed: %v", lost, what, err)
+				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading %s back failed: %w", lost, what, err)
 				return r
 			case got == readNew:
 				r.done = []string{id}

@@ -51,27 +51,10 @@ func topicDigest(t *Topic, mask TopicFieldMask) string {
 	fields := map[string]any{}
 	for _, n := range topicFieldNames {
 		if mask&n.mask != 0 {
-			fields[n.name] = topicValue(t, n.mask)
+			fields[n.name] = t.value(n.mask)
 		}
 	}
 	return digest(fields)
-}
-
-// topicValue is t's field that mask names, as a string or a bool.
-func topicValue(t *Topic, mask TopicFieldMask) any {
-	switch mask {
-	case TopicName:
-		return t.Name
-	case TopicIntroduction:
-		return t.Introduction
-	case TopicNotification:
-		return t.Notification
-	case TopicFaceURL:
-		return t.FaceURL
-	case TopicCustomString:
-		return t.CustomString
-	}
-	return t.MuteAll
 }
 
 func digestOrAbsent[T any](v *T) string {

@@ -52,16 +52,9 @@ type KeptTopic struct {
 // differs returns which of the fields mask names differ between a and b.
 func (a *Topic) differs(b *Topic, mask TopicFieldMask) TopicFieldMask {
 	var d TopicFieldMask
-	for _, f := range []struct {
-		m    TopicFieldMask
-		same bool
-	}{
-		{TopicName, a.Name == b.Name}, {TopicIntroduction, a.Introduction == b.Introduction},
-		{TopicNotification, a.Notification == b.Notification}, {TopicFaceURL, a.FaceURL == b.FaceURL},
-		{TopicCustomString, a.CustomString == b.CustomString}, {TopicMuteAll, a.MuteAll == b.MuteAll},
-	} {
-		if mask&f.m != 0 && !f.same {
-			d |= f.m
+	for _, f := range topicFieldNames {
+		if mask&f.mask != 0 && a.value(f.mask) != b.value(f.mask) {
+			d |= f.mask
 		}
 	}
 	return d
@@ -69,25 +62,43 @@ func (a *Topic) differs(b *Topic, mask TopicFieldMask) TopicFieldMask {
 
 // with returns t with the fields mask names taken from n.
 func (t Topic) with(n *Topic, mask TopicFieldMask) Topic {
-	if mask&TopicName != 0 {
-		t.Name = n.Name
-	}
-	if mask&TopicIntroduction != 0 {
-		t.Introduction = n.Introduction
-	}
-	if mask&TopicNotification != 0 {
-		t.Notification = n.Notification
-	}
-	if mask&TopicFaceURL != 0 {
-		t.FaceURL = n.FaceURL
-	}
-	if mask&TopicCustomString != 0 {
-		t.CustomString = n.CustomString
-	}
-	if mask&TopicMuteAll != 0 {
-		t.MuteAll = n.MuteAll
+	for _, f := range topicFieldNames {
+		switch p := t.text(f.mask); {
+		case mask&f.mask == 0:
+		case p != nil:
+			*p = *n.text(f.mask)
+		default:
+			t.MuteAll = n.MuteAll
+		}
 	}
 	return t
+}
+
+// text returns the text field of t that mask (one field) names, or nil for
+// mute-all.
+func (t *Topic) text(mask TopicFieldMask) *string {
+	switch mask {
+	case TopicName:
+		return &t.Name
+	case TopicIntroduction:
+		return &t.Introduction
+	case TopicNotification:
+		return &t.Notification
+	case TopicFaceURL:
+		return &t.FaceURL
+	case TopicCustomString:
+		return &t.CustomString
+	}
+	return nil
+}
+
+// value returns the field of t that mask (one field) names: a string, or
+// a bool for mute-all.
+func (t *Topic) value(mask TopicFieldMask) any {
+	if p := t.text(mask); p != nil {
+		return *p
+	}
+	return t.MuteAll
 }
 
 // wanted returns the topic a spec describes and which fields it manages.

@@ -52,17 +52,8 @@ func writeCommunityBlock(w io.Writer, ops []Op) {
 // topicField prints the field of t that mask names: a quoted text or
 // true/false.
 func topicField(t *Topic, mask TopicFieldMask) string {
-	switch mask {
-	case TopicName:
-		return quote(t.Name, maxShown)
-	case TopicIntroduction:
-		return quote(t.Introduction, maxShown)
-	case TopicNotification:
-		return quote(t.Notification, maxShown)
-	case TopicFaceURL:
-		return quote(t.FaceURL, maxShown)
-	case TopicCustomString:
-		return quote(t.CustomString, maxShown)
+	if p := t.text(mask); p != nil {
+		return quote(*p, maxShown)
 	}
 	return fmt.Sprint(t.MuteAll)
 }

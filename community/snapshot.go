@@ -71,13 +71,19 @@ func (g *PermissionGroup) ServerMade() bool {
 
 // PermissionGroup returns the permission group with the given ID, or nil.
 func (s *Snapshot) PermissionGroup(id string) *PermissionGroup {
-	i, ok := slices.BinarySearchFunc(s.PermissionGroups, id, func(g PermissionGroup, id string) int { return strings.Compare(g.ID, id) })
+	return findByID(s.PermissionGroups, id, func(g *PermissionGroup) string { return g.ID })
+}
+
+// findByID returns the entry of list whose key is id, or nil: a binary
+// search, then a scan, since a snapshot built by hand may not be sorted.
+func findByID[T any](list []T, id string, key func(*T) string) *T {
+	i, ok := slices.BinarySearchFunc(list, id, func(e T, id string) int { return strings.Compare(key(&e), id) })
 	if ok {
-		return &s.PermissionGroups[i]
+		return &list[i]
 	}
-	for i := range s.PermissionGroups { // a snapshot built by hand may not be sorted
-		if s.PermissionGroups[i].ID == id {
-			return &s.PermissionGroups[i]
+	for i := range list {
+		if key(&list[i]) == id {
+			return &list[i]
 		}
 	}
 	return nil

@@ -28,16 +28,7 @@ func (t *Topic) ServerMade() bool { return tim.IsServerMadeTopicID(t.ID) }
 
 // Topic returns the topic with the given ID, or nil.
 func (s *Snapshot) Topic(id string) *Topic {
-	i, ok := slices.BinarySearchFunc(s.Topics, id, func(t Topic, id string) int { return strings.Compare(t.ID, id) })
-	if ok {
-		return &s.Topics[i]
-	}
-	for i := range s.Topics { // a snapshot built by hand may not be sorted
-		if s.Topics[i].ID == id {
-			return &s.Topics[i]
-		}
-	}
-	return nil
+	return findByID(s.Topics, id, func(t *Topic) string { return t.ID })
 }
 
 // topicOf is the snapshot's Topic of what get_topic answered.
