@@ -10,6 +10,7 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/community"
+	"github.com/timkit/tim/timtest"
 )
 
 // TestCheckSpec: every account that is not a member of the community and
@@ -87,4 +88,19 @@ func TestCheckPlanRechecks(t *testing.T) {
 	var stale *community.StaleError
 	require.True(t, errors.As(err, &stale), "%v", err)
 	assert.Equal(t, []string{"topic " + topicID(5) + " changed"}, stale.Changes)
+}
+
+// TestLoadWithoutTopics: a community whose get_topic answers 11000 (no
+// topic support) loads with no topics and TopicsUnsupported; a spec that
+// lists topics for it fails the check, naming "topics".
+func TestLoadWithoutTopics(t *testing.T) {
+	srv, client := applyWorld(t)
+	require.NoError(t, srv.FailNext(tim.CommandGetTopic, 1, timtest.Fault{Code: tim.ErrCommunityNotSupported}))
+	snap, err := community.Load(ctxT(t), client, ac, nil)
+	require.NoError(t, err)
+	assert.True(t, snap.TopicsUnsupported)
+	assert.Empty(t, snap.Topics)
+	spec := &community.Spec{GroupID: ac, Topics: []community.TopicSpec{{ID: ac + "@TOPIC#_x", Name: "x"}}, PermissionGroups: []community.GroupSpec{}}
+	err = community.CheckSpec(ctxT(t), client, snap, spec)
+	assert.EqualError(t, err, "spec: topics: the community does not support topics (get_topic answered 11000): none can be created")
 }

@@ -171,3 +171,33 @@ func TestLiveCallbacks(t *testing.T) {
 	require.NoError(t, live.HandleCallback(ctx, &callback.Meta{Command: "Group.CallbackAfterSendMsg"}))
 	assert.Same(t, view, live.View())
 }
+
+// TestLiveApplyTopicsAndSettings: the settings and topics a plan applied
+// through the Live changes show in its view when Apply returns, before any
+// read.
+func TestLiveApplyTopicsAndSettings(t *testing.T) {
+	live, srv, _, _, _ := liveOnFake(t)
+	spec, err := community.ParseSpec(strings.NewReader(`{"group_id": "@TGS#_demo",
+		"settings": {"default_permission": ["ReadHistory", "SendMessage"]},
+		"topics": [{"id": "@TGS#_demo@TOPIC#_events", "name": "Events", "mute_all": true}, {"id": "@TGS#_demo@TOPIC#_general", "name": "General"}],
+		"permission_groups": [{"id": "@PMG#_hosts", "name": "Hosts", "permission": [], "members": ["dave"],
+		 "topics": {"@TGS#_demo@TOPIC#_events": ["AtAll"]}}]}`))
+	require.NoError(t, err)
+	plan, err := community.Diff(live.View().Snapshot, spec)
+	require.NoError(t, err)
+	readsBefore := len(srv.RequestsFor(tim.CommandGetTopic)) + len(srv.RequestsFor(tim.CommandGetGroupInfo))
+
+	res, err := live.Apply(ctxT(t), plan, nil)
+	require.NoError(t, err)
+	require.True(t, res.Complete())
+	v := live.View()
+	assert.Equal(t, &community.Topic{ID: demo + "@TOPIC#_events", Name: "Events", MuteAll: true}, v.Snapshot.Topic(demo+"@TOPIC#_events"))
+	assert.Equal(t, "General", v.Snapshot.Topic(demoGeneral).Name)
+	assert.Equal(t, tim.GroupPermReadHistory|tim.GroupPermSendMessage, *v.Snapshot.DefaultPermission)
+	assert.True(t, live.Access().Topic("dave", demo+"@TOPIC#_events").Permission.Has(tim.TopicPermAtAll))
+	assert.True(t, live.Access().Community("erin").Permission.Has(tim.GroupPermSendMessage), "the new default, for anyone")
+	assert.Equal(t, readsBefore, len(srv.RequestsFor(tim.CommandGetTopic))+len(srv.RequestsFor(tim.CommandGetGroupInfo)), "no read made it visible")
+	again, err := community.Diff(v.Snapshot, spec)
+	require.NoError(t, err)
+	assert.True(t, again.Empty(), "%s", again)
+}
