@@ -363,3 +363,15 @@ func ExampleMsgFlag_Known() {
 	fmt.Println(tim.MsgFlagDiscard.Known(), tim.MsgFlag("Loud").Known())
 	// Output: true false
 }
+
+// CheckCustomTopicID applies create_topic's rule for a custom topic ID
+// before anything is sent.
+func ExampleCheckCustomTopicID() {
+	fmt.Println(tim.CheckCustomTopicID("@TGS#_demo", "@TGS#_demo@TOPIC#_events"))
+	fmt.Println(tim.CheckCustomTopicID("@TGS#_demo", "@TGS#_other@TOPIC#_events") != nil)
+	fmt.Println(tim.CheckCustomTopicID("@TGS#_demo", "@TGS#_demo@TOPIC#_@TOPIC#c1") != nil, tim.IsServerMadeTopicID("@TGS#_demo@TOPIC#_@TOPIC#c1"))
+	// Output:
+	// <nil>
+	// true
+	// true true
+}

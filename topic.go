@@ -102,11 +102,8 @@ func checkNewTopic(cmd, groupID, topicID, fromAccount string, text topicText) er
 		return err
 	}
 	if topicID != "" {
-		if err := checkTopicID(cmd, "TopicID", groupID, topicID); err != nil {
+		if err := checkCustomTopicID(cmd, groupID, topicID); err != nil {
 			return err
-		}
-		if suffix := topicID[len(groupID+TopicIDInfix):]; strings.Contains(suffix, CommunityIDPrefix) || strings.Contains(topicID, serverTopicInfix) {
-			return invalid(cmd, "TopicID", "TopicId", "a custom ID may not hold "+serverTopicInfix+" (the service's IDs do) nor "+CommunityIDPrefix+" after "+TopicIDInfix)
 		}
 	}
 	if fromAccount != "" {
@@ -116,6 +113,36 @@ func checkNewTopic(cmd, groupID, topicID, fromAccount string, text topicText) er
 	}
 	return text.check(cmd)
 }
+
+// CheckCustomTopicID reports whether id can be the custom ID of a new topic
+// of community groupID, as create_topic documents it: groupID + "@TOPIC#_"
+// + a suffix, at most [MaxTopicIDBytes] in all, valid UTF-8 without a NUL,
+// the suffix holding neither "@TOPIC#_@TOPIC#" (the service's own IDs do)
+// nor "@TGS#_". [Client.CreateTopic] checks a custom TopicID with this
+// rule before sending; the error is a [*ValidationError] whose Reason says
+// what is wrong.
+func CheckCustomTopicID(groupID, id string) error {
+	if err := checkCommunityID("", groupID); err != nil {
+		return err
+	}
+	return checkCustomTopicID("", groupID, id)
+}
+
+// checkCustomTopicID checks a custom topic ID of community groupID
+// (already checked).
+func checkCustomTopicID(cmd, groupID, id string) error {
+	if err := checkTopicID(cmd, "TopicID", groupID, id); err != nil {
+		return err
+	}
+	if suffix := id[len(groupID+TopicIDInfix):]; strings.Contains(suffix, CommunityIDPrefix) || strings.Contains(id, serverTopicInfix) {
+		return invalid(cmd, "TopicID", "TopicId", "a custom ID may not hold "+serverTopicInfix+" (the service's IDs do) nor "+CommunityIDPrefix+" after "+TopicIDInfix)
+	}
+	return nil
+}
+
+// IsServerMadeTopicID reports whether id is a topic ID the service made
+// (GroupId + "@TOPIC#_@TOPIC#…"), which no create can choose.
+func IsServerMadeTopicID(id string) bool { return strings.Contains(id, serverTopicInfix) }
 
 func (r *CreateTopicRequest) validate() error {
 	const cmd = CommandCreateTopic

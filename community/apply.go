@@ -78,7 +78,7 @@ func (e *ApplyError) Error() string {
 	s := "community: apply " + e.GroupID + ": " + itoa(e.Applied) + " applied, " + itoa(e.Failed) + " failed, " +
 		itoa(e.Unknown) + " unknown, " + itoa(e.NotAttempted) + " not attempted"
 	if e.Op != nil {
-		s += ": " + e.Op.Kind.String() + " " + e.Op.PermissionGroupID
+		s += ": " + e.Op.Kind.String() + " " + e.Op.target()
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
@@ -90,13 +90,15 @@ func (e *ApplyError) Error() string {
 func (e *ApplyError) Unwrap() error { return e.Err }
 
 // Apply runs plan p against the community with c, one request per list
-// chunk of the split limits (50 topics, 100 accounts, 20 destroys), at
-// most opts.Concurrency in flight, in this order: a group's create before
-// any other change of it; its topic deletes before its topic adds and its
-// member deletes before its member adds (which frees room under a member
-// limit); every destroy last, once everything else is applied. Changes of
-// different groups, and a group's field, topic and member changes, run at
-// once.
+// chunk of the split limits (50 topics, 100 accounts, 20 group destroys,
+// 50 topic destroys), at most opts.Concurrency in flight, in this order:
+// the settings; the topic creates and changes (a topic's create before
+// its modify); then the groups: a group's create before any other change
+// of it; its topic deletes before its topic adds and its member deletes
+// before its member adds (which frees room under a member limit); the
+// group destroys once everything else is applied; the topic destroys
+// last. Changes of different groups, and a group's field, topic and
+// member changes, run at once; so do the topic creates and changes.
 //
 // Every change Apply makes is one the plan shows. An answer showing the
 // planned state already holds counts as done, with no second write: an
@@ -110,12 +112,18 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // topic granted with another value, or no longer granted when the plan sets
 // it, fails instead of being overwritten.
 //
+// A topic create answered "ID in use" (10021 or 10025) reads the topic back
+// and counts as done only if it is what the create makes, likewise; a
+// topic destroy answered 110003 (or 10010 for the item) is already so.
+//
 // A lost answer (the request may have been applied: see
 // tim.MayHaveApplied) is settled in the same run, up to three times, never
-// by a write that could apply twice: a create, an add or delete of topics
-// or members, or a destroy is sent again (its repeat answers "already so"
-// when the first one was applied); a modify or a set of topics reads the
-// values back and is sent again only if they are still the old ones.
+// by a write that could apply twice: a create (of a group or a topic), an
+// add or delete of topics or members, or a destroy (of groups or topics) is
+// sent again (its repeat answers "already so" when the first one was
+// applied); a modify (of a group, a topic or the settings) or a set of
+// topics reads the values back (get_permission_group, get_topic,
+// get_group_info) and is sent again only if they are still the old ones.
 //
 // The first operation that fails stops Apply: no request starts after it
 // (those in flight finish). Each [Outcome] says whether its operation was

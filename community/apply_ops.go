@@ -32,6 +32,12 @@ func (a *applier) send(ctx, startCtx context.Context, u *unit) listRun {
 		return a.create(ctx, startCtx, o)
 	case KindModify:
 		return a.modify(ctx, startCtx, o)
+	case KindSettings:
+		return a.settings(ctx, startCtx, o)
+	case KindCreateTopic:
+		return a.createTopic(ctx, startCtx, o)
+	case KindModifyTopic:
+		return a.modifyTopic(ctx, startCtx, o)
 	}
 	return a.list(ctx, startCtx, o, u.items)
 }
@@ -111,11 +117,51 @@ func (a *applier) adopt(ctx context.Context, o *Op, r listRun) listRun {
 	return r
 }
 
+// readBack is what a read made to settle a lost change found.
+type readBack int
+
+const (
+	readNew   readBack = iota // the change holds
+	readOld                   // the values are still the old ones: send again
+	readOther                 // someone else changed them
+)
+
+// rewrite sends a change of one item (send), and settles a lost answer by
+// reading the item back (check): done if it holds the new values, sent
+// again if it still holds the old ones, failed as changed since the plan
+// (what) otherwise. A repeat of such a change would silently overwrite a
+// change made meanwhile, so it is never sent without that read.
+func (a *applier) rewrite(ctx, startCtx context.Context, id, what string, send func() error, check func() (readBack, int, error)) listRun {
+	var r listRun
+	var lost error
+	for round := 0; settling(startCtx, round, lost, &r, id); round++ {
+		if round > 0 {
+			got, calls, err := check()
+			r.calls += calls
+			switch {
+			case err != nil:
+				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading %s back failed: %w", lost, what, err)
+				return r
+			case got == readNew:
+				r.done = []string{id}
+				return r
+			case got == readOther:
+				r.fail(&changed{what + " was changed"}, id)
+				return r
+			}
+		}
+		err := send()
+		r.calls += callsOf(err)
+		if !r.answered(err, id, &lost) {
+			return r
+		}
+	}
+	return r
+}
+
 // modify changes a group's fields. A lost answer reads them back: done if
 // they hold the new values, sent again if they still hold the old ones.
 func (a *applier) modify(ctx, startCtx context.Context, o *Op) listRun {
-	var r listRun
-	var lost error
 	id := o.PermissionGroupID
 	req := &tim.ModifyPermissionGroupRequest{GroupID: a.plan.GroupID, PermissionGroupID: id}
 	if o.Changed&FieldName != 0 {
@@ -127,29 +173,20 @@ func (a *applier) modify(ctx, startCtx context.Context, o *Op) listRun {
 	if o.Changed&FieldCustomString != 0 {
 		req.CustomString = tim.Ptr(o.Fields.CustomString)
 	}
-	for round := 0; settling(startCtx, round, lost, &r, id); round++ {
-		if round > 0 {
+	return a.rewrite(ctx, startCtx, id, "permission group "+id,
+		func() error { return a.c.ModifyPermissionGroup(ctx, req) },
+		func() (readBack, int, error) {
 			cur, calls, err := fetchGroup(ctx, a.c, a.plan.GroupID, id, false, false)
-			r.calls += calls
 			switch {
 			case err != nil:
-				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading the group back failed: %w", lost, err)
-				return r
+				return 0, calls, err
 			case fieldsAre(cur, o.Changed, o.Fields):
-				r.done = []string{id}
-				return r
-			case !fieldsAre(cur, o.Changed, o.Old):
-				r.fail(&changed{"permission group " + id + " was changed"}, id)
-				return r
+				return readNew, calls, nil
+			case fieldsAre(cur, o.Changed, o.Old):
+				return readOld, calls, nil
 			}
-		}
-		err := a.c.ModifyPermissionGroup(ctx, req)
-		r.calls += callsOf(err)
-		if !r.answered(err, id, &lost) {
-			return r
-		}
-	}
-	return r
+			return readOther, calls, nil
+		})
 }
 
 // fieldsAre reports whether g's fields that mask names hold f's values.

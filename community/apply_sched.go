@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"slices"
 
 	"github.com/timkit/tim"
 )
@@ -64,7 +65,8 @@ func (p *Plan) units(a *applier) []*unit {
 			ready = append(ready, u)
 		}
 	}
-	var destroys, others []int
+	var destroys, topicDestroys, others []int
+	pre := p.communityFirst() // the settings and topic changes, before any group's
 	for i := range p.Ops {
 		o := &p.Ops[i]
 		g := by[o.PermissionGroupID]
@@ -73,13 +75,20 @@ func (p *Plan) units(a *applier) []*unit {
 		case KindDestroy:
 			destroys = append(destroys, i)
 			continue
+		case KindDestroyTopic:
+			topicDestroys = append(topicDestroys, i)
+			continue
+		case KindSettings:
+		case KindCreateTopic, KindModifyTopic:
+			after = pre.before(i, o.TopicID)
 		case KindCreate:
+			after = pre.all
 		case KindAddTopics:
-			after = []int{g.create, g.delTopics}
+			after = append([]int{g.create, g.delTopics}, pre.all...)
 		case KindAddMembers:
-			after = []int{g.create, g.delMembers}
+			after = append([]int{g.create, g.delMembers}, pre.all...)
 		default:
-			after = []int{g.create}
+			after = append([]int{g.create}, pre.all...)
 		}
 		others = append(others, i)
 		items := o.items()
@@ -99,13 +108,60 @@ func (p *Plan) units(a *applier) []*unit {
 		}
 		add(u, others...) // destroys go last, once everything else is applied
 	}
+	last := append(slices.Clone(others), destroys...)
+	for start := 0; start < len(topicDestroys); start += tim.MaxTopicsPerDestroy {
+		chunk := topicDestroys[start:min(start+tim.MaxTopicsPerDestroy, len(topicDestroys))]
+		u := &unit{ops: chunk}
+		for _, i := range chunk {
+			u.items = append(u.items, p.Ops[i].TopicID)
+		}
+		add(u, last...) // topic destroys after the group destroys
+	}
 	return ready
 }
 
-// items are what an operation's requests name: its topics or accounts, or
-// its group's ID.
+// communityOps are the operations on the settings and topics that the
+// groups' operations wait for.
+type communityOps struct {
+	settings int   // the settings' operation, or -1
+	all      []int // it and every topic create and modify
+	creates  map[string]int
+}
+
+// communityFirst finds the plan's settings and topic changes.
+func (p *Plan) communityFirst() communityOps {
+	c := communityOps{settings: -1, creates: map[string]int{}}
+	for i := range p.Ops {
+		switch p.Ops[i].Kind {
+		case KindSettings:
+			c.settings = i
+		case KindCreateTopic:
+			c.creates[p.Ops[i].TopicID] = i
+		case KindModifyTopic:
+		default:
+			continue
+		}
+		c.all = append(c.all, i)
+	}
+	return c
+}
+
+// before returns what topic operation i (about topic id) waits for: the
+// settings, and the create of its topic when i modifies it.
+func (c communityOps) before(i int, id string) []int {
+	create, ok := c.creates[id]
+	if !ok || create == i {
+		create = -1
+	}
+	return []int{c.settings, create}
+}
+
+// items are what an operation's requests name: its topics or accounts, its
+// group's ID, its topic's ID, or "settings".
 func (o *Op) items() []string {
 	switch {
+	case o.Kind >= KindSettings:
+		return []string{o.target()}
 	case len(o.Topics) > 0:
 		return topicIDs(o.Topics)
 	case len(o.Accounts) > 0:
@@ -147,8 +203,8 @@ func (a *applier) recordUnit(u *unit, r listRun) {
 		a.record(u.ops[0], r)
 		return
 	}
-	for k, i := range u.ops { // a chunk of destroys: each operation its group
-		one := r.only(a.plan.Ops[i].PermissionGroupID)
+	for k, i := range u.ops { // a chunk of destroys: each operation its group or topic
+		one := r.only(a.plan.Ops[i].target())
 		if k == 0 {
 			one.calls = r.calls // the chunk's requests count once, on its first
 		}

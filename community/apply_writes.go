@@ -126,6 +126,8 @@ func (a *applier) writer(o *Op) writer {
 		return writer{send: func(ctx context.Context, accounts []string) ([]tim.ItemResult, error) {
 			return write(ctx, &tim.PermissionGroupMembersRequest{GroupID: g, PermissionGroupID: id, Accounts: accounts})
 		}, classify: classifyAs(already, classAlready)}
+	case KindDestroyTopic:
+		return a.topicDestroyer()
 	case KindDestroy:
 		return writer{send: func(ctx context.Context, ids []string) ([]tim.ItemResult, error) {
 			return a.c.DestroyPermissionGroups(ctx, &tim.DestroyPermissionGroupsRequest{GroupID: g, PermissionGroupIDs: ids})

@@ -51,7 +51,9 @@ func TestPlanJSON(t *testing.T) {
 	assert.Equal(t, plan.Ops, back.Ops)
 
 	for _, bad := range []struct{ doc, want string }{
-		{strings.Replace(string(data), `"format_version": 1`, `"format_version": 2`, 1), "format_version 2; this version reads 1"},
+		{strings.Replace(string(data), `"format_version": 2`, `"format_version": 3`, 1), "format_version 3; this version reads 1 to 2"},
+		{strings.Replace(strings.Replace(string(data), `"format_version": 2`, `"format_version": 1`, 1), `"kind": "create"`, `"kind": "create_topic"`, 1),
+			`kind "create_topic" in a plan of format_version 1`},
 		{`{"group_id": "@TGS#_demo"}`, "no format_version: not a plan"},
 		{strings.Replace(string(data), `"kind": "modify"`, `"kind": "rename"`, 1), `unknown kind "rename"`},
 		{strings.Replace(string(data), `"prune": true`, `"prune": true, "prune": false`, 1), `key "prune" written twice`},

@@ -9,7 +9,14 @@ import (
 )
 
 // Diff compares a snapshot of a community with a spec for it and returns the
-// plan that makes the community match: for each group of the spec, a create
+// plan that makes the community match: the settings' change when a managed
+// setting differs; for each topic of the spec, a create when the snapshot
+// lacks it (and a modify after it for "mute_all": true, which create_topic
+// cannot set) or a modify of the managed fields that differ; with
+// spec.PruneTopics, a destroy of each topic the spec does not list (but
+// for server-made IDs, kept in [Plan.KeptTopics] unless
+// spec.PruneServerMade), which takes the groups' grants in it along; for
+// each group of the spec, a create
 // (then its topics and members) when the snapshot lacks it, or the
 // modify, topic and member operations that its managed fields need; with
 // spec.Prune, a destroy of each group the spec does not name, but for the
@@ -30,6 +37,9 @@ func Diff(s *Snapshot, spec *Spec) (*Plan, error) {
 		return nil, fmt.Errorf("community: Diff: the snapshot is of %s, the spec of %s", s.GroupID, spec.GroupID)
 	}
 	p := &Plan{GroupID: spec.GroupID, Spec: spec.Clone(), Fingerprint: fingerprintOf(s, spec)}
+	p.Ops = appendSettings(p.Ops, s, spec.Settings)
+	topics := diffTopics(s, spec)
+	p.Ops, p.KeptTopics = append(p.Ops, topics.ops...), topics.kept
 	order := make([]*GroupSpec, len(spec.PermissionGroups))
 	named := make(map[string]bool, len(order))
 	for i := range spec.PermissionGroups {
@@ -39,7 +49,7 @@ func Diff(s *Snapshot, spec *Spec) (*Plan, error) {
 	slices.SortFunc(order, func(a, b *GroupSpec) int { return strings.Compare(a.ID, b.ID) })
 	for _, g := range order {
 		if cur := s.PermissionGroup(g.ID); cur != nil {
-			p.Ops = appendGroupDiff(p.Ops, cur, g)
+			p.Ops = appendGroupDiff(p.Ops, cur, g, topics.gone)
 			continue
 		}
 		p.Ops = appendCreate(p.Ops, g)
@@ -62,6 +72,7 @@ func Diff(s *Snapshot, spec *Spec) (*Plan, error) {
 				Members: len(g.Members), TopicGrants: len(g.Topics)})
 		}
 	}
+	p.Ops = append(p.Ops, topics.destroys...)
 	return p, nil
 }
 
@@ -86,7 +97,9 @@ func appendCreate(ops []Op, g *GroupSpec) []Op {
 }
 
 // appendGroupDiff adds the operations that bring cur to g's managed fields.
-func appendGroupDiff(ops []Op, cur *PermissionGroup, g *GroupSpec) []Op {
+// A grant in a topic the plan destroys (gone) is not deleted: the topic's
+// destroy takes it, and the destroy line shows it.
+func appendGroupDiff(ops []Op, cur *PermissionGroup, g *GroupSpec, gone map[string]bool) []Op {
 	old := Fields{Name: cur.Name, Permission: cur.Permission, CustomString: cur.CustomString}
 	mod := Op{Kind: KindModify, PermissionGroupID: g.ID, Old: old, Fields: old}
 	if g.Name != cur.Name {
@@ -107,7 +120,7 @@ func appendGroupDiff(ops []Op, cur *PermissionGroup, g *GroupSpec) []Op {
 	if g.Topics != nil {
 		var del, set, add []TopicChange
 		for _, t := range sortedKeys(cur.Topics) {
-			if _, keep := g.Topics[t]; !keep {
+			if _, keep := g.Topics[t]; !keep && !gone[t] {
 				del = append(del, TopicChange{TopicID: t, Old: cur.Topics[t]})
 			}
 		}

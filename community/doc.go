@@ -25,7 +25,10 @@
 //     ([Live.HandleCallback]), its own writes visible at once, and readers
 //     that never block ([Live.Access]).
 //   - A [Spec] is the model as code: JSON a team keeps in git
-//     ([ParseSpec]). [Diff] compares a snapshot with a spec and returns a
+//     ([ParseSpec]): the community's settings, its topics and its
+//     permission groups. [CheckSpec] checks, before anything is written,
+//     that the spec fits the community (its accounts are members, its
+//     granted topics exist or are created: [CheckError]). [Diff] compares a snapshot with a spec and returns a
 //     [Plan], the exact operations and the API calls they take, with a
 //     [Fingerprint] of what it read; a plan is saved and read back as JSON
 //     ([Plan.MarshalJSON], [FormatVersion]); [CheckPlan] refuses a saved
@@ -42,18 +45,23 @@
 // # Managed fields
 //
 // What a spec leaves out is not touched, as with kubectl's server-side
-// apply: a permission group without "custom_string", "topics" or "members"
-// keeps what it has there, and permission groups the spec does not name are
-// left alone unless the spec says "prune": true, and even then the groups
-// whose ID the service made are kept unless it also says
-// "prune_server_made": true. A field that is present, even empty, is
-// exact.
+// apply: without "settings" the settings are not managed, nor each setting
+// the object leaves out; a topic without "introduction", "notification",
+// "face_url", "custom_string" or "mute_all", and a permission group without
+// "custom_string", "topics" or "members", keeps what it has there;
+// permission groups the spec does not name are left alone unless the spec
+// says "prune": true, topics it does not list unless it says
+// "prune_topics": true, and even then the groups and topics whose ID the
+// service made are kept unless it also says "prune_server_made": true. A
+// field that is present, even empty, is exact.
 //
 // # What is inferred
 //
 // The community's default permission and its "permission groups enabled"
-// switch come from get_group_info fields that the official REST pages do
-// not show (see [tim.GroupInfo]); no REST field is known for a topic's
+// switch come from get_group_info fields, and are changed with
+// modify_group_base_info fields, that the official REST pages do not show
+// (see [tim.GroupInfo]); that a custom topic ID in use answers 10021 or
+// 10025 to create_topic is inferred from two pages that disagree; no REST field is known for a topic's
 // default permission, which this package takes as 0. Which community bits
 // reach every topic, and how they map to topic bits, is inferred from the
 // client SDKs' docs ([InAllTopics]); that a member who leaves, or a topic

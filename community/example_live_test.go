@@ -167,7 +167,7 @@ func ExampleLive_Refresh() {
 	}
 	r := <-reloaded
 	fmt.Println(r.Reason, r.Installed, r.Calls, "calls")
-	// Output: refresh true 6 calls
+	// Output: refresh true 7 calls
 }
 
 func ExampleLive_View() {
@@ -272,8 +272,8 @@ func ExampleReloadReport() {
 	defer live.Close(context.Background())
 	_ = live.Reload(context.Background())
 	// Output:
-	// start true 6 <nil>
-	// reload true 6 <nil>
+	// start true 7 <nil>
+	// reload true 7 <nil>
 }
 
 func ExampleReloadError() {

@@ -116,14 +116,14 @@ func ExamplePlan_MarshalJSON() {
 	}
 	fmt.Printf("%+v\n", doc)
 	// Output:
-	// {FormatVersion:1 Operations:[{Kind:create Accounts:[] APICalls:1} {Kind:add_members Accounts:[carol] APICalls:1}]}
+	// {FormatVersion:2 Operations:[{Kind:create Accounts:[] APICalls:1} {Kind:add_members Accounts:[carol] APICalls:1}]}
 }
 
 func ExamplePlan_UnmarshalJSON() {
 	var p community.Plan
-	err := json.Unmarshal([]byte(`{"format_version": 2, "group_id": "@TGS#_demo"}`), &p)
+	err := json.Unmarshal([]byte(`{"format_version": 3, "group_id": "@TGS#_demo"}`), &p)
 	fmt.Println(err)
-	// Output: community: plan: format_version 2; this version reads 1
+	// Output: community: plan: format_version 3; this version reads 1 to 2
 }
 
 // A pruning spec keeps the groups whose ID the service made unless it says

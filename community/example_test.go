@@ -78,7 +78,7 @@ func ExampleLoad() {
 	// owner: olivia default: ReadHistory
 	// @PMG#_mods Moderators MuteMembers|BanMembers 1 topics [alice]
 	// @PMG#_speakers Speakers SendMessage 2 topics [bob carol]
-	// 6 calls
+	// 7 calls
 }
 
 func ExampleNewAccess() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/timkit/tim"
 )
@@ -110,4 +111,60 @@ func callsOf(err error) int {
 		return 0
 	}
 	return 1
+}
+
+// fetchTopicList reads topics of community groupID with one get_topic: all
+// of them for nil ids, else those (a topic that was destroyed, 110003, or
+// never was, 10010, is left out). A community without topics (11000)
+// reads as none, with unsupported set.
+func fetchTopicList(ctx context.Context, c Client, groupID string, ids []string) (topics []Topic, unsupported bool, err error) {
+	list, err := c.GetTopics(ctx, &tim.GetTopicsRequest{GroupID: groupID, TopicIDs: ids})
+	switch {
+	case errors.Is(err, tim.ErrCommunityNotSupported):
+		return []Topic{}, true, nil
+	case err != nil:
+		return nil, false, err
+	}
+	topics = make([]Topic, 0, len(list))
+	for i := range list {
+		switch err := list[i].Err(); {
+		case err == nil:
+			topics = append(topics, topicOf(&list[i]))
+		case ids != nil && (errors.Is(err, tim.ErrTopicNotFound) || errors.Is(err, tim.ErrGroupNotFound)):
+			// asked for by ID, and gone
+		default:
+			return nil, false, err
+		}
+	}
+	return topics, false, nil
+}
+
+// fetchInfo reads the community's profile with one get_group_info, and
+// refuses a group that is not a community.
+func fetchInfo(ctx context.Context, c Client, groupID string) (*tim.GroupInfo, error) {
+	infos, err := c.GetGroupInfo(ctx, &tim.GetGroupInfoRequest{GroupIDs: []string{groupID}})
+	if err == nil && len(infos) != 1 {
+		err = errors.New("the answer holds no profile of the community")
+	}
+	if err == nil {
+		err = infos[0].Err()
+	}
+	if err == nil && infos[0].Type != "" && !strings.EqualFold(infos[0].Type, "Community") {
+		err = errors.New("the group is of type " + infos[0].Type + ", not a community")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &infos[0], nil
+}
+
+// setInfo copies the owner and the settings of info into s.
+func (s *Snapshot) setInfo(info *tim.GroupInfo) {
+	s.Owner = info.Owner
+	if info.PermissionGroupsEnabled != nil {
+		s.PermissionGroupsEnabled = tim.Ptr(*info.PermissionGroupsEnabled)
+	}
+	if info.DefaultPermission != nil {
+		s.DefaultPermission = tim.Ptr(*info.DefaultPermission)
+	}
 }

@@ -18,25 +18,33 @@ import (
 //	                              spec manages it, custom string; "absent"
 //	permission_group ID topics    its topic permissions, when managed
 //	permission_group ID members   its members, when managed
+//	settings NAME                 each managed setting ("absent": unknown)
+//	topics                        the IDs of every topic (with prune_topics)
+//	topic ID                      the topic's managed fields; "absent"
+//	topic ID grants               the grants in a topic the plan destroys or keeps
 //
-// for each group the spec names, and for each group the plan destroys (all
-// three). Parts the spec does not manage are left out, so a change there
-// does not make the plan stale. New kinds of parts (a later format's
-// topics or settings) get new keys; a key a reader does not know is
-// compared like any other.
+// for each group the spec names, for each group the plan destroys (all
+// three), for each topic the spec lists, and for each topic the plan
+// destroys or keeps (all its fields, and its grants). Parts the spec does not manage
+// are left out, so a change there does not make the plan stale. A key a
+// reader does not know is compared like any other.
 type Fingerprint map[string]string
 
 // The fingerprint's part keys and values.
 const (
-	partListing = "permission_groups"
-	partGroup   = "permission_group "
-	absent      = "absent"
+	partListing  = "permission_groups"
+	partGroup    = "permission_group "
+	partSettings = "settings "
+	partTopics   = "topics"
+	partTopic    = "topic "
+	absent       = "absent"
 )
 
 // fingerprintOf returns the fingerprint of what a plan of spec depends on
 // in s. It is pure: Diff and CheckPlan compute it the same way.
 func fingerprintOf(s *Snapshot, spec *Spec) Fingerprint {
 	f := Fingerprint{}
+	f.addCommunity(s, spec)
 	named := make(map[string]bool, len(spec.PermissionGroups))
 	for i := range spec.PermissionGroups {
 		g := &spec.PermissionGroups[i]
@@ -110,11 +118,16 @@ func (f Fingerprint) changes(now Fingerprint) []string {
 	var out []string
 	for _, k := range sortedKeys(keys) {
 		was, is := f[k], now[k]
-		if was == is {
+		switch {
+		case was == is:
 			continue
-		}
-		if k == partListing {
+		case k == partListing:
 			out = append(out, "the list of permission groups changed")
+			continue
+		case !strings.HasPrefix(k, partGroup):
+			if c := communityChange(k, was, is); c != "" {
+				out = append(out, c)
+			}
 			continue
 		}
 		id, what, _ := strings.Cut(strings.TrimPrefix(k, partGroup), " ")

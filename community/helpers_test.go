@@ -226,6 +226,7 @@ var writeCommands = []string{
 	tim.CommandCreatePermissionGroup, tim.CommandModifyPermissionGroup, tim.CommandDestroyPermissionGroup,
 	tim.CommandAddTopicPermissionGroup, tim.CommandSetTopicPermissionGroup, tim.CommandDeleteTopicPermissionGroup,
 	tim.CommandAddPermissionGroupMember, tim.CommandDeletePermissionGroupMember,
+	tim.CommandModifyGroupBaseInfo, tim.CommandCreateTopic, tim.CommandModifyTopic, tim.CommandDestroyTopic,
 }
 
 // writes counts the write requests the fake received.

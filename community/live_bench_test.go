@@ -45,7 +45,7 @@ func bigAccount(i int) string { return fmt.Sprintf("acct%07d", i) }
 // BenchmarkLiveAccess asks Access.Topic from every core while, in
 // "reloading", Live.Reload runs back to back on a 1,000,000-membership
 // community (2,000 groups × 500 members, 200,000 accounts) served from
-// memory by memClient (22,101 calls a load, no HTTP). It reports the
+// memory by memClient (22,102 calls a load, no HTTP). It reports the
 // queries per second and the reloads made meanwhile; "idle" is the same
 // without reloads.
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/callback"
@@ -17,19 +18,22 @@ import (
 //   - members left (Group.CallbackAfterMemberExit): the accounts are taken
 //     out of their permission groups at once (the service does so when a
 //     member leaves: inferred, as the fake does), then a reload confirms;
-//   - topics destroyed (Group.CallbackAfterTopicDestroyed): their topic
-//     permissions are taken out at once (inferred likewise), then a reload
-//     confirms;
+//   - topics destroyed (Group.CallbackAfterTopicDestroyed): the topics,
+//     and their topic permissions, are taken out at once (the service
+//     drops the grants: inferred likewise), then a reload confirms;
+//   - a topic created (Group.CallbackAfterCreateTopic): the topic, with
+//     the name the callback carries, is added at once (it has no grants
+//     yet), then a reload reads its other fields;
 //   - group info changed (Group.CallbackAfterGroupInfoChanged): a reload,
 //     since the owner, the switch or the default may have changed (the
 //     documented body does not say).
 //
-// A new topic (it has no grants yet) and new members (they are in no
-// permission group) change nothing a snapshot holds, nor does a role
-// change (while permission groups are enabled, an admin is an ordinary
-// member), so those only reach the next reload. A patch is made only if a
-// leaving account is in a permission group, or a destroyed topic is
-// granted: a community's many members who are in none cost nothing. The
+// New members (they are in no permission group) change nothing a snapshot
+// holds, nor does a role change (while permission groups are enabled, an
+// admin is an ordinary member), so those only reach the next reload. A
+// patch is made only if a leaving account is in a permission group, a
+// destroyed topic is in the snapshot, or a created one is not: a
+// community's many members who are in no group cost nothing. The
 // reloads go through [Live.Refresh], so a burst of callbacks makes one.
 // Permission groups have no callbacks: changes made in the console or by
 // other backends reach l by the interval, or by a Refresh of your own.
@@ -44,6 +48,10 @@ func (l *Live) HandleCallback(ctx context.Context, e callback.Event) error {
 		}
 	case *callback.AfterTopicDestroyed:
 		if e.GroupID == l.groupID && l.removeTopics(e.TopicIDs) {
+			l.Refresh()
+		}
+	case *callback.AfterCreateTopic:
+		if e.GroupID == l.groupID && l.addTopic(e.TopicID, e.Name) {
 			l.Refresh()
 		}
 	case *callback.AfterGroupInfoChanged:
@@ -89,19 +97,22 @@ func (l *Live) removeMembers(accounts []string) bool {
 	return changed
 }
 
-// removeTopics takes the topics out of every permission group of the
-// view, as a write; it reports whether any was granted. The index's
-// accounts are shared with the view before.
+// removeTopics takes the topics out of the view's topics and out of every
+// permission group, as a write; it reports whether any was there. The
+// index's accounts are shared with the view before.
 func (l *Live) removeTopics(topicIDs []string) bool {
 	changed := false
 	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
 		granted := func(topics map[string]tim.TopicPermission) bool {
 			return slices.ContainsFunc(topicIDs, func(t string) bool { _, ok := topics[t]; return ok })
 		}
-		if !slices.ContainsFunc(cur.PermissionGroups, func(g PermissionGroup) bool { return granted(g.Topics) }) {
+		listed := func(t Topic) bool { return slices.Contains(topicIDs, t.ID) }
+		if !slices.ContainsFunc(cur.PermissionGroups, func(g PermissionGroup) bool { return granted(g.Topics) }) &&
+			!slices.ContainsFunc(cur.Topics, listed) {
 			return nil, nil, nil
 		}
 		next := shallowCopy(cur)
+		next.Topics = slices.DeleteFunc(slices.Clone(cur.Topics), listed)
 		for i := range next.PermissionGroups {
 			if g := &next.PermissionGroups[i]; granted(g.Topics) {
 				g.Topics = withoutKeys(g.Topics, topicIDs)
@@ -116,6 +127,32 @@ func (l *Live) removeTopics(topicIDs []string) bool {
 		}
 		changed = true
 		return next, &a, nil
+	})
+	return changed
+}
+
+// addTopic adds a topic the view lacks, as a write; it reports whether it
+// did, or whether a reload should bring it. The index is shared with the
+// view before: a new topic has no grants. While a Live.Apply runs, the
+// topic is most likely the plan's own, whose whole fields its patch brings
+// when Apply returns: a partial topic added now would make that patch not
+// fit (Simulate refuses to create a topic that exists), so the reload that
+// follows Apply brings it instead.
+func (l *Live) addTopic(id, name string) bool {
+	changed := false
+	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
+		if id == "" || cur.Topic(id) != nil {
+			return nil, nil, nil
+		}
+		if l.applying > 0 {
+			changed = true // a reload, after Apply's patch
+			return nil, nil, nil
+		}
+		next := *cur
+		next.Topics = append(slices.Clone(cur.Topics), Topic{ID: id, Name: name})
+		slices.SortFunc(next.Topics, func(a, b Topic) int { return strings.Compare(a.ID, b.ID) })
+		changed = true
+		return &next, access, nil
 	})
 	return changed
 }

@@ -110,14 +110,20 @@ func TestLiveCallbacks(t *testing.T) {
 	assert.Zero(t, live.View().Writes)
 	clk.waitTimers(t, 3)
 
-	// A member in no group leaves, members join, a topic is made: nothing a
-	// snapshot holds changes, so no patch and no reload.
+	// A member in no group leaves, members join: nothing a snapshot holds
+	// changes, so no patch and no reload.
 	view := live.View()
 	_, err := client.DeleteGroupMembers(ctx, &tim.DeleteGroupMembersRequest{GroupID: demo, Accounts: []string{"dave"}})
 	require.NoError(t, err)
 	_, err = client.AddGroupMembers(ctx, &tim.AddGroupMembersRequest{GroupID: demo, Accounts: []string{"erin"}})
 	require.NoError(t, err)
-	_, err = client.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: demo, TopicID: demo + "@TOPIC#_later", Name: "later"})
+	require.NoError(t, srv.WaitCallbacks(ctx))
+	assert.Same(t, view, live.View())
+
+	// A topic is made: it is in the view at once (with the callback's
+	// name), and a reload is asked for.
+	later := demo + "@TOPIC#_later"
+	_, err = client.CreateTopic(ctx, &tim.CreateTopicRequest{GroupID: demo, TopicID: later, Name: "later", Introduction: "soon"})
 	require.NoError(t, err)
 	require.NoError(t, srv.WaitCallbacks(ctx))
 	var sent []string
@@ -127,19 +133,21 @@ func TestLiveCallbacks(t *testing.T) {
 	// A before-callback goes out at once, maybe ahead of the after-callbacks queued before it.
 	assert.ElementsMatch(t, []string{callback.CommandAfterMemberExit, callback.CommandAfterMemberExit, callback.CommandAfterMemberExit,
 		callback.CommandAfterNewMemberJoin, callback.CommandBeforeCreateTopic, callback.CommandAfterCreateTopic}, sent, "the fake sent them")
-	assert.Same(t, view, live.View())
-	live.Refresh() // a request of ours now shows whether another one is pending
+	assert.Equal(t, &community.Topic{ID: later, Name: "later"}, live.View().Snapshot.Topic(later), "patched at once")
+	assert.Equal(t, 1, live.View().Writes)
 	clk.waitTimers(t, 4)
 
 	// A topic is destroyed: its grants go at once.
 	clk.Advance(liveDebounce)
 	rep.wait(t, 3)
+	assert.Equal(t, &community.Topic{ID: later, Name: "later", Introduction: "soon"}, live.View().Snapshot.Topic(later), "the reload read it whole")
 	clk.waitTimers(t, 5)
 	require.Contains(t, live.View().Snapshot.PermissionGroup("@PMG#_mods").Topics, demoGeneral)
 	_, err = client.DestroyTopics(ctx, &tim.DestroyTopicsRequest{GroupID: demo, TopicIDs: []string{demoGeneral}})
 	require.NoError(t, err)
 	require.NoError(t, srv.WaitCallbacks(ctx))
 	assert.NotContains(t, live.View().Snapshot.PermissionGroup("@PMG#_mods").Topics, demoGeneral)
+	assert.Nil(t, live.View().Snapshot.Topic(demoGeneral), "the topic too")
 	assert.Equal(t, 1, live.View().Writes)
 	assert.Equal(t, tim.TopicPermMuteMembers|tim.TopicPermReadHistory, live.Access().Topic("alice", demoGeneral).Permission,
 		"only the community bits are left there")
@@ -162,4 +170,59 @@ func TestLiveCallbacks(t *testing.T) {
 	require.NoError(t, live.HandleCallback(ctx, &callback.AfterTopicDestroyed{GroupID: "@TGS#_other", TopicIDs: []string{demoNews}}))
 	require.NoError(t, live.HandleCallback(ctx, &callback.Meta{Command: "Group.CallbackAfterSendMsg"}))
 	assert.Same(t, view, live.View())
+}
+
+// TestLiveApplyTopicsAndSettings: the settings and topics a plan applied
+// through the Live changes show in its view when Apply returns, before any
+// read.
+func TestLiveApplyTopicsAndSettings(t *testing.T) {
+	live, srv, _, _, _ := liveOnFake(t)
+	spec, err := community.ParseSpec(strings.NewReader(`{"group_id": "@TGS#_demo",
+		"settings": {"default_permission": ["ReadHistory", "SendMessage"]},
+		"topics": [{"id": "@TGS#_demo@TOPIC#_events", "name": "Events", "mute_all": true}, {"id": "@TGS#_demo@TOPIC#_general", "name": "General"}],
+		"permission_groups": [{"id": "@PMG#_hosts", "name": "Hosts", "permission": [], "members": ["dave"],
+		 "topics": {"@TGS#_demo@TOPIC#_events": ["AtAll"]}}]}`))
+	require.NoError(t, err)
+	plan, err := community.Diff(live.View().Snapshot, spec)
+	require.NoError(t, err)
+	readsBefore := len(srv.RequestsFor(tim.CommandGetTopic)) + len(srv.RequestsFor(tim.CommandGetGroupInfo))
+
+	res, err := live.Apply(ctxT(t), plan, nil)
+	require.NoError(t, err)
+	require.True(t, res.Complete())
+	v := live.View()
+	assert.Equal(t, &community.Topic{ID: demo + "@TOPIC#_events", Name: "Events", MuteAll: true}, v.Snapshot.Topic(demo+"@TOPIC#_events"))
+	assert.Equal(t, "General", v.Snapshot.Topic(demoGeneral).Name)
+	assert.Equal(t, tim.GroupPermReadHistory|tim.GroupPermSendMessage, *v.Snapshot.DefaultPermission)
+	assert.True(t, live.Access().Topic("dave", demo+"@TOPIC#_events").Permission.Has(tim.TopicPermAtAll))
+	assert.True(t, live.Access().Community("erin").Permission.Has(tim.GroupPermSendMessage), "the new default, for anyone")
+	assert.Equal(t, readsBefore, len(srv.RequestsFor(tim.CommandGetTopic))+len(srv.RequestsFor(tim.CommandGetGroupInfo)), "no read made it visible")
+	again, err := community.Diff(v.Snapshot, spec)
+	require.NoError(t, err)
+	assert.True(t, again.Empty(), "%s", again)
+}
+
+// The callback of a topic the plan itself creates can come while Live.Apply
+// runs (the fake sends it once create_topic is answered): it must not stop
+// Apply's patch from fitting, which would leave the view without the plan's
+// changes until a reload.
+func TestLiveApplyOwnTopicCallbackDuringApply(t *testing.T) {
+	live, _, _, _, _ := liveOnFake(t)
+	spec, err := community.ParseSpec(strings.NewReader(`{"group_id": "@TGS#_demo",
+		"topics": [{"id": "@TGS#_demo@TOPIC#_events", "name": "Events", "mute_all": true}, {"id": "@TGS#_demo@TOPIC#_general", "name": "General"}], "permission_groups": []}`))
+	require.NoError(t, err)
+	plan, err := community.Diff(live.View().Snapshot, spec)
+	require.NoError(t, err)
+	ctx := ctxT(t)
+	opts := &community.ApplyOptions{Concurrency: 1, OnOutcome: func(o community.Outcome) {
+		if o.Op.Kind == community.KindCreateTopic && o.Status == community.Applied {
+			require.NoError(t, live.HandleCallback(ctx, &callback.AfterCreateTopic{GroupID: demo, TopicID: o.Op.TopicID, Name: "Events"}))
+		}
+	}}
+	res, err := live.Apply(ctx, plan, opts)
+	require.NoError(t, err)
+	require.True(t, res.Complete())
+	v := live.View()
+	assert.Equal(t, &community.Topic{ID: demo + "@TOPIC#_events", Name: "Events", MuteAll: true}, v.Snapshot.Topic(demo+"@TOPIC#_events"))
+	assert.Equal(t, "General", v.Snapshot.Topic(demoGeneral).Name)
 }

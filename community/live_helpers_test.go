@@ -156,6 +156,30 @@ func (m *memClient) DeleteTopicPermissions(context.Context, *tim.DeleteTopicPerm
 	return nil, errNotServed
 }
 
+func (m *memClient) GetTopics(context.Context, *tim.GetTopicsRequest) ([]tim.Topic, error) {
+	m.calls.Add(1)
+	s := m.snap.Load()
+	out := make([]tim.Topic, len(s.Topics))
+	for i, t := range s.Topics {
+		out[i] = tim.Topic{ID: t.ID, GroupID: s.GroupID, Name: t.Name, Introduction: t.Introduction,
+			Notification: t.Notification, FaceURL: t.FaceURL, CustomString: t.CustomString, MuteAll: t.MuteAll}
+	}
+	return out, nil
+}
+func (m *memClient) GetRoleInGroup(context.Context, *tim.GetRoleInGroupRequest) ([]tim.MemberRole, error) {
+	return nil, errNotServed
+}
+func (m *memClient) ModifyGroupBaseInfo(context.Context, *tim.ModifyGroupBaseInfoRequest) error {
+	return errNotServed
+}
+func (m *memClient) CreateTopic(context.Context, *tim.CreateTopicRequest) (string, error) {
+	return "", errNotServed
+}
+func (m *memClient) ModifyTopic(context.Context, *tim.ModifyTopicRequest) error { return errNotServed }
+func (m *memClient) DestroyTopics(context.Context, *tim.DestroyTopicsRequest) ([]tim.ItemResult, error) {
+	return nil, errNotServed
+}
+
 func (m *memClient) AddPermissionGroupMembers(ctx context.Context, req *tim.PermissionGroupMembersRequest) ([]tim.ItemResult, error) {
 	return m.writeMembers(ctx, req, true)
 }

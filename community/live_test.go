@@ -54,7 +54,7 @@ func TestLiveStart(t *testing.T) {
 	assert.NoError(t, live.Err())
 	assert.Equal(t, []community.ReloadReport{{Reason: community.ReasonStart, Installed: true, Generation: v.Generation,
 		Calls: int(mc.calls.Load())}}, rep.all())
-	assert.Equal(t, 1+1+3+3, int(mc.calls.Load()), "info, one page of groups, and per group its topics and members")
+	assert.Equal(t, 1+1+1+3+3, int(mc.calls.Load()), "info, topics, one page of groups, and per group its topics and members")
 	clk.Advance(10 * time.Second)
 	assert.Equal(t, 10*time.Second, live.Age())
 }

@@ -48,15 +48,21 @@ type Progress struct {
 	// Load read them (110006 from their topic or member read): they are
 	// left out of the snapshot.
 	Vanished int
+	// Topics is how many topics the community has, once get_topic has
+	// answered (0 before).
+	Topics int
 }
 
 // Load reads a snapshot of community groupID: its info (get_group_info:
-// owner, the inferred default permission and switch), every permission
-// group (get_permission_group, 20 a page), each group's topic permissions
-// (get_topic_permission_group, one call a group) and each group's members
-// (get_permission_group_member_list, 50 a page): ⌈groups/20⌉ + groups +
-// Σ⌈members/50⌉ calls, plus one, and a closing page for a listing whose
-// server answers a cursor after its last page. A group's member list takes
+// owner, the inferred default permission and switch), its topics
+// (get_topic, one call for all: the docs give it no paging), every
+// permission group (get_permission_group, 20 a page), each group's topic
+// permissions (get_topic_permission_group, one call a group) and each
+// group's members (get_permission_group_member_list, 50 a page):
+// ⌈groups/20⌉ + groups + Σ⌈members/50⌉ calls, plus two, and a closing page
+// for a listing whose server answers a cursor after its last page. A
+// community that does not support topics (get_topic answers 11000) is read
+// with no topics and [Snapshot.TopicsUnsupported] set. A group's member list takes
 // one call even when the group's MemberCount says 0, since the count is not
 // documented to be exact.
 //
@@ -94,6 +100,7 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 	g, gctx := workers.New(ctx, o.Concurrency)
 	l.queue.wake = make(chan struct{}, 1)
 	l.queue.push(false, l.readInfo)
+	l.queue.push(false, l.readTopicList)
 	l.queue.add(1) // the listing
 	listed := make(chan error, 1)
 	go func() {
@@ -135,6 +142,8 @@ type loader struct {
 	mu       sync.Mutex
 	progress Progress
 	info     tim.GroupInfo
+	topics   []Topic
+	noTopics bool
 	slots    []*PermissionGroup
 	pending  map[*PermissionGroup]int // reads left per group
 	gone     map[*PermissionGroup]bool
@@ -158,23 +167,27 @@ func (l *loader) loadErr(pgID, step string, err error) error {
 	return &LoadError{GroupID: l.groupID, PermissionGroupID: pgID, Step: step, Err: err}
 }
 
+// readTopicList reads every topic of the community with one get_topic.
+func (l *loader) readTopicList(ctx context.Context) error {
+	topics, unsupported, err := fetchTopicList(ctx, l.c, l.groupID, nil)
+	l.called(func(p *Progress) { p.Topics = len(topics) })
+	if err != nil {
+		return l.loadErr("", "get topics", err)
+	}
+	l.mu.Lock()
+	l.topics, l.noTopics = topics, unsupported
+	l.mu.Unlock()
+	return nil
+}
+
 func (l *loader) readInfo(ctx context.Context) error {
-	infos, err := l.c.GetGroupInfo(ctx, &tim.GetGroupInfoRequest{GroupIDs: []string{l.groupID}})
+	info, err := fetchInfo(ctx, l.c, l.groupID)
 	l.called(nil)
-	if err == nil && len(infos) != 1 {
-		err = errors.New("the answer holds no profile of the community")
-	}
-	if err == nil {
-		err = infos[0].Err()
-	}
-	if err == nil && infos[0].Type != "" && !strings.EqualFold(infos[0].Type, "Community") {
-		err = errors.New("the group is of type " + infos[0].Type + ", not a community")
-	}
 	if err != nil {
 		return l.loadErr("", "get group info", err)
 	}
 	l.mu.Lock()
-	l.info = infos[0]
+	l.info = *info
 	l.mu.Unlock()
 	return nil
 }
@@ -313,13 +326,9 @@ func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, p *tim.Pag
 
 // snapshot assembles the result once every goroutine has ended.
 func (l *loader) snapshot() *Snapshot {
-	s := &Snapshot{GroupID: l.groupID, Owner: l.info.Owner, Admin: l.c.Identifier()}
-	if l.info.PermissionGroupsEnabled != nil {
-		s.PermissionGroupsEnabled = tim.Ptr(*l.info.PermissionGroupsEnabled)
-	}
-	if l.info.DefaultPermission != nil {
-		s.DefaultPermission = tim.Ptr(*l.info.DefaultPermission)
-	}
+	s := &Snapshot{GroupID: l.groupID, Admin: l.c.Identifier()}
+	s.setInfo(&l.info)
+	s.Topics, s.TopicsUnsupported = l.topics, l.noTopics
 	s.PermissionGroups = make([]PermissionGroup, 0, len(l.slots))
 	for _, g := range l.slots {
 		if !l.gone[g] {

@@ -62,10 +62,12 @@ func TestLoadCalls(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Len(t, srv.RequestsFor(tim.CommandGetGroupInfo), 1)
+	assert.Len(t, srv.RequestsFor(tim.CommandGetTopic), 1, "every topic in one call")
 	assert.Len(t, srv.RequestsFor(tim.CommandGetPermissionGroup), 3, "⌈45/20⌉")
 	assert.Len(t, srv.RequestsFor(tim.CommandGetTopicPermissionGroup), 45)
 	assert.Len(t, srv.RequestsFor(tim.CommandGetPermissionGroupMemberList), wantPages)
-	assert.Equal(t, community.Progress{PermissionGroups: 45, ListingDone: true, GroupsDone: 45, Pages: 3 + wantPages, Calls: len(srv.Requests())}, last)
+	assert.Equal(t, community.Progress{PermissionGroups: 45, ListingDone: true, GroupsDone: 45, Pages: 3 + wantPages, Calls: len(srv.Requests()), Topics: 3}, last)
+	assert.Len(t, srv.Requests(), 1+1+3+45+wantPages)
 
 	require.Len(t, snap.PermissionGroups, 45)
 	for i, g := range snap.PermissionGroups {

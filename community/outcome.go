@@ -57,7 +57,10 @@ type Outcome struct {
 // "applied        + add members @PMG#_mods: 3 accounts (1 call)".
 func (o Outcome) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-14s %s %s %s", o.Status, sign(o.Op.Kind), o.Op.Kind, o.Op.PermissionGroupID)
+	fmt.Fprintf(&b, "%-14s %s %s", o.Status, sign(o.Op.Kind), o.Op.Kind)
+	if o.Op.Kind != KindSettings {
+		b.WriteString(" " + o.Op.target())
+	}
 	if n := len(o.Op.Topics); n > 0 {
 		b.WriteString(": " + plural(n, "topic"))
 	}
@@ -91,9 +94,9 @@ func (o Outcome) String() string {
 // sign is the plan's mark for a kind of operation.
 func sign(k Kind) string {
 	switch k {
-	case KindCreate, KindAddTopics, KindAddMembers:
+	case KindCreate, KindAddTopics, KindAddMembers, KindCreateTopic:
 		return "+"
-	case KindDeleteTopics, KindDeleteMembers, KindDestroy:
+	case KindDeleteTopics, KindDeleteMembers, KindDestroy, KindDestroyTopic:
 		return "-"
 	}
 	return "~"
@@ -127,19 +130,21 @@ func (r *Result) String() string {
 // MarshalJSON writes the result as a versioned JSON document (see
 // [FormatVersion]), the one tim apply -json prints:
 //
-//	{"format_version": 1, "group_id": "@TGS#_…",
+//	{"format_version": 2, "group_id": "@TGS#_…",
 //	 "outcomes": [{"kind": "add_members", "command": "add_permission_group_member",
 //	   "permission_group": "@PMG#_x", "status": "applied", "done": ["alice"],
 //	   "already_done": [], "failed": [], "unknown": [], "not_sent": [],
 //	   "api_calls": 1, "note": "", "error": ""}, …],
 //	 "summary": {"applied": 5, "failed": 0, "unknown": 0, "not_attempted": 0, "api_calls": 7}}
 //
-// Statuses are "applied", "failed", "unknown" and "not_attempted".
+// Statuses are "applied", "failed", "unknown" and "not_attempted". An
+// outcome of a topic operation has "topic" (and "permission_group": "").
 func (r *Result) MarshalJSON() ([]byte, error) {
 	type outcomeJSON struct {
 		Kind            string   `json:"kind"`
 		Command         string   `json:"command"`
 		PermissionGroup string   `json:"permission_group"`
+		Topic           string   `json:"topic,omitempty"`
 		Status          string   `json:"status"`
 		Done            []string `json:"done"`
 		AlreadyDone     []string `json:"already_done"`
@@ -169,7 +174,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		} `json:"summary"`
 	}{FormatVersion: FormatVersion, GroupID: r.GroupID, Outcomes: make([]outcomeJSON, len(r.Outcomes))}
 	for i, o := range r.Outcomes {
-		j := outcomeJSON{Kind: kindNames[o.Op.Kind], Command: o.Op.Kind.Command(), PermissionGroup: o.Op.PermissionGroupID,
+		j := outcomeJSON{Kind: kindNames[o.Op.Kind], Command: o.Op.Kind.Command(), PermissionGroup: o.Op.PermissionGroupID, Topic: o.Op.TopicID,
 			Status: strings.ReplaceAll(o.Status.String(), " ", "_"), Done: list(o.Done), AlreadyDone: list(o.AlreadyDone),
 			Failed: list(o.Failed), Unknown: list(o.Unknown), NotSent: list(o.NotSent), APICalls: o.Calls, Note: o.Note}
 		if o.Err != nil {

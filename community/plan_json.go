@@ -12,10 +12,15 @@ import (
 // a plan ([Plan.MarshalJSON]: tim plan -json and plan files) and a result
 // ([Result.MarshalJSON]: tim apply -json). A change that an older reader
 // would misread (a new kind of operation, a field whose meaning changes)
-// bumps it, and [Plan.UnmarshalJSON] refuses any other version; new fields
-// that a reader may ignore (the topics and settings a later spec manages,
-// say) do not.
-const FormatVersion = 1
+// bumps it; new fields that a reader may ignore do not.
+//
+// Version 2 added the kinds of operation on the community's settings and
+// topics (and the summary's counts of topics and settings). [Plan.UnmarshalJSON] reads
+// versions 1 (which holds none of them) and 2, and refuses any other.
+const FormatVersion = 2
+
+// oldestFormatVersion is the oldest plan version Plan.UnmarshalJSON reads.
+const oldestFormatVersion = 1
 
 // The JSON of a plan:
 //
@@ -32,16 +37,27 @@ const FormatVersion = 1
 // create "after"; modify "before", "after" and "changed" (the field names);
 // destroy "before", "members" and "topic_grants"; topic operations "topics"
 // ([{"topic_id", "before", "after"}], a side null where the topic has no
-// permission); member operations "accounts".
+// permission); member operations "accounts". The operations on the
+// community (version 2) have "permission_group": "" and, by kind:
+// "settings" (modify_group_base_info) "settings_before", "settings_after"
+// ({"permission_groups_enabled": bool or null, "default_permission":
+// permission or null}; null where unknown or unchanged) and "changed";
+// "create_topic" "topic" and "topic_after"; "modify_topic" "topic",
+// "topic_before", "topic_after" and "changed"; "destroy_topic" "topic",
+// "topic_before" and "grants" ([{"permission_group", "permission"}]).
+// Topic fields are {"name", "introduction", "notification", "face_url",
+// "custom_string", "mute_all"}. "kept_topics" lists the topics a plan with
+// prune_topics keeps: [{"topic", "name", "grants", "reason"}].
 type planJSON struct {
-	FormatVersion int         `json:"format_version"`
-	GroupID       string      `json:"group_id"`
-	Operations    []opJSON    `json:"operations"`
-	Kept          []keptJSON  `json:"kept"`
-	Summary       summaryJSON `json:"summary"`
-	DestroysAll   bool        `json:"destroys_all"`
-	Spec          *Spec       `json:"spec,omitempty"`
-	Fingerprint   Fingerprint `json:"fingerprint,omitempty"`
+	FormatVersion int             `json:"format_version"`
+	GroupID       string          `json:"group_id"`
+	Operations    []opJSON        `json:"operations"`
+	Kept          []keptJSON      `json:"kept"`
+	KeptTopics    []keptTopicJSON `json:"kept_topics"`
+	Summary       summaryJSON     `json:"summary"`
+	DestroysAll   bool            `json:"destroys_all"`
+	Spec          *Spec           `json:"spec,omitempty"`
+	Fingerprint   Fingerprint     `json:"fingerprint,omitempty"`
 }
 
 type opJSON struct {
@@ -56,6 +72,7 @@ type opJSON struct {
 	Topics          []topicJSON `json:"topics,omitempty"`
 	Accounts        []string    `json:"accounts,omitempty"`
 	APICalls        int         `json:"api_calls"`
+	communityOpJSON
 }
 
 type fieldsJSON struct {
@@ -94,6 +111,7 @@ type summaryJSON struct {
 var kindNames = map[Kind]string{
 	KindCreate: "create", KindModify: "modify", KindDeleteTopics: "delete_topics", KindSetTopics: "set_topics",
 	KindAddTopics: "add_topics", KindDeleteMembers: "delete_members", KindAddMembers: "add_members", KindDestroy: "destroy",
+	KindSettings: "settings", KindCreateTopic: "create_topic", KindModifyTopic: "modify_topic", KindDestroyTopic: "destroy_topic",
 }
 
 var fieldNames = []struct {
@@ -122,11 +140,24 @@ func (f *fieldsJSON) fields() Fields {
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	s := p.Summary()
 	out := planJSON{FormatVersion: FormatVersion, GroupID: p.GroupID, Operations: make([]opJSON, len(p.Ops)), Kept: []keptJSON{},
-		Summary: summaryJSON{s.Create, s.Change, s.Destroy, s.Calls}, DestroysAll: p.DestroysAll(), Spec: p.Spec, Fingerprint: p.Fingerprint}
-	destroyCalls := s.Destroy > 0
+		KeptTopics: []keptTopicJSON{}, Summary: summaryJSON{s.Create, s.Change, s.Destroy, s.Calls}, DestroysAll: p.DestroysAll(),
+		Spec: p.Spec, Fingerprint: p.Fingerprint}
+	destroys := map[Kind]int{}
+	for i := range p.Ops {
+		if k := p.Ops[i].Kind; k.shared() {
+			destroys[k]++
+		}
+	}
 	for i := range p.Ops {
 		o := &p.Ops[i]
 		j := opJSON{Kind: kindNames[o.Kind], Command: o.Kind.Command(), PermissionGroup: o.PermissionGroupID, APICalls: o.calls()}
+		if o.Kind.shared() {
+			j.APICalls = 0 // the destroys of a kind share their requests: the first carries them
+			if n := destroys[o.Kind]; n > 0 {
+				j.APICalls, destroys[o.Kind] = (n+o.Kind.limit()-1)/o.Kind.limit(), 0
+			}
+		}
+		j.communityOpJSON = communityOpOf(o)
 		switch o.Kind {
 		case KindCreate:
 			j.After = fieldsOf(o.Fields)
@@ -139,10 +170,8 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 			}
 		case KindDestroy:
 			j.Before, j.Members, j.TopicGrants = fieldsOf(o.Fields), tim.Ptr(o.Members), tim.Ptr(o.TopicGrants)
-			j.APICalls = 0 // the destroys share their requests: the first carries them
-			if destroyCalls {
-				j.APICalls, destroyCalls = (s.Destroy+tim.MaxPermissionGroupsPerDestroy-1)/tim.MaxPermissionGroupsPerDestroy, false
-			}
+		case KindModifyTopic, KindSettings:
+			j.Changed = changedNames(o)
 		}
 		for _, t := range o.Topics {
 			tj := topicJSON{TopicID: t.TopicID}
@@ -160,6 +189,9 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 	for _, k := range p.Kept {
 		out.Kept = append(out.Kept, keptJSON{k.ID, k.Name, k.Members, k.TopicGrants, k.Reason})
 	}
+	for _, k := range p.KeptTopics {
+		out.KeptTopics = append(out.KeptTopics, keptTopicJSON{k.ID, k.Name, k.Grants, k.Reason})
+	}
 	return json.Marshal(out)
 }
 
@@ -176,8 +208,8 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	switch {
 	case version.FormatVersion == nil:
 		return errors.New("community: plan: no format_version: not a plan")
-	case *version.FormatVersion != FormatVersion:
-		return fmt.Errorf("community: plan: format_version %d; this version reads %d", *version.FormatVersion, FormatVersion)
+	case *version.FormatVersion < oldestFormatVersion || *version.FormatVersion > FormatVersion:
+		return fmt.Errorf("community: plan: format_version %d; this version reads %d to %d", *version.FormatVersion, oldestFormatVersion, FormatVersion)
 	}
 	var in planJSON
 	if err := json.Unmarshal(data, &in); err != nil {
@@ -201,7 +233,11 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 		if !ok {
 			return fmt.Errorf("community: plan: operations[%d]: unknown kind %q", i, j.Kind)
 		}
+		if k >= KindSettings && *version.FormatVersion < 2 {
+			return fmt.Errorf("community: plan: operations[%d]: kind %q in a plan of format_version %d", i, j.Kind, *version.FormatVersion)
+		}
 		o := Op{Kind: k, PermissionGroupID: j.PermissionGroup, Accounts: j.Accounts}
+		j.communityOpJSON.into(&o)
 		if j.After != nil {
 			o.Fields = j.After.fields()
 		}
@@ -225,6 +261,8 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 					}
 				}
 			}
+		case KindModifyTopic, KindSettings:
+			setChanged(&o, j.Changed)
 		}
 		for _, t := range j.Topics {
 			tc := TopicChange{TopicID: t.TopicID}
@@ -240,6 +278,9 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	}
 	for _, k := range in.Kept {
 		out.Kept = append(out.Kept, KeptGroup{ID: k.PermissionGroup, Name: k.Name, Members: k.Members, TopicGrants: k.TopicGrants, Reason: k.Reason})
+	}
+	for _, k := range in.KeptTopics {
+		out.KeptTopics = append(out.KeptTopics, KeptTopic{ID: k.Topic, Name: k.Name, Grants: k.Grants, Reason: k.Reason})
 	}
 	*p = out
 	return nil

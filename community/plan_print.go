@@ -16,11 +16,18 @@ func (p *Plan) String() string {
 	return b.String()
 }
 
-// WriteTo prints the plan as terraform prints its own: a block per
-// permission group headed "+" (create), "~" (change) or "-" (destroy), one
-// line per change inside it, and a summary line:
+// WriteTo prints the plan as terraform prints its own: a block for the
+// settings, then per topic and per permission group, headed "+" (create),
+// "~" (change) or "-" (destroy), one line per change inside it, and a
+// summary line:
 //
 //	Community @TGS#_a:
+//
+//	  ~ settings
+//	      ~ default_permission ReadHistory -> ReadHistory|SendMessage
+//
+//	  + topic @TGS#_a@TOPIC#_general
+//	      + name "General"
 //
 //	  + permission group @PMG#_mods
 //	      + name "Moderators"
@@ -28,11 +35,13 @@ func (p *Plan) String() string {
 //	      + topic @TGS#_a@TOPIC#_general: SendMessage
 //	      + member alice
 //
-//	Plan: 1 to create, 0 to change, 0 to destroy; 3 API calls.
+//	Plan: 2 to create, 1 to change, 0 to destroy; 5 API calls.
 //
 // A destroy says what goes with the group (`- permission group @PMG#_x "X"
-// (12 members, 3 topic grants)`); the groups a pruning plan keeps are
-// listed after the changes with the reason; a plan that destroys groups
+// (12 members, 3 topic grants)`) or the topic (`- topic …@TOPIC#_x "X"
+// (grants in 3 permission groups)`, then one "- grant" line per group);
+// the groups and topics a pruning plan keeps are listed after the changes
+// with the reason; a plan that destroys groups
 // because its spec prunes and names none says so in a warning. An empty
 // plan prints "No changes: {group} matches the spec." (and the kept groups).
 func (p *Plan) WriteTo(w io.Writer) (int64, error) {
@@ -40,24 +49,38 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 	if p.Empty() {
 		fmt.Fprintf(cw, "No changes: %s matches the spec.\n", p.GroupID)
 		writeKept(cw, p.Kept)
+		writeKeptTopics(cw, p.KeptTopics)
 		return cw.n, cw.err
 	}
 	fmt.Fprintf(cw, "Community %s:\n", p.GroupID)
 	for i := 0; i < len(p.Ops); {
 		j := i + 1
-		for j < len(p.Ops) && p.Ops[j].PermissionGroupID == p.Ops[i].PermissionGroupID && p.Ops[j].Kind != KindDestroy {
+		for j < len(p.Ops) && p.Ops[j].resource() == p.Ops[i].resource() && !p.Ops[j].Kind.shared() {
 			j++
 		}
-		writeGroup(cw, p.Ops[i:j])
+		if p.Ops[i].Kind >= KindSettings {
+			writeCommunityBlock(cw, p.Ops[i:j])
+		} else {
+			writeGroup(cw, p.Ops[i:j])
+		}
 		i = j
 	}
 	writeKept(cw, p.Kept)
-	if p.DestroysAll() {
+	writeKeptTopics(cw, p.KeptTopics)
+	groups, topics := p.destroysAll()
+	if groups {
 		but := ""
 		if len(p.Kept) > 0 {
 			but = " but those kept above"
 		}
 		fmt.Fprintf(cw, "\nWarning: the spec prunes and names no permission group: this plan destroys every permission group of %s%s.\n", p.GroupID, but)
+	}
+	if topics {
+		but := ""
+		if len(p.KeptTopics) > 0 {
+			but = " but those kept above"
+		}
+		fmt.Fprintf(cw, "\nWarning: the spec prunes topics and lists none: this plan destroys every topic of %s%s.\n", p.GroupID, but)
 	}
 	s := p.Summary()
 	fmt.Fprintf(cw, "\nPlan: %d to create, %d to change, %d to destroy; %s.\n", s.Create, s.Change, s.Destroy, plural(s.Calls, "API call"))

@@ -3,7 +3,6 @@ package community
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/timkit/tim"
 )
@@ -26,6 +25,12 @@ func Simulate(s *Snapshot, p *Plan) (*Snapshot, error) {
 	destroyed := map[int]bool{} // by index into out.PermissionGroups
 	for i := range p.Ops {
 		o := &p.Ops[i]
+		if o.Kind >= KindSettings {
+			if err := simulateCommunity(out, i, o); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		at, ok := index[o.PermissionGroupID]
 		if ok && destroyed[at] {
 			ok = false
@@ -87,6 +92,43 @@ func Simulate(s *Snapshot, p *Plan) (*Snapshot, error) {
 		}
 	}
 	out.PermissionGroups = kept
-	slices.SortFunc(out.PermissionGroups, func(a, b PermissionGroup) int { return strings.Compare(a.ID, b.ID) })
+	out.sortGroups()
 	return out, nil
+}
+
+// simulateCommunity applies op i, of the settings or a topic, to out. A
+// destroyed topic takes every group's grant in it along.
+func simulateCommunity(out *Snapshot, i int, o *Op) error {
+	at := slices.IndexFunc(out.Topics, func(t Topic) bool { return t.ID == o.TopicID })
+	switch o.Kind {
+	case KindSettings:
+		if o.SettingsChanged&SettingPermissionGroupsEnabled != 0 && o.Settings.PermissionGroupsEnabled != nil {
+			out.PermissionGroupsEnabled = tim.Ptr(*o.Settings.PermissionGroupsEnabled)
+		}
+		if o.SettingsChanged&SettingDefaultPermission != 0 && o.Settings.DefaultPermission != nil {
+			out.DefaultPermission = tim.Ptr(*o.Settings.DefaultPermission)
+		}
+	case KindCreateTopic:
+		if at >= 0 {
+			return fmt.Errorf("community: Simulate: op %d creates topic %s, which exists", i, o.TopicID)
+		}
+		t := o.Topic
+		t.ID = o.TopicID
+		out.Topics = append(out.Topics, t)
+	case KindModifyTopic, KindDestroyTopic:
+		if at < 0 {
+			return fmt.Errorf("community: Simulate: op %d (%s) is about topic %s, which does not exist", i, o.Kind, o.TopicID)
+		}
+		if o.Kind == KindModifyTopic {
+			out.Topics[at] = out.Topics[at].with(&o.Topic, o.TopicChanged)
+			return nil
+		}
+		out.Topics = slices.Delete(out.Topics, at, at+1)
+		for j := range out.PermissionGroups {
+			delete(out.PermissionGroups[j].Topics, o.TopicID)
+		}
+	default:
+		return fmt.Errorf("community: Simulate: op %d has unknown kind %d", i, o.Kind)
+	}
+	return nil
 }

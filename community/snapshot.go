@@ -32,6 +32,13 @@ type Snapshot struct {
 	//
 	// Inferred, as PermissionGroupsEnabled: read from DefaultPermission.
 	DefaultPermission *tim.GroupPermission
+	// Topics are the community's topics, sorted by ID (get_topic, one call
+	// for all); empty when it has none, or when TopicsUnsupported.
+	Topics []Topic
+	// TopicsUnsupported is set when the community does not support topics
+	// (get_topic answered 11000, tim.ErrCommunityNotSupported): it then
+	// has none, and a spec that lists topics cannot be applied to it.
+	TopicsUnsupported bool
 	// PermissionGroups are the community's permission groups, sorted by ID.
 	PermissionGroups []PermissionGroup
 }
@@ -64,13 +71,19 @@ func (g *PermissionGroup) ServerMade() bool {
 
 // PermissionGroup returns the permission group with the given ID, or nil.
 func (s *Snapshot) PermissionGroup(id string) *PermissionGroup {
-	i, ok := slices.BinarySearchFunc(s.PermissionGroups, id, func(g PermissionGroup, id string) int { return strings.Compare(g.ID, id) })
+	return findByID(s.PermissionGroups, id, func(g *PermissionGroup) string { return g.ID })
+}
+
+// findByID returns the entry of list whose key is id, or nil: a binary
+// search, then a scan, since a snapshot built by hand may not be sorted.
+func findByID[T any](list []T, id string, key func(*T) string) *T {
+	i, ok := slices.BinarySearchFunc(list, id, func(e T, id string) int { return strings.Compare(key(&e), id) })
 	if ok {
-		return &s.PermissionGroups[i]
+		return &list[i]
 	}
-	for i := range s.PermissionGroups { // a snapshot built by hand may not be sorted
-		if s.PermissionGroups[i].ID == id {
-			return &s.PermissionGroups[i]
+	for i := range list {
+		if key(&list[i]) == id {
+			return &list[i]
 		}
 	}
 	return nil
@@ -95,6 +108,7 @@ func (s *Snapshot) Clone() *Snapshot {
 	if s.DefaultPermission != nil {
 		c.DefaultPermission = tim.Ptr(*s.DefaultPermission)
 	}
+	c.Topics = slices.Clone(s.Topics)
 	c.PermissionGroups = make([]PermissionGroup, len(s.PermissionGroups))
 	for i, g := range s.PermissionGroups {
 		g.Topics = maps.Clone(g.Topics)
@@ -107,8 +121,10 @@ func (s *Snapshot) Clone() *Snapshot {
 	return &c
 }
 
-// sortGroups sorts a snapshot's groups by ID and each group's members.
+// sortGroups sorts a snapshot's topics and groups by ID and each group's
+// members.
 func (s *Snapshot) sortGroups() {
+	slices.SortFunc(s.Topics, func(a, b Topic) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.PermissionGroups, func(a, b PermissionGroup) int { return strings.Compare(a.ID, b.ID) })
 	for i := range s.PermissionGroups {
 		if !slices.IsSorted(s.PermissionGroups[i].Members) {

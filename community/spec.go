@@ -41,9 +41,62 @@ type Spec struct {
 	// PruneServerMade ("prune_server_made") lets Prune destroy the groups
 	// whose ID the service made. It is an error without Prune.
 	PruneServerMade bool
+	// PruneTopics ("prune_topics") destroys the community's topics that
+	// Topics does not list, with every permission group's grants in them;
+	// without it no topic is ever destroyed. It needs "topics" (write []
+	// to destroy every topic). Topics whose ID the service made
+	// ("…@TOPIC#_@TOPIC#…", which no spec can list) are kept, and listed as
+	// kept, unless PruneServerMade is set too.
+	PruneTopics bool
+	// Settings ("settings") are the community's settings the spec manages;
+	// nil (left out) manages none.
+	Settings *SettingsSpec
+	// Topics ("topics") are the topics the spec manages: each is created
+	// when the community lacks it and changed to the spec's fields when it
+	// differs. Nil (left out) manages none; [] lists none (with
+	// PruneTopics: destroys every topic the spec may destroy).
+	Topics []TopicSpec
 	// PermissionGroups ("permission_groups") are the groups the spec
 	// manages.
 	PermissionGroups []GroupSpec
+}
+
+// SettingsSpec is the community's settings as a [Spec] wants them. Each
+// field is managed only when set (non-nil); null is refused in JSON.
+//
+// Inferred: the service's fields (EnablePermission, DefaultPermission of
+// modify_group_base_info and get_group_info) are not on the official REST
+// pages reachable; see tim.ModifyGroupBaseInfoRequest.
+type SettingsSpec struct {
+	// PermissionGroupsEnabled ("permission_groups_enabled") is the
+	// community's permission-group switch.
+	PermissionGroupsEnabled *bool
+	// DefaultPermission ("default_permission") is what every member may do
+	// whatever their permission groups: a number or a list of names, as a
+	// group's "permission". The service takes it only while permission
+	// groups are enabled.
+	DefaultPermission *tim.GroupPermission
+}
+
+// TopicSpec is one topic of a [Spec].
+//
+// ID and Name are required and always managed. The other fields are
+// managed only when set (non-nil), and then exact: "" clears a text. A
+// topic the community lacks is created with them (create_topic; mute_all
+// true takes a modify_topic after it).
+type TopicSpec struct {
+	// ID ("id") is a custom topic ID of the spec's community: group_id +
+	// "@TOPIC#_" + a suffix (tim.CheckCustomTopicID).
+	ID string
+	// Name ("name"): 1 to tim.MaxTopicNameBytes bytes.
+	Name string
+	// Introduction ("introduction"), Notification ("notification"),
+	// FaceURL ("face_url") and CustomString ("custom_string"), within
+	// tim.MaxIntroductionBytes, tim.MaxNotificationBytes,
+	// tim.MaxFaceURLBytes and tim.MaxCustomStringBytes.
+	Introduction, Notification, FaceURL, CustomString *string
+	// MuteAll ("mute_all") mutes every member in the topic.
+	MuteAll *bool
 }
 
 // GroupSpec is one permission group of a [Spec].
@@ -112,6 +165,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 		Prune            *bool              `json:"prune"`
 		PruneServerMade  *bool              `json:"prune_server_made"`
 		PermissionGroups *[]json.RawMessage `json:"permission_groups"`
+		communityJSON
 	}
 	if err := strictDecode(data, &w); err != nil {
 		return &SpecError{Reason: err.Error()}
@@ -123,6 +177,9 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 		return &SpecError{Path: "permission_groups", Reason: "is required (write [] for none)"}
 	}
 	out := Spec{GroupID: *w.GroupID, Prune: w.Prune != nil && *w.Prune, PruneServerMade: w.PruneServerMade != nil && *w.PruneServerMade}
+	if err := out.decodeCommunity(&w.communityJSON); err != nil {
+		return err
+	}
 	out.PermissionGroups = make([]GroupSpec, len(*w.PermissionGroups))
 	for i, raw := range *w.PermissionGroups {
 		if err := out.PermissionGroups[i].decode(raw); err != nil {
@@ -139,18 +196,26 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the spec as ParseSpec reads it, with "prune" always
-// present and "prune_server_made" when set.
+// present, "prune_server_made" and "prune_topics" when set, and
+// "settings" and "topics" when managed.
 func (s Spec) MarshalJSON() ([]byte, error) {
 	groups := s.PermissionGroups
 	if groups == nil {
 		groups = []GroupSpec{}
 	}
+	var topics *[]TopicSpec
+	if s.Topics != nil {
+		topics = &s.Topics
+	}
 	return json.Marshal(struct {
-		GroupID          string      `json:"group_id"`
-		Prune            bool        `json:"prune"`
-		PruneServerMade  bool        `json:"prune_server_made,omitempty"`
-		PermissionGroups []GroupSpec `json:"permission_groups"`
-	}{s.GroupID, s.Prune, s.PruneServerMade, groups})
+		GroupID          string        `json:"group_id"`
+		Prune            bool          `json:"prune"`
+		PruneServerMade  bool          `json:"prune_server_made,omitempty"`
+		PruneTopics      bool          `json:"prune_topics,omitempty"`
+		Settings         *SettingsSpec `json:"settings,omitempty"`
+		Topics           *[]TopicSpec  `json:"topics,omitempty"`
+		PermissionGroups []GroupSpec   `json:"permission_groups"`
+	}{s.GroupID, s.Prune, s.PruneServerMade, s.PruneTopics, s.Settings, topics, groups})
 }
 
 // UnmarshalJSON decodes one permission group of a spec, with the rules of
@@ -219,6 +284,13 @@ func names(list []string) []string {
 // Clone returns a deep copy of s.
 func (s *Spec) Clone() *Spec {
 	c := *s
+	c.Settings = s.Settings.clone()
+	if s.Topics != nil {
+		c.Topics = make([]TopicSpec, len(s.Topics))
+		for i, t := range s.Topics {
+			c.Topics[i] = t.clone()
+		}
+	}
 	c.PermissionGroups = make([]GroupSpec, len(s.PermissionGroups))
 	for i, g := range s.PermissionGroups {
 		c.PermissionGroups[i] = g.clone()

@@ -22,7 +22,13 @@ import (
 //     most 96 bytes);
 //   - each member is an account (tim.CheckAccount: 1 to 32 bytes), listed
 //     once;
-//   - prune_server_made is set only with prune.
+//   - prune_server_made is set only with prune or prune_topics, and
+//     prune_topics only with topics;
+//   - each topic id is a custom topic ID of this community
+//     (tim.CheckCustomTopicID), listed once; each name is 1 to 30 bytes,
+//     and the texts within the limits of create_topic;
+//   - settings do not set a default_permission while turning permission
+//     groups off (the service takes it only while they are on).
 func (s *Spec) Validate() error {
 	var errs []error
 	add := func(path, format string, args ...any) {
@@ -36,9 +42,10 @@ func (s *Spec) Validate() error {
 	case !validCommunityID(s.GroupID):
 		add("group_id", "%s is not a community ID (%s…)", quote(s.GroupID, 80), tim.CommunityIDPrefix)
 	}
-	if s.PruneServerMade && !s.Prune {
-		add("prune_server_made", "is set without \"prune\": true")
+	if s.PruneServerMade && !s.Prune && !s.PruneTopics {
+		add("prune_server_made", "is set without \"prune\": true or \"prune_topics\": true")
 	}
+	s.validateCommunity(add)
 	seen := make(map[string]int, len(s.PermissionGroups))
 	for i := range s.PermissionGroups {
 		g := &s.PermissionGroups[i]
@@ -52,22 +59,8 @@ func (s *Spec) Validate() error {
 		} else {
 			seen[g.ID] = i
 		}
-		switch {
-		case g.Name == "":
-			add(at+".name", "is required (1 to %d bytes)", tim.MaxPermissionGroupNameBytes)
-		case badText(g.Name) != "":
-			add(at+".name", "%s", badText(g.Name))
-		case len(g.Name) > tim.MaxPermissionGroupNameBytes:
-			add(at+".name", "is %d bytes; at most %d", len(g.Name), tim.MaxPermissionGroupNameBytes)
-		}
-		if cs := g.CustomString; cs != nil {
-			switch {
-			case badText(*cs) != "":
-				add(at+".custom_string", "%s", badText(*cs))
-			case len(*cs) > tim.MaxCustomStringBytes:
-				add(at+".custom_string", "is %d bytes; at most %d", len(*cs), tim.MaxCustomStringBytes)
-			}
-		}
+		checkString(add, at+".name", &g.Name, tim.MaxPermissionGroupNameBytes, true)
+		checkString(add, at+".custom_string", g.CustomString, tim.MaxCustomStringBytes, false)
 		for _, t := range sortedKeys(g.Topics) {
 			if reason := topicIDProblem(s.GroupID, t); reason != "" {
 				add(at+".topics["+quote(t, 120)+"]", "%s", reason)
@@ -124,4 +117,18 @@ func customIDReason(id string, err error) string {
 		reason = quote(id, 80) + ": " + reason
 	}
 	return reason
+}
+
+// checkString checks a text field of a spec (nil: not set): valid UTF-8
+// without NUL, at most max bytes, and not empty when required.
+func checkString(add func(path, format string, args ...any), path string, v *string, max int, required bool) {
+	switch {
+	case v == nil:
+	case *v == "" && required:
+		add(path, "is required (1 to %d bytes)", max)
+	case badText(*v) != "":
+		add(path, "%s", badText(*v))
+	case len(*v) > max:
+		add(path, "is %d bytes; at most %d", len(*v), max)
+	}
 }

@@ -175,7 +175,7 @@ func (a *applyRun) verify(ctx context.Context) int {
 		return exitError
 	}
 	if !a.c.quiet {
-		fmt.Fprintln(a.e.stderr, "tim apply: checked: the permission groups it changed match the spec")
+		fmt.Fprintln(a.e.stderr, "tim apply: checked: the settings, topics and permission groups it changed match the spec")
 	}
 	return exitOK
 }

@@ -17,7 +17,7 @@ func (a *applyRun) confirm() bool {
 	if !a.e.isTerminal() {
 		msg := "stdin is not a terminal and -auto-approve was not given: nothing was applied; pass -auto-approve, or save the plan with tim plan -out FILE and apply it with tim apply FILE"
 		if all {
-			msg = "this plan destroys every permission group of " + a.plan.GroupID + " (the spec prunes and names none): confirm it at a terminal; -auto-approve and saved plans do not cover it. Nothing was applied"
+			msg = "this plan destroys every permission group or every topic of " + a.plan.GroupID + " (the spec prunes and names none): confirm it at a terminal; -auto-approve and saved plans do not cover it. Nothing was applied"
 		}
 		a.report.Error = msg
 		fmt.Fprintln(a.e.stderr, "tim apply: "+msg)
@@ -25,7 +25,7 @@ func (a *applyRun) confirm() bool {
 	}
 	question := "tim will make the changes shown above."
 	if all {
-		question = "tim will DESTROY EVERY PERMISSION GROUP of " + a.plan.GroupID + " shown above."
+		question = "tim will DESTROY EVERY PERMISSION GROUP OR EVERY TOPIC of " + a.plan.GroupID + " shown above."
 	}
 	fmt.Fprintf(a.e.stderr, "\nDo you want to perform these actions?\n  %s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
 	line, _ := bufio.NewReader(a.e.stdin).ReadString('\n')
@@ -59,7 +59,7 @@ func (r *applyReport) write(w io.Writer) {
 	}{community.FormatVersion, r}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		data = []byte(`{"format_version": 1, "error": "the report could not be written"}`)
+		data = []byte(fmt.Sprintf(`{"format_version": %d, "error": "the report could not be written"}`, community.FormatVersion))
 	}
 	fmt.Fprintf(w, "%s\n", data)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/community"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -65,7 +66,7 @@ func TestPlanExitCodes(t *testing.T) {
 	demoFake(t)
 	status, out, errOut := runTim(t, "", "plan", "-f", demoSpec)
 	assert.Equal(t, exitOK, status, errOut)
-	assert.Contains(t, out, "Plan: 1 to create, 2 to change, 1 to destroy; 10 API calls.")
+	assert.Contains(t, out, "Plan: 2 to create, 4 to change, 2 to destroy; 14 API calls.")
 	status, _, _ = runTim(t, "", "plan", "-detailed-exitcode", "-f", demoSpec)
 	assert.Equal(t, exitChanges, status)
 	status, _, _ = runTim(t, "", "plan", "-detailed-exitcode", "-f", "no/such/spec.json")
@@ -96,10 +97,10 @@ func TestPlanJSON(t *testing.T) {
 	dec := json.NewDecoder(strings.NewReader(out))
 	require.NoError(t, dec.Decode(&doc))
 	assert.False(t, dec.More(), "one document")
-	assert.Equal(t, 1, doc.FormatVersion)
+	assert.Equal(t, community.FormatVersion, doc.FormatVersion)
 	assert.Equal(t, demoGroup, doc.GroupID)
-	assert.Len(t, doc.Operations, 10)
-	assert.Equal(t, 1, doc.Summary.Create)
+	assert.Len(t, doc.Operations, 14)
+	assert.Equal(t, 2, doc.Summary.Create, "a permission group and a topic")
 	assert.NotContains(t, out, srv.SecretKey())
 	assert.NotContains(t, strings.ToLower(out), "usersig")
 }
@@ -110,7 +111,7 @@ func TestApplyRefusesWithoutATerminal(t *testing.T) {
 	srv := demoFake(t)
 	status, out, errOut := runTim(t, "yes\n", "apply", "-f", demoSpec)
 	assert.Equal(t, exitError, status)
-	assert.Contains(t, out, "Plan: 1 to create, 2 to change, 1 to destroy")
+	assert.Contains(t, out, "Plan: 2 to create, 4 to change, 2 to destroy")
 	assert.Contains(t, errOut, "stdin is not a terminal and -auto-approve was not given: nothing was applied")
 	assert.Empty(t, writesTo(srv), "nothing written")
 }
@@ -130,7 +131,7 @@ func TestApplyAsks(t *testing.T) {
 
 	status, out, errOut := runEnv(t, terminal("yes\n"), "apply", "-f", demoSpec)
 	assert.Equal(t, exitOK, status, errOut)
-	assert.Contains(t, out, "Apply: 10 applied, 0 failed, 0 unknown, 0 not attempted; 10 API calls.")
+	assert.Contains(t, out, "Apply: 14 applied, 0 failed, 0 unknown, 0 not attempted; 14 API calls.")
 }
 
 // TestSavedPlan: plan -out saves the plan; apply FILE applies exactly its
@@ -153,7 +154,7 @@ func TestSavedPlan(t *testing.T) {
 	status, out, errOut := runTim(t, "", "apply", file) // no terminal, no -auto-approve: a saved plan is not asked about
 	require.Equal(t, exitOK, status, errOut)
 	assert.True(t, strings.HasPrefix(out, planOut), "it prints the saved plan first")
-	assert.Contains(t, out, "Apply: 10 applied, 0 failed, 0 unknown, 0 not attempted; 10 API calls.")
+	assert.Contains(t, out, "Apply: 14 applied, 0 failed, 0 unknown, 0 not attempted; 14 API calls.")
 	assert.ElementsMatch(t, []string{
 		tim.CommandModifyPermissionGroup, tim.CommandSetTopicPermissionGroup, tim.CommandAddTopicPermissionGroup, tim.CommandAddPermissionGroupMember,
 		tim.CommandCreatePermissionGroup, tim.CommandAddTopicPermissionGroup, tim.CommandAddPermissionGroupMember,
@@ -245,7 +246,7 @@ func TestDestroyEverything(t *testing.T) {
 	}
 	status, _, errOut = runEnv(t, terminal("no\n"), "apply", "-auto-approve", "-f", spec)
 	assert.Equal(t, exitError, status)
-	assert.Contains(t, errOut, "tim will DESTROY EVERY PERMISSION GROUP of @TGS#_demo shown above.")
+	assert.Contains(t, errOut, "tim will DESTROY EVERY PERMISSION GROUP OR EVERY TOPIC of @TGS#_demo shown above.")
 	assert.Empty(t, writesTo(srv))
 	status, out, errOut = runEnv(t, terminal("yes\n"), "apply", "-auto-approve", "-f", spec)
 	assert.Equal(t, exitOK, status, errOut)
@@ -273,9 +274,9 @@ func TestApplyJSON(t *testing.T) {
 		Verify struct{ Matches bool }
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
-	assert.Equal(t, 1, doc.FormatVersion)
-	assert.Len(t, doc.Plan.Operations, 10)
-	assert.Equal(t, 10, doc.Result.Summary.Applied)
+	assert.Equal(t, community.FormatVersion, doc.FormatVersion)
+	assert.Len(t, doc.Plan.Operations, 14)
+	assert.Equal(t, 14, doc.Result.Summary.Applied)
 	assert.Equal(t, "applied", doc.Result.Outcomes[0].Status)
 	assert.True(t, doc.Verify.Matches)
 }

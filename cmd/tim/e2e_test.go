@@ -155,8 +155,8 @@ func TestEndToEnd(t *testing.T) {
 
 	status, out, errOut := tim.run(t, "plan", "-detailed-exitcode", "-json", "-out", planFile, "-f", demoSpec)
 	assert.Equal(t, 2, status, "changes pending; stderr: %s", errOut)
-	assert.Contains(t, out, `"format_version": 1`)
-	assert.Contains(t, errOut, "tim: loaded @TGS#_demo: 3 permission groups, 4 memberships")
+	assert.Contains(t, out, `"format_version": 2`)
+	assert.Contains(t, errOut, "tim: loaded @TGS#_demo: 3 permission groups, 4 memberships, 3 topics")
 	assert.NotContains(t, errOut, "--demo", "a real (fake) app, not the embedded one")
 
 	status, _, errOut = tim.run(t, "apply", "-f", demoSpec) // stdin is /dev/null: not a terminal
@@ -165,8 +165,8 @@ func TestEndToEnd(t *testing.T) {
 
 	status, out, errOut = tim.run(t, "apply", planFile)
 	assert.Equal(t, 0, status, "stderr: %s", errOut)
-	assert.Contains(t, out, "Apply: 10 applied, 0 failed, 0 unknown, 0 not attempted; 10 API calls.")
-	assert.Contains(t, errOut, "tim apply: checked: the permission groups it changed match the spec")
+	assert.Contains(t, out, "Apply: 14 applied, 0 failed, 0 unknown, 0 not attempted; 14 API calls.")
+	assert.Contains(t, errOut, "tim apply: checked: the settings, topics and permission groups it changed match the spec")
 
 	status, out, errOut = tim.run(t, "plan", "-detailed-exitcode", "-f", demoSpec)
 	assert.Equal(t, 0, status, "no changes; stderr: %s", errOut)

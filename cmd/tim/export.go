@@ -16,14 +16,15 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		skipMade bool
 	)
 	fs := newFlags("export", "--group GROUP_ID [flags]",
-		"Export prints the spec of the community's permission groups as they are (JSON, on stdout):\n"+
-			"every group with its custom string, topics and members, permissions as lists of names,\n"+
-			"\"prune\": false. Applying it at once changes nothing.\n\n"+
-			"Permission groups whose ID the service made (@PMG#_@PMG#…) cannot be in a spec, which\n"+
-			"names custom IDs only: export fails naming them, unless --skip-server-made leaves them\n"+
-			"out (they are then not managed: a spec without prune leaves them alone).", e.stderr, &c)
+		"Export prints the spec of the community as it is (JSON, on stdout): its settings, every\n"+
+			"topic with its fields, every permission group with its custom string, topics and members,\n"+
+			"permissions as lists of names, \"prune\": false. Applying it at once changes nothing.\n\n"+
+			"Permission groups and topics whose ID the service made (@PMG#_@PMG#…, …@TOPIC#_@TOPIC#…)\n"+
+			"cannot be in a spec, which names custom IDs only: export fails naming them, unless\n"+
+			"--skip-server-made leaves them out (they are then not managed: a spec without prune or\n"+
+			"prune_topics leaves them alone).", e.stderr, &c)
 	fs.StringVar(&group, "group", "", "the community's GroupId (@TGS#_…); with --demo, "+demoGroup+" by default")
-	fs.BoolVar(&skipMade, "skip-server-made", false, "leave out permission groups with server-made IDs instead of failing")
+	fs.BoolVar(&skipMade, "skip-server-made", false, "leave out permission groups and topics with server-made IDs instead of failing")
 	if _, status, done := parse(fs, args, 0); done {
 		return status
 	}
@@ -52,7 +53,7 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	var made *community.ServerMadeError
 	switch {
 	case errors.As(err, &made) && skipMade:
-		fmt.Fprintf(e.stderr, "tim export: left out %d permission group(s) with server-made IDs: %v\n", len(made.IDs), made.IDs)
+		fmt.Fprintf(e.stderr, "tim export: left out %d permission group(s) and %d topic(s) with server-made IDs: %v\n", len(made.IDs), len(made.TopicIDs), append(made.IDs, made.TopicIDs...))
 	case err != nil:
 		fmt.Fprintf(e.stderr, "tim export: %v\ntim export: --skip-server-made exports the others\n", err)
 		return exitError

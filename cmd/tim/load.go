@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -46,8 +47,16 @@ func readSpec(e *env, path string) (*community.Spec, error) {
 	return spec, nil
 }
 
-// fail prints err on stderr and returns exitError.
+// fail prints err on stderr and returns exitError. A spec that does not fit
+// its community prints one line per problem, as a compiler does, then what
+// it means.
 func fail(e *env, verb string, err error) int {
+	var ce *community.CheckError
+	if errors.As(err, &ce) {
+		fmt.Fprintln(e.stderr, ce.Error())
+		fmt.Fprintf(e.stderr, "tim %s: the spec does not fit %s (%d problem(s) above): nothing was written\n", verb, ce.GroupID, len(ce.Problems))
+		return exitError
+	}
 	fmt.Fprintf(e.stderr, "tim %s: %v\n", verb, err)
 	return exitError
 }
@@ -59,7 +68,9 @@ type session struct {
 	plan   *community.Plan
 }
 
-// prepare reads the spec, connects, loads the community and diffs.
+// prepare reads the spec, connects, loads the community, checks that the
+// spec fits it (community.CheckSpec: its accounts are members, its granted
+// topics exist) and diffs.
 func prepare(ctx context.Context, e *env, specPath string, c *common) (*session, error) {
 	if specPath == "" {
 		return nil, fmt.Errorf("-f is required: the spec file (- for stdin)")
@@ -75,6 +86,10 @@ func prepare(ctx context.Context, e *env, specPath string, c *common) (*session,
 	s := &session{client: client, close: closeFn}
 	snap, err := load(ctx, e, client, spec.GroupID, c)
 	if err != nil {
+		closeFn()
+		return nil, err
+	}
+	if err := community.CheckSpec(ctx, client, snap, spec); err != nil {
 		closeFn()
 		return nil, err
 	}

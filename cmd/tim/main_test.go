@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/timkit/tim"
 	"github.com/timkit/tim/community"
 	"github.com/timkit/tim/timtest"
 )
@@ -55,13 +56,13 @@ func TestDemo(t *testing.T) {
 	noCredentials(t)
 	status, out, errOut := runTim(t, "", "plan", "--demo", "-detailed-exitcode", "-f", demoSpec)
 	assert.Equal(t, exitChanges, status, errOut)
-	assert.Contains(t, out, "Plan: 1 to create, 2 to change, 1 to destroy; 10 API calls.\n")
+	assert.Contains(t, out, "Plan: 2 to create, 4 to change, 2 to destroy; 14 API calls.\n")
 	assert.Contains(t, errOut, "tim: --demo: using an embedded fake service")
 
 	status, out, errOut = runTim(t, "", "apply", "--demo", "-auto-approve", "-f", demoSpec)
 	assert.Equal(t, exitOK, status, errOut)
 	golden(t, "demo_apply.golden", out)
-	assert.Contains(t, errOut, "tim apply: checked: the permission groups it changed match the spec")
+	assert.Contains(t, errOut, "tim apply: checked: the settings, topics and permission groups it changed match the spec")
 
 	// Each --demo run starts from the seed again: the export of the seed
 	// is what it holds, and planning it changes nothing.
@@ -71,6 +72,9 @@ func TestDemo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, demoGroup, spec.GroupID)
 	assert.Len(t, spec.PermissionGroups, 3)
+	assert.Len(t, spec.Topics, 3, "export writes the topics")
+	require.NotNil(t, spec.Settings, "and the settings")
+	assert.Equal(t, tim.GroupPermReadHistory, *spec.Settings.DefaultPermission)
 	status, out, errOut = runTim(t, out, "plan", "--demo", "-quiet", "-detailed-exitcode", "-f", "-")
 	assert.Equal(t, exitOK, status, errOut)
 	assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out)
@@ -174,7 +178,7 @@ func TestExportServerMade(t *testing.T) {
 
 	status, out, errOut = runTim(t, "", "export", "--group", "@TGS#_made", "--skip-server-made")
 	assert.Equal(t, exitOK, status, errOut)
-	assert.Contains(t, errOut, "left out 1 permission group(s) with server-made IDs: ["+made+"]")
+	assert.Contains(t, errOut, "left out 1 permission group(s) and 0 topic(s) with server-made IDs: ["+made+"]")
 	spec, err := community.ParseSpec(strings.NewReader(out))
 	require.NoError(t, err)
 	require.Len(t, spec.PermissionGroups, 1)

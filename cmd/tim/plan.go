@@ -15,8 +15,10 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		asJSON, detailedStatus bool
 	)
 	fs := newFlags("plan", "-f spec.json [-out FILE] [-json] [-detailed-exitcode] [flags]",
-		"Plan reads the community the spec names and prints what apply would change, one line per\n"+
-			"change, the permission groups a prune keeps and why, and the API calls it takes.\n"+
+		"Plan reads the community the spec names, checks that the spec fits it (every account is\n"+
+			"a member, every granted topic exists or is created; nothing is sent otherwise), and\n"+
+			"prints what apply would change, one line per change — settings, topics, permission\n"+
+			"groups — what a prune keeps and why, and the API calls it takes.\n"+
 			"-out saves the plan for tim apply FILE, which applies exactly it if nothing it depends\n"+
 			"on changed meanwhile. Exit status: 0 done, 1 error; with -detailed-exitcode 0 no\n"+
 			"changes, 2 changes pending, 1 error.", e.stderr, &c)

@@ -51,5 +51,5 @@ func (p *progress) done(s *community.Snapshot) {
 	if p.quiet || s == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "tim: loaded %s: %d permission groups, %d memberships in %v\n", p.group, len(s.PermissionGroups), s.Memberships(), time.Since(p.start).Round(time.Millisecond))
+	fmt.Fprintf(p.w, "tim: loaded %s: %d permission groups, %d memberships, %d topics in %v\n", p.group, len(s.PermissionGroups), s.Memberships(), len(s.Topics), time.Since(p.start).Round(time.Millisecond))
 }
