@@ -10,6 +10,8 @@ require (
 )
 
 require (
+	go.yaml.in/yaml/v2 v2.4.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/net v0.58.0 // indirect
+	sigs.k8s.io/yaml v1.6.0 // indirect
 )

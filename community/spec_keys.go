@@ -14,13 +14,43 @@ import (
 // its place.
 func checkJSONText(data []byte) error {
 	w := jsonWalker{data: data}
-	return w.value("")
+	return w.value("", nil)
 }
 
-// jsonWalker walks valid JSON text.
+// jsonPositions does what checkJSONText does and returns the position of
+// every key and list entry of data, which must be valid JSON; its errors
+// carry their position too.
+func jsonPositions(data []byte) (*posNode, error) {
+	w := jsonWalker{data: data, lines: newLineCounter(data)}
+	root := &posNode{}
+	return root, w.value("", root)
+}
+
+// jsonWalker walks valid JSON text, recording positions in the nodes it is
+// given when lines is set.
 type jsonWalker struct {
-	data []byte
-	i    int
+	data  []byte
+	i     int
+	lines *lineCounter // nil: no positions
+}
+
+// node returns the node of the value starting at offset off, or nil
+// without positions.
+func (w *jsonWalker) node(off int) *posNode {
+	if w.lines == nil {
+		return nil
+	}
+	line, col := w.lines.pos(off)
+	return &posNode{line: int32(line), col: int32(col)}
+}
+
+// errorAt is a *SpecError at path, with the position of n when known.
+func errorAt(path, reason string, n *posNode) *SpecError {
+	e := &SpecError{Path: path, Reason: reason}
+	if n != nil {
+		e.Pos = Position{Line: int(n.line), Column: int(n.col)}
+	}
+	return e
 }
 
 func (w *jsonWalker) space() {
@@ -34,24 +64,26 @@ func (w *jsonWalker) space() {
 	}
 }
 
-// value walks one value at path.
-func (w *jsonWalker) value(path string) error {
+// value walks one value at path, recording what it holds in n (nil
+// without positions).
+func (w *jsonWalker) value(path string, n *posNode) error {
 	w.space()
 	if w.i >= len(w.data) {
 		return nil
 	}
 	switch w.data[w.i] {
 	case '{':
-		return w.object(path)
+		return w.object(path, n)
 	case '[':
-		return w.array(path)
+		return w.array(path, n)
 	case '"':
+		start := w.i
 		_, lone, err := w.str()
 		if err != nil {
 			return err
 		}
 		if lone != "" {
-			return &SpecError{Path: path, Reason: "holds a lone surrogate escape (" + lone + "), which encoding/json would turn into U+FFFD"}
+			return errorAt(path, "holds a lone surrogate escape ("+lone+"), which encoding/json would turn into U+FFFD", w.node(start))
 		}
 		return nil
 	}
@@ -65,29 +97,36 @@ func (w *jsonWalker) value(path string) error {
 	return nil
 }
 
-func (w *jsonWalker) object(path string) error {
-	w.i++ // {
-	seen := map[string]bool{}
+func (w *jsonWalker) object(path string, n *posNode) error {
+	w.i++                          // {
+	first := map[string]*posNode{} // each key's first occurrence
+	if n != nil {
+		n.fields = first
+	}
 	for {
 		w.space()
 		if w.data[w.i] == '}' {
 			w.i++
 			return nil
 		}
+		at := w.node(w.i)
 		key, lone, err := w.str()
 		if err != nil {
 			return err
 		}
+		prev, dup := first[key]
 		switch {
 		case lone != "":
-			return &SpecError{Path: path, Reason: "key " + strconv.Quote(key) + " holds a lone surrogate escape (" + lone + ")"}
-		case seen[key]:
-			return &SpecError{Path: path, Reason: "key " + strconv.Quote(key) + " written twice"}
+			return errorAt(path, "key "+strconv.Quote(key)+" holds a lone surrogate escape ("+lone+")", at)
+		case dup && prev != nil:
+			return errorAt(path, "key "+strconv.Quote(key)+" written twice (first at line "+strconv.Itoa(int(prev.line))+")", at)
+		case dup:
+			return errorAt(path, "key "+strconv.Quote(key)+" written twice", at)
 		}
-		seen[key] = true
+		first[key] = at
 		w.space()
 		w.i++ // :
-		if err := w.value(memberPath(path, key)); err != nil {
+		if err := w.value(memberPath(path, key), at); err != nil {
 			return err
 		}
 		w.space()
@@ -97,15 +136,20 @@ func (w *jsonWalker) object(path string) error {
 	}
 }
 
-func (w *jsonWalker) array(path string) error {
+func (w *jsonWalker) array(path string, n *posNode) error {
 	w.i++ // [
-	for n := 0; ; n++ {
+	for k := 0; ; k++ {
 		w.space()
 		if w.data[w.i] == ']' {
 			w.i++
 			return nil
 		}
-		if err := w.value(path + "[" + strconv.Itoa(n) + "]"); err != nil {
+		var item *posNode
+		if n != nil {
+			n.items = append(n.items, *w.node(w.i))
+			item = &n.items[len(n.items)-1]
+		}
+		if err := w.value(path+"["+strconv.Itoa(k)+"]", item); err != nil {
 			return err
 		}
 		w.space()

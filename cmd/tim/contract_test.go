@@ -224,7 +224,7 @@ func TestSpecKeyTwice(t *testing.T) {
 	srv := demoFake(t)
 	status, _, errOut := runTim(t, `{"group_id": "@TGS#_demo", "prune": false, "permission_groups": [], "prune": true}`, "apply", "-auto-approve", "-f", "-")
 	assert.Equal(t, exitError, status)
-	assert.Equal(t, "tim apply: -: spec: key \"prune\" written twice\n", errOut)
+	assert.Equal(t, "tim apply: <stdin>:1:69: key \"prune\" written twice (first at line 1)\n", errOut)
 	assert.Empty(t, srv.Requests())
 }
 

@@ -129,7 +129,35 @@ func TestBadSpec(t *testing.T) {
 	noCredentials(t)
 	status, _, errOut := runTim(t, `{"group_id": "@TGS#_demo", "permission_groups": [{"id": "@PMG#_x", "name": "X", "permission": 0, "member": []}]}`, "plan", "--demo", "-f", "-")
 	assert.Equal(t, exitError, status)
-	assert.Equal(t, "tim plan: -: spec: permission_groups[0]: json: unknown field \"member\"\n", errOut, "checked before anything is called")
+	assert.Equal(t, "tim plan: <stdin>:1:98: permission_groups[0].member: unknown field (known: id, name, permission, custom_string, topics, members)\n", errOut, "checked before anything is called")
+}
+
+// TestYAMLSpec: plan and apply take a YAML spec, by the file's name or,
+// on stdin, by its first character; its errors name the file, the line and
+// the column, every one of them; export writes YAML that plans to nothing.
+func TestYAMLSpec(t *testing.T) {
+	noCredentials(t)
+	status, fromJSON, errOut := runTim(t, "", "plan", "--demo", "-quiet", "-f", demoSpec)
+	require.Equal(t, exitOK, status, errOut)
+	status, fromYAML, errOut := runTim(t, "", "plan", "--demo", "-quiet", "-f", "../../examples/specs/demo.yaml")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, fromJSON, fromYAML)
+	yaml, err := os.ReadFile("../../examples/specs/demo.yaml")
+	require.NoError(t, err)
+	status, fromStdin, errOut := runTim(t, string(yaml), "plan", "--demo", "-quiet", "-f", "-")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, fromJSON, fromStdin)
+
+	bad := filepath.Join(t.TempDir(), "team.yml")
+	require.NoError(t, os.WriteFile(bad, []byte("group_id: \"@TGS#_demo\"\npermission_groups:\n  - id: \"@PMG#_x\"\n    name: X\n    permission: SendMessage|Bogus\n  - id: mods\n    name: \"\"\n    permission: 0\n"), 0o600))
+	status, out, errOut := runTim(t, "", "plan", "--demo", "-f", bad)
+	assert.Equal(t, exitError, status)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "tim plan: "+bad+":5:5: permission_groups[0].permission: permission \"SendMessage|Bogus\": unknown name \"Bogus\"")
+	require.NoError(t, os.WriteFile(bad, []byte("group_id: \"@TGS#_demo\"\npermission_groups:\n  - id: mods\n    name: \"\"\n    permission: 0\n"), 0o600))
+	status, _, errOut = runTim(t, "", "plan", "--demo", "-f", bad)
+	assert.Equal(t, exitError, status)
+	assert.Equal(t, "tim plan: "+bad+":3:5: permission_groups[0].id: \"mods\" is not a permission-group ID (@PMG#_…)\n"+bad+":4:5: permission_groups[0].name: is required (1 to 150 bytes)\n", errOut)
 }
 
 func golden(t *testing.T, name, got string) {
