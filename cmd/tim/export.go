@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,12 +10,13 @@ import (
 
 func runExport(ctx context.Context, e *env, args []string) int {
 	var (
-		c        common
-		group    string
-		skipMade bool
+		c             common
+		group, format string
+		skipMade      bool
 	)
 	fs := newFlags("export", "--group GROUP_ID [flags]",
-		"Export prints the spec of the community's permission groups as they are (JSON, on stdout):\n"+
+		"Export prints the spec of the community's permission groups as they are (JSON, or YAML with\n"+
+			"-format yaml, on stdout):\n"+
 			"every group with its custom string, topics and members, permissions as lists of names,\n"+
 			"\"prune\": false. Applying it at once changes nothing.\n\n"+
 			"Permission groups whose ID the service made (@PMG#_@PMG#…) cannot be in a spec, which\n"+
@@ -24,14 +24,26 @@ func runExport(ctx context.Context, e *env, args []string) int {
 			"out (they are then not managed: a spec without prune leaves them alone).", e.stderr, &c)
 	fs.StringVar(&group, "group", "", "the community's GroupId (@TGS#_…); with --demo, "+demoGroup+" by default")
 	fs.BoolVar(&skipMade, "skip-server-made", false, "leave out permission groups with server-made IDs instead of failing")
+	fs.StringVar(&format, "format", "json", "json or yaml")
 	if _, status, done := parse(fs, args, 0); done {
 		return status
 	}
 	if group == "" && c.demo {
 		group = demoGroup
 	}
-	if group == "" {
-		fmt.Fprintln(e.stderr, "tim export: --group is required")
+	var f community.SpecFormat
+	switch format {
+	case "json":
+		f = community.SpecJSON
+	case "yaml":
+		f = community.SpecYAML
+	}
+	if group == "" || f == 0 {
+		msg := "--group is required"
+		if f == 0 {
+			msg = fmt.Sprintf("-format %q: want json or yaml", format)
+		}
+		fmt.Fprintln(e.stderr, "tim export: "+msg)
 		fs.Usage()
 		return exitError
 	}
@@ -57,10 +69,12 @@ func runExport(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "tim export: %v\ntim export: --skip-server-made exports the others\n", err)
 		return exitError
 	}
-	out, err := json.MarshalIndent(spec, "", "  ")
+	out, err := spec.Encode(f)
 	if err != nil {
 		return fail(e, "export", err)
 	}
-	fmt.Fprintf(e.stdout, "%s\n", out)
+	if _, err := e.stdout.Write(out); err != nil {
+		return fail(e, "export", err)
+	}
 	return exitOK
 }

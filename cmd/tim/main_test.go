@@ -158,6 +158,17 @@ func TestYAMLSpec(t *testing.T) {
 	status, _, errOut = runTim(t, "", "plan", "--demo", "-f", bad)
 	assert.Equal(t, exitError, status)
 	assert.Equal(t, "tim plan: "+bad+":3:5: permission_groups[0].id: \"mods\" is not a permission-group ID (@PMG#_…)\n"+bad+":4:5: permission_groups[0].name: is required (1 to 150 bytes)\n", errOut)
+
+	status, out, errOut = runTim(t, "", "export", "--demo", "-quiet", "-format", "yaml")
+	require.Equal(t, exitOK, status, errOut)
+	assert.True(t, strings.HasPrefix(out, "group_id: '@TGS#_demo'\nprune: false\npermission_groups:\n"), out)
+	status, out, errOut = runTim(t, out, "plan", "--demo", "-quiet", "-detailed-exitcode", "-f", "-")
+	assert.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out)
+
+	status, _, errOut = runTim(t, "", "export", "--demo", "-format", "toml")
+	assert.Equal(t, exitError, status)
+	assert.Contains(t, errOut, `tim export: -format "toml": want json or yaml`)
 }
 
 func golden(t *testing.T, name, got string) {
@@ -212,4 +223,22 @@ func TestExportServerMade(t *testing.T) {
 	status, out, _ = runTim(t, out, "plan", "-f", "-")
 	assert.Equal(t, exitOK, status)
 	assert.Equal(t, "No changes: @TGS#_made matches the spec.\n", out)
+}
+
+// TestExportDoesNotEscape: export writes &, < and > as they are, in JSON
+// and YAML, and what it writes plans to nothing.
+func TestExportDoesNotEscape(t *testing.T) {
+	srv := demoFake(t)
+	_, err := srv.CreatePermissionGroup(demoGroup, timtest.PermissionGroup{ID: "@PMG#_qa", Name: "Q&A <mods>", CustomString: `{"note":"a<b && b>c"}`})
+	require.NoError(t, err)
+	for _, format := range []string{"json", "yaml"} {
+		status, out, errOut := runTim(t, "", "export", "-quiet", "--group", demoGroup, "-format", format)
+		require.Equal(t, exitOK, status, errOut)
+		assert.Contains(t, out, "Q&A <mods>", format)
+		assert.Contains(t, out, `a<b && b>c`, format)
+		assert.NotContains(t, out, `\u00`, format)
+		status, out, errOut = runTim(t, out, "plan", "-quiet", "-f", "-")
+		assert.Equal(t, exitOK, status, errOut)
+		assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out, format)
+	}
 }
