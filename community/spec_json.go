@@ -137,17 +137,22 @@ func strictField(raw json.RawMessage, v any, want string) error {
 // decodeStrings decodes a list of strings (list says what, item what each
 // is), refusing null, naming the entry that is not a string.
 func decodeStrings(raw json.RawMessage, list, item string) ([]string, error) {
-	var entries []json.RawMessage
-	if err := strictField(raw, &entries, list+" ([] for none)"); err != nil {
+	out := []string{}
+	err := strictField(raw, &out, list+" ([] for none)")
+	var typeErr *SpecError
+	if !errors.As(err, &typeErr) {
+		return out, err
+	}
+	var entries []json.RawMessage // which entry is not a string
+	if err := strictDecode(raw, &entries); err != nil {
 		return nil, err
 	}
-	out := make([]string, len(entries))
 	for i, e := range entries {
-		if err := strictDecode(e, &out[i]); err != nil {
+		if err := strictDecode(e, new(string)); err != nil {
 			return nil, &SpecError{Path: "[" + strconv.Itoa(i) + "]", Reason: "want " + item + " (a string), not " + jsonKind(e)}
 		}
 	}
-	return out, nil
+	return nil, err
 }
 
 // decodeTopics reads the "topics" object token by token, in the order

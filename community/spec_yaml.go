@@ -208,6 +208,7 @@ func yamlSyntaxError(data []byte, err error) error {
 	case line == 0 && scannerProblem(msg):
 		line = 1
 	}
+	line = min(line, bytes.Count(data, []byte("\n"))+1) // a problem at the end of a text without a last newline is put on the line after it
 	return errorAt("", "invalid YAML: "+msg, &posNode{line: int32(line)})
 }
 

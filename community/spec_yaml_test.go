@@ -205,6 +205,8 @@ func TestYAMLSyntaxErrorLines(t *testing.T) {
 		{"a: {x: 1\nb: 2\n", 2},
 		{"a: 1\nb: 2\nc: [x, y}\n", 3},
 		{"x:\n  y:\n    z: 1\n   w: 2\n", 4},
+		{"{", 1},     // at the end, without a last newline: not past it
+		{"0:\n0", 2}, // the same, a scanner's problem
 	} {
 		_, err := community.ParseSpecFile("s.yaml", []byte(tc.doc))
 		var se *community.SpecError
