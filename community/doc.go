@@ -24,8 +24,10 @@
 //     checks: reloads on an interval and on callbacks
 //     ([Live.HandleCallback]), its own writes visible at once, and readers
 //     that never block ([Live.Access]).
-//   - A [Spec] is the model as code: JSON a team keeps in git
-//     ([ParseSpec]). [Diff] compares a snapshot with a spec and returns a
+//   - A [Spec] is the model as code: JSON or YAML a team keeps in git
+//     ([ParseSpecFile]; errors give the file, line and column of what they
+//     name, and [Spec.Position] finds any value's place later;
+//     [Spec.Encode] writes one back). [Diff] compares a snapshot with a spec and returns a
 //     [Plan], the exact operations and the API calls they take, with a
 //     [Fingerprint] of what it read; a plan is saved and read back as JSON
 //     ([Plan.MarshalJSON], [FormatVersion]); [CheckPlan] refuses a saved
@@ -37,7 +39,8 @@
 //
 // The command github.com/timkit/tim/cmd/tim wraps them as tim export, tim
 // plan and tim apply, with terraform's contract (saved plans, prompts,
-// -json, -detailed-exitcode).
+// -json, -detailed-exitcode), and tim access, which prints an Answer's
+// explanation.
 //
 // # Managed fields
 //
