@@ -154,14 +154,17 @@ func nodeAt(data []byte, off int) *posNode {
 }
 
 // locate gives err, a *SpecError or several joined, the file's name and,
-// where it has none, the position of its path.
+// where it has none, the position of its path, and returns it.
 func (src *specSource) locate(err error) error {
-	var se *SpecError
+	errs := []error{err}
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range joined.Unwrap() {
-			src.locate(e)
+		errs = joined.Unwrap()
+	}
+	for _, e := range errs {
+		var se *SpecError
+		if !errors.As(e, &se) {
+			continue
 		}
-	} else if errors.As(err, &se) {
 		se.Pos.File = src.file
 		if se.Pos.Line == 0 && src.root != nil {
 			se.Pos.Line, se.Pos.Column = src.root.find(se.Path)
