@@ -38,19 +38,13 @@ func runAccess(ctx context.Context, e *env, args []string) int {
 	}
 	topicID, err := checkAccessFlags(group, account, topic)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "tim access: %v\n", err)
-		fs.Usage()
-		return exitError
+		return usageError(e, "access", fs, err.Error())
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	ctx, stopWatching := cancelOnSignal(ctx, e)
-	defer stopWatching()
-	client, closeFn, err := connect(&c, e)
+	ctx, client, done, err := startReading(ctx, e, &c)
 	if err != nil {
 		return fail(e, "access", err)
 	}
-	defer closeFn()
+	defer done()
 	r, err := askAccess(ctx, e, client, &c, group, account, topicID)
 	if err != nil {
 		return fail(e, "access", err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -149,11 +148,7 @@ func TestAccessSwitchOff(t *testing.T) {
 	seed := bytes.Replace(demoSeed, []byte(`"permission_defaults": {"enabled": true`), []byte(`"permission_defaults": {"enabled": false`), 1)
 	require.NotEqual(t, demoSeed, seed)
 	require.NoError(t, srv.LoadSeed(bytes.NewReader(seed)))
-	noCredentials(t)
-	t.Setenv("TIM_SDKAPPID", strconv.FormatUint(srv.SDKAppID(), 10))
-	t.Setenv("TIM_SECRET_KEY", srv.SecretKey())
-	t.Setenv("TIM_ADMIN", srv.Admin())
-	t.Setenv("TIM_BASE_URL", srv.URL())
+	credentialsFor(t, srv)
 
 	status, out, errOut := runTim(t, "", "access", "-quiet", "-group", "@TGS#_demo", "-account", "alice")
 	require.Equal(t, exitOK, status, errOut)

@@ -31,12 +31,17 @@ func demoFake(t *testing.T) *timtest.Server {
 	srv := timtest.NewServer()
 	t.Cleanup(srv.Close)
 	require.NoError(t, srv.LoadSeed(bytes.NewReader(demoSeed)))
+	credentialsFor(t, srv)
+	return srv
+}
+
+// credentialsFor sets the TIM_* variables to srv's, for the test.
+func credentialsFor(t *testing.T, srv *timtest.Server) {
 	noCredentials(t)
 	t.Setenv("TIM_SDKAPPID", strconv.FormatUint(srv.SDKAppID(), 10))
 	t.Setenv("TIM_SECRET_KEY", srv.SecretKey())
 	t.Setenv("TIM_ADMIN", srv.Admin())
 	t.Setenv("TIM_BASE_URL", srv.URL())
-	return srv
 }
 
 // writeCommands are the commands that change state.

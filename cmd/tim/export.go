@@ -38,24 +38,17 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	case "yaml":
 		f = community.SpecYAML
 	}
-	if group == "" || f == 0 {
-		msg := "--group is required"
-		if f == 0 {
-			msg = fmt.Sprintf("-format %q: want json or yaml", format)
-		}
-		fmt.Fprintln(e.stderr, "tim export: "+msg)
-		fs.Usage()
-		return exitError
+	switch {
+	case group == "":
+		return usageError(e, "export", fs, "--group is required")
+	case f == 0:
+		return usageError(e, "export", fs, fmt.Sprintf("-format %q: want json or yaml", format))
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	ctx, stopWatching := cancelOnSignal(ctx, e)
-	defer stopWatching()
-	client, closeFn, err := connect(&c, e)
+	ctx, client, done, err := startReading(ctx, e, &c)
 	if err != nil {
 		return fail(e, "export", err)
 	}
-	defer closeFn()
+	defer done()
 	snap, err := load(ctx, e, client, group, &c)
 	if err != nil {
 		return fail(e, "export", err)
