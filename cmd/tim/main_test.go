@@ -98,7 +98,7 @@ func TestRefusesWithoutCredentials(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	noCredentials(t)
-	for _, verb := range []string{"export", "plan", "apply"} {
+	for _, verb := range []string{"export", "plan", "apply", "access"} {
 		status, _, errOut := runTim(t, "", verb, "-h")
 		assert.Equal(t, exitOK, status, verb)
 		assert.Contains(t, errOut, "usage: tim "+verb)
