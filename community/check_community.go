@@ -21,13 +21,12 @@ type Problem struct {
 	at       [4]int // the place in the spec's own order: section, group, field, entry
 }
 
-// String returns "{file:line:col}: {path}: {reason}" when the position is
-// known, else "spec: {path}: {reason}", as a compiler prints an error.
+// String prints the problem as a [SpecError] at the same place does:
+// "{file}:{line}:{col}: {path}: {reason}", "spec: {line}:{col}: {path}:
+// {reason}" for a spec read without a file name, "spec: {path}: {reason}"
+// for one built in code.
 func (p Problem) String() string {
-	if pos := p.Position.String(); pos != "" {
-		return pos + ": " + p.Path + ": " + p.Reason
-	}
-	return "spec: " + p.Path + ": " + p.Reason
+	return (&SpecError{Path: p.Path, Reason: p.Reason, Pos: p.Position}).Error()
 }
 
 // CheckError is a spec that does not fit its community: every problem

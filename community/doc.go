@@ -24,11 +24,14 @@
 //     checks: reloads on an interval and on callbacks
 //     ([Live.HandleCallback]), its own writes visible at once, and readers
 //     that never block ([Live.Access]).
-//   - A [Spec] is the model as code: JSON a team keeps in git
-//     ([ParseSpec]): the community's settings, its topics and its
-//     permission groups. [CheckSpec] checks, before anything is written,
-//     that the spec fits the community (its accounts are members, its
-//     granted topics exist or are created: [CheckError]). [Diff] compares a snapshot with a spec and returns a
+//   - A [Spec] is the model as code: JSON or YAML a team keeps in git
+//     ([ParseSpecFile]; errors give the file, line and column of what they
+//     name, and [Spec.Position] finds any value's place later;
+//     [Spec.Encode] writes one back): the community's settings, its topics
+//     and its permission groups. [CheckSpec] checks, before anything is
+//     written, that the spec fits the community (its accounts are members,
+//     its granted topics exist or are created: [CheckError]). [Diff]
+//     compares a snapshot with a spec and returns a
 //     [Plan], the exact operations and the API calls they take, with a
 //     [Fingerprint] of what it read; a plan is saved and read back as JSON
 //     ([Plan.MarshalJSON], [FormatVersion]); [CheckPlan] refuses a saved
@@ -40,7 +43,8 @@
 //
 // The command github.com/timkit/tim/cmd/tim wraps them as tim export, tim
 // plan and tim apply, with terraform's contract (saved plans, prompts,
-// -json, -detailed-exitcode).
+// -json, -detailed-exitcode), and tim access, which prints an Answer's
+// explanation.
 //
 // # Managed fields
 //

@@ -34,8 +34,8 @@ func ExampleCheckSpec() {
 	fmt.Println(err)
 	fmt.Println(len(srv.Requests())-n, "call")
 	// Output:
-	// spec: permission_groups[0].topics["@TGS#_demo@TOPIC#_genral"]: topic @TGS#_demo@TOPIC#_genral does not exist in @TGS#_demo, and the spec's "topics" does not create it
-	// spec: permission_groups[0].members[1]: account zed is not a member of @TGS#_demo
+	// spec: 3:15: permission_groups[0].topics["@TGS#_demo@TOPIC#_genral"]: topic @TGS#_demo@TOPIC#_genral does not exist in @TGS#_demo, and the spec's "topics" does not create it
+	// spec: 3:82: permission_groups[0].members[1]: account zed is not a member of @TGS#_demo
 	// 1 call
 }
 

@@ -117,11 +117,12 @@ func ExampleParseSpec() {
 	g := spec.PermissionGroups[0]
 	fmt.Println(g.ID, g.Permission, g.Topics[demoGeneral], g.Members == nil)
 
-	_, err = community.ParseSpec(strings.NewReader(`{"group_id": "@TGS#_demo", "permission_groups": [{"id": "@PMG#_mods", "name": "M", "permission": 0, "topcis": {}}]}`))
+	_, err = community.ParseSpec(strings.NewReader(`{"group_id": "@TGS#_demo", "permission_groups": [
+  {"id": "@PMG#_mods", "name": "M", "permission": "SendMessage|AtAll", "topcis": {}}]}`))
 	fmt.Println(err)
 	// Output:
 	// @PMG#_mods MuteMembers|BanMembers MuteMembers|SendMessage true
-	// spec: permission_groups[0]: json: unknown field "topcis"
+	// spec: 2:72: permission_groups[0].topcis: unknown field (known: id, name, permission, custom_string, topics, members)
 }
 
 func ExampleDiff() {

@@ -1,11 +1,9 @@
 package community
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"unicode/utf8"
@@ -13,11 +11,8 @@ import (
 	"github.com/timkit/tim"
 )
 
-// MaxSpecBytes is the largest spec [ParseSpec] reads.
-const MaxSpecBytes = 64 << 20
-
 // Spec is the permission model of one community as the app wants it: the
-// JSON a team keeps in git.
+// JSON (or YAML, see [ParseSpecFile]) a team keeps in git.
 //
 //	{"group_id": "@TGS#_…", "prune": false, "prune_server_made": false,
 //	 "permission_groups": [
@@ -112,46 +107,19 @@ type GroupSpec struct {
 	ID string
 	// Name ("name"): 1 to 150 bytes of UTF-8.
 	Name string
-	// Permission ("permission"): a number or a list of the names
+	// Permission ("permission"): a number, a list of the names
 	// tim.GroupPermission.String prints (["SendMessage", "AtAll"]; hex such
-	// as "0x800" for bits without a name).
+	// as "0x800" for bits without a name), or those names joined by "|" in
+	// one string ("SendMessage|AtAll").
 	Permission tim.GroupPermission
 	// CustomString ("custom_string"): at most 3000 bytes.
 	CustomString *string
 	// Topics ("topics") maps topics of the community to the group's
-	// permission in each: a number or a list of the names
+	// permission in each, written as Permission is, with the names
 	// tim.TopicPermission.String prints.
 	Topics map[string]tim.TopicPermission
 	// Members ("members") are accounts of the community.
 	Members []string
-}
-
-// ParseSpec reads a spec from r and checks it ([Spec.Validate]) before
-// anything is called: the JSON must be valid UTF-8, one object, with no
-// field the format does not define at any level (a misspelt "topcis" must
-// not silently mean "topics not managed"), no key written twice in any
-// object (encoding/json would keep the last: a second "prune" or "members"
-// from a hand merge or a template would win silently), no \u escape that
-// is half of a surrogate pair (encoding/json would turn it into U+FFFD),
-// and every value of the right type. Errors name the place, e.g.
-// `spec: permission_groups[0]: key "id" written twice` or
-// `spec: permission_groups[1].topics["…@TOPIC#_x"]: …`.
-func ParseSpec(r io.Reader) (*Spec, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxSpecBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("spec: %w", err)
-	}
-	if len(data) > MaxSpecBytes {
-		return nil, fmt.Errorf("spec: larger than %d bytes", MaxSpecBytes)
-	}
-	var s Spec
-	if err := s.UnmarshalJSON(data); err != nil {
-		return nil, err
-	}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	return &s, nil
 }
 
 // UnmarshalJSON decodes a spec with the rules of [ParseSpec] (but for
@@ -168,7 +136,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 		communityJSON
 	}
 	if err := strictDecode(data, &w); err != nil {
-		return &SpecError{Reason: err.Error()}
+		return specError("", err)
 	}
 	switch {
 	case w.GroupID == nil:
@@ -291,6 +259,7 @@ func (s *Spec) Clone() *Spec {
 			c.Topics[i] = t.clone()
 		}
 	}
+	keepSource(s, &c)
 	c.PermissionGroups = make([]GroupSpec, len(s.PermissionGroups))
 	for i, g := range s.PermissionGroups {
 		c.PermissionGroups[i] = g.clone()
@@ -309,20 +278,6 @@ func (g GroupSpec) clone() GroupSpec {
 		g.Members = append([]string{}, g.Members...)
 	}
 	return g
-}
-
-// strictDecode decodes one JSON value into v, refusing unknown fields and
-// anything after the value.
-func strictDecode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("more than one JSON value")
-	}
-	return nil
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -2,7 +2,6 @@ package community
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/timkit/tim"
@@ -23,7 +22,7 @@ func (s *Spec) decodeCommunity(w *communityJSON) error {
 	if w.Settings != nil {
 		var set SettingsSpec
 		if err := set.decode(w.Settings); err != nil {
-			return prefixed("settings", err)
+			return specError("settings", err)
 		}
 		s.Settings = &set
 	}
@@ -31,22 +30,11 @@ func (s *Spec) decodeCommunity(w *communityJSON) error {
 		s.Topics = make([]TopicSpec, len(*w.Topics))
 		for i, raw := range *w.Topics {
 			if err := s.Topics[i].decode(raw); err != nil {
-				return prefixed(fmt.Sprintf("topics[%d]", i), err)
+				return specError(fmt.Sprintf("topics[%d]", i), err)
 			}
 		}
 	}
 	return nil
-}
-
-// prefixed puts parent in front of a *SpecError's path, or makes err one
-// at parent.
-func prefixed(parent string, err error) error {
-	var se *SpecError
-	if errors.As(err, &se) {
-		se.Path = joinPath(parent, se.Path)
-		return se
-	}
-	return &SpecError{Path: parent, Reason: err.Error()}
 }
 
 // decode reads the "settings" object.
@@ -59,20 +47,20 @@ func (set *SettingsSpec) decode(data []byte) error {
 		return &SpecError{Reason: "is null; leave the key out to leave the settings unmanaged, or write an object"}
 	}
 	if err := strictDecode(data, &w); err != nil {
-		return &SpecError{Reason: err.Error()}
+		return specError("", err)
 	}
 	var out SettingsSpec
 	if w.Enabled != nil {
 		var on bool
 		if err := strictField(w.Enabled, &on, "true or false"); err != nil {
-			return &SpecError{Path: "permission_groups_enabled", Reason: err.Error()}
+			return specError("permission_groups_enabled", err)
 		}
 		out.PermissionGroupsEnabled = &on
 	}
 	if w.Default != nil {
 		p, err := parsePerm(w.Default, tim.ParseGroupPermission)
 		if err != nil {
-			return &SpecError{Path: "default_permission", Reason: err.Error()}
+			return specError("default_permission", err)
 		}
 		out.DefaultPermission = &p
 	}
@@ -126,7 +114,7 @@ func (t *TopicSpec) decode(data []byte) error {
 		return &SpecError{Reason: "is null; want an object"}
 	}
 	if err := strictDecode(data, &w); err != nil {
-		return &SpecError{Reason: err.Error()}
+		return specError("", err)
 	}
 	switch {
 	case w.ID == nil:
@@ -150,14 +138,14 @@ func (t *TopicSpec) decode(data []byte) error {
 		}
 		var v string
 		if err := strictField(f.raw, &v, "a string"); err != nil {
-			return &SpecError{Path: f.key, Reason: err.Error()}
+			return specError(f.key, err)
 		}
 		*f.dst = &v
 	}
 	if w.MuteAll != nil {
 		var on bool
 		if err := strictField(w.MuteAll, &on, "true or false"); err != nil {
-			return &SpecError{Path: "mute_all", Reason: err.Error()}
+			return specError("mute_all", err)
 		}
 		out.MuteAll = &on
 	}

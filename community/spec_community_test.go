@@ -54,12 +54,12 @@ func TestSpecCommunity(t *testing.T) {
 		{`"settings": null`, "spec: settings: is null"},
 		{`"settings": {"permission_groups_enabled": null}`, "spec: settings.permission_groups_enabled: is null"},
 		{`"settings": {"default_permission": ["Fly"]}`, "spec: settings.default_permission: entry 0"},
-		{`"settings": {"switch": true}`, `spec: settings: json: unknown field "switch"`},
+		{`"settings": {"switch": true}`, `spec: settings.switch: unknown field (known: permission_groups_enabled, default_permission)`},
 		{`"settings": {"permission_groups_enabled": false, "default_permission": 8}`, "spec: settings.default_permission: is set while permission_groups_enabled is false"},
 		{`"topics": [{"name": "x"}]`, "spec: topics[0].id: is required"},
 		{`"topics": [{"id": "@TGS#_a@TOPIC#_x"}]`, "spec: topics[0].name: is required"},
 		{`"topics": [{"id": "@TGS#_a@TOPIC#_x", "name": "x", "mute_all": "yes"}]`, "spec: topics[0].mute_all: want true or false"},
-		{`"topics": [{"id": "@TGS#_a@TOPIC#_x", "name": "x", "topcs": 1}]`, `spec: topics[0]: json: unknown field "topcs"`},
+		{`"topics": [{"id": "@TGS#_a@TOPIC#_x", "name": "x", "topcs": 1}]`, `spec: topics[0].topcs: unknown field (known: id, name`},
 		{`"topics": [{"id": "@TGS#_a@TOPIC#_x", "name": "x", "name": "y"}]`, `spec: topics[0]: key "name" written twice`},
 		{`"topics": [{"id": "@TGS#_b@TOPIC#_x", "name": "x"}]`, "spec: topics[0].id: "},
 		{`"topics": [{"id": "@TGS#_a@TOPIC#_@TOPIC#x", "name": "x"}]`, "a custom ID may not hold @TOPIC#_@TOPIC#"},
@@ -71,6 +71,10 @@ func TestSpecCommunity(t *testing.T) {
 		{`"prune_server_made": true`, `spec: prune_server_made: is set without "prune": true or "prune_topics": true`},
 	} {
 		_, err := community.ParseSpec(strings.NewReader(`{"group_id": "@TGS#_a", "permission_groups": [], ` + tc.doc + `}`))
-		assert.ErrorContains(t, err, tc.want, tc.doc)
+		require.Error(t, err, tc.doc)
+		var se *community.SpecError
+		require.ErrorAs(t, err, &se, tc.doc)
+		assert.Positive(t, se.Pos.Line, "%s: a position", tc.doc)
+		assert.Contains(t, (&community.SpecError{Path: se.Path, Reason: se.Reason}).Error(), tc.want, tc.doc)
 	}
 }

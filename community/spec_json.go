@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -13,28 +14,60 @@ import (
 
 // SpecError is a spec that breaks a rule: where (Path, e.g.
 // `permission_groups[0].topics["@TGS#_a@TOPIC#_x"]`, "" for the whole
-// document) and what is wrong.
+// document; Pos, its place in the file when known) and what is wrong.
 type SpecError struct {
 	Path   string
 	Reason string
+	// Pos is where the problem is in the file the spec was read from: the
+	// key or list entry Path names ([Spec.Position]), or the exact place
+	// of a syntax error, a key written twice or a YAML construct a spec
+	// does not take. Its Line is 0 when not known (a spec built in code, a
+	// field left out at the top level).
+	Pos Position
 }
 
-// Error returns "spec: {path}: {reason}".
+// Error returns "{file}:{line}:{col}: {path}: {reason}" when the position
+// is known, "spec: {line}:{col}: {path}: {reason}" when the file has no
+// name, and "spec: {path}: {reason}" without a position; the path and its
+// colon are left out for the whole document.
 func (e *SpecError) Error() string {
-	if e.Path == "" {
-		return "spec: " + e.Reason
+	var b strings.Builder
+	switch pos := e.Pos.String(); {
+	case e.Pos.File != "":
+		b.WriteString(pos + ": ")
+	case pos != "":
+		b.WriteString("spec: " + pos + ": ")
+	default:
+		b.WriteString("spec: ")
 	}
-	return "spec: " + e.Path + ": " + e.Reason
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
 }
 
 func joinPath(parent, child string) string {
 	switch {
 	case child == "":
 		return parent
+	case parent == "":
+		return child
 	case strings.HasPrefix(child, "["):
 		return parent + child
 	}
 	return parent + "." + child
+}
+
+// specError returns err as a *SpecError at path: a *SpecError's own path
+// is put under path, another error becomes the reason.
+func specError(path string, err error) *SpecError {
+	var se *SpecError
+	if errors.As(err, &se) {
+		se.Path = joinPath(path, se.Path)
+		return se
+	}
+	return &SpecError{Path: path, Reason: err.Error()}
 }
 
 // decode reads one permission group of a spec.
@@ -51,7 +84,7 @@ func (g *GroupSpec) decode(data []byte) error {
 		return &SpecError{Reason: "is null; want an object"}
 	}
 	if err := strictDecode(data, &w); err != nil {
-		return &SpecError{Reason: err.Error()}
+		return specError("", err)
 	}
 	var out GroupSpec
 	switch {
@@ -60,37 +93,32 @@ func (g *GroupSpec) decode(data []byte) error {
 	case w.Name == nil:
 		return &SpecError{Path: "name", Reason: "is required"}
 	case w.Permission == nil:
-		return &SpecError{Path: "permission", Reason: "is required (a number or a list of names; [] for none)"}
+		return &SpecError{Path: "permission", Reason: "is required (a number, a list of names or names joined by |; [] for none)"}
 	}
 	out.ID, out.Name = *w.ID, *w.Name
 	p, err := parsePerm(w.Permission, tim.ParseGroupPermission)
 	if err != nil {
-		return &SpecError{Path: "permission", Reason: err.Error()}
+		return specError("permission", err)
 	}
 	out.Permission = p
 	if w.CustomString != nil {
 		var cs string
 		if err := strictField(w.CustomString, &cs, "a string"); err != nil {
-			return &SpecError{Path: "custom_string", Reason: err.Error()}
+			return specError("custom_string", err)
 		}
 		out.CustomString = &cs
 	}
 	if w.Topics != nil {
 		topics, err := decodeTopics(w.Topics)
 		if err != nil {
-			var se *SpecError
-			if errors.As(err, &se) {
-				se.Path = joinPath("topics", se.Path)
-				return se
-			}
-			return &SpecError{Path: "topics", Reason: err.Error()}
+			return specError("topics", err)
 		}
 		out.Topics = topics
 	}
 	if w.Members != nil {
-		members := []string{}
-		if err := strictField(w.Members, &members, "a list of accounts"); err != nil {
-			return &SpecError{Path: "members", Reason: err.Error()}
+		members, err := decodeStrings(w.Members, "a list of accounts", "an account")
+		if err != nil {
+			return specError("members", err)
 		}
 		out.Members = members
 	}
@@ -103,10 +131,28 @@ func strictField(raw json.RawMessage, v any, want string) error {
 	if isNull(raw) {
 		return errors.New("is null; leave the field out to leave it unmanaged, or write " + want)
 	}
-	if err := strictDecode(raw, v); err != nil {
-		return fmt.Errorf("want %s: %w", want, err)
+	return strictDecode(raw, v)
+}
+
+// decodeStrings decodes a list of strings (list says what, item what each
+// is), refusing null, naming the entry that is not a string.
+func decodeStrings(raw json.RawMessage, list, item string) ([]string, error) {
+	out := []string{}
+	err := strictField(raw, &out, list+" ([] for none)")
+	var typeErr *SpecError
+	if !errors.As(err, &typeErr) {
+		return out, err
 	}
-	return nil
+	var entries []json.RawMessage // which entry is not a string
+	if err := strictDecode(raw, &entries); err != nil {
+		return nil, err
+	}
+	for i, e := range entries {
+		if err := strictDecode(e, new(string)); err != nil {
+			return nil, &SpecError{Path: "[" + strconv.Itoa(i) + "]", Reason: "want " + item + " (a string), not " + jsonKind(e)}
+		}
+	}
+	return nil, err
 }
 
 // decodeTopics reads the "topics" object token by token, in the order
@@ -117,7 +163,7 @@ func decodeTopics(raw json.RawMessage) (map[string]tim.TopicPermission, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, errors.New("want an object of topic IDs to permissions")
+		return nil, errors.New("want an object of topic IDs to permissions, not " + jsonKind(raw))
 	}
 	out := map[string]tim.TopicPermission{}
 	for dec.More() {
@@ -132,46 +178,113 @@ func decodeTopics(raw json.RawMessage) (map[string]tim.TopicPermission, error) {
 		}
 		p, err := parsePerm(val, tim.ParseTopicPermission)
 		if err != nil {
-			return nil, &SpecError{Path: "[" + strconv.Quote(key) + "]", Reason: err.Error()}
+			return nil, specError("["+strconv.Quote(key)+"]", err)
 		}
 		out[key] = p
 	}
 	return out, nil
 }
 
-// parsePerm reads a permission: a JSON number (an unsigned 64-bit integer)
-// or a list of names, each read by parse (a name, or hex for bits without a
-// name).
-func parsePerm[P tim.GroupPermission | tim.TopicPermission](raw json.RawMessage, parse func(string) (P, error)) (P, error) {
-	raw = bytes.TrimSpace(raw)
+// strictDecode decodes one JSON value into v, refusing unknown fields and
+// anything after the value. An unknown field is a *SpecError at the field
+// (listing the fields v has), a value of the wrong type one at the field
+// that holds it, both with paths relative to data.
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var typeErr *json.UnmarshalTypeError
 	switch {
-	case len(raw) == 0 || isNull(raw):
-		return 0, errors.New("want a number or a list of names, not null")
-	case raw[0] == '[':
-		var list []string
-		if err := strictDecode(raw, &list); err != nil {
-			return 0, fmt.Errorf("want a list of names: %w", err)
+	case errors.As(err, &typeErr):
+		return &SpecError{Path: typeErr.Field, Reason: "want " + wantOf(typeErr.Type) + ", not " + kindOf(typeErr.Value)}
+	case err != nil && strings.HasPrefix(err.Error(), `json: unknown field "`):
+		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if uerr != nil {
+			return err
 		}
-		var p P
-		for i, name := range list {
-			if strings.TrimSpace(name) == "" || strings.Contains(name, "|") {
-				return 0, fmt.Errorf("entry %d (%q): want one name per entry", i, name)
-			}
-			v, err := parse(name)
-			if err != nil {
-				return 0, fmt.Errorf("entry %d: %v", i, strings.TrimPrefix(err.Error(), "tim: "))
-			}
-			p |= v
-		}
-		return p, nil
-	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
-		n, err := strconv.ParseUint(string(raw), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%s is not an unsigned 64-bit integer", raw)
-		}
-		return P(n), nil
+		return &SpecError{Path: memberPath("", name), Reason: "unknown field (" + jsonFieldsOf(v) + ")"}
+	case err != nil:
+		return err
 	}
-	return 0, fmt.Errorf("want a number or a list of names, not %s", quote(string(raw), 40))
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more than one JSON value")
+	}
+	return nil
+}
+
+// jsonFieldsOf lists the JSON fields of the struct v points to: "known: a, b".
+func jsonFieldsOf(v any) string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return "not a field of this object"
+	}
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return "known: " + strings.Join(names, ", ")
+}
+
+// wantOf says what a value of Go type t is written as in a spec.
+func wantOf(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "a number"
+}
+
+// kindOf names a JSON value as encoding/json's UnmarshalTypeError.Value
+// does ("string", "number", "number -1", "bool", "array", "object").
+func kindOf(value string) string {
+	switch {
+	case value == "string":
+		return "a string"
+	case strings.HasPrefix(value, "number"):
+		return "a number"
+	case value == "bool":
+		return "a boolean"
+	case value == "array":
+		return "a list"
+	case value == "object":
+		return "an object"
+	}
+	return value
+}
+
+// jsonKind names the kind of JSON value raw is.
+func jsonKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }
 
 func isNull(raw []byte) bool { return string(bytes.TrimSpace(raw)) == "null" }

@@ -14,13 +14,63 @@ import (
 // its place.
 func checkJSONText(data []byte) error {
 	w := jsonWalker{data: data}
-	return w.value("")
+	return w.value(nil)
 }
 
-// jsonWalker walks valid JSON text.
+// jsonPositions does what checkJSONText does and returns the position of
+// every key and list entry of data, which must be valid JSON; its errors
+// carry their position too.
+func jsonPositions(data []byte) (*posNode, error) {
+	w := jsonWalker{data: data, lines: newLineCounter(data)}
+	root := &posNode{}
+	return root, w.value(root)
+}
+
+// jsonWalker walks valid JSON text, recording positions in the nodes it is
+// given when lines is set.
 type jsonWalker struct {
-	data []byte
-	i    int
+	data  []byte
+	i     int
+	lines *lineCounter // nil: no positions
+	path  []pathStep   // where the walk is, written out only for an error
+}
+
+// pathStep is one step of a path: a key, or an index when index ≥ 0.
+type pathStep struct {
+	key   string
+	index int
+}
+
+// at returns the path of the value being walked (SpecError syntax).
+func (w *jsonWalker) at() string {
+	p := ""
+	for _, st := range w.path {
+		if st.index >= 0 {
+			p += "[" + strconv.Itoa(st.index) + "]"
+		} else {
+			p = memberPath(p, st.key)
+		}
+	}
+	return p
+}
+
+// node returns the node of the value starting at offset off, or nil
+// without positions.
+func (w *jsonWalker) node(off int) *posNode {
+	if w.lines == nil {
+		return nil
+	}
+	line, col := w.lines.pos(off)
+	return &posNode{line: int32(line), col: int32(col)}
+}
+
+// errorAt is a *SpecError at path, with the position of n when known.
+func errorAt(path, reason string, n *posNode) *SpecError {
+	e := &SpecError{Path: path, Reason: reason}
+	if n != nil {
+		e.Pos = Position{Line: int(n.line), Column: int(n.col)}
+	}
+	return e
 }
 
 func (w *jsonWalker) space() {
@@ -34,24 +84,26 @@ func (w *jsonWalker) space() {
 	}
 }
 
-// value walks one value at path.
-func (w *jsonWalker) value(path string) error {
+// value walks one value, recording what it holds in n (nil without
+// positions).
+func (w *jsonWalker) value(n *posNode) error {
 	w.space()
 	if w.i >= len(w.data) {
 		return nil
 	}
 	switch w.data[w.i] {
 	case '{':
-		return w.object(path)
+		return w.object(n)
 	case '[':
-		return w.array(path)
+		return w.array(n)
 	case '"':
-		_, lone, err := w.str()
+		start := w.i
+		_, lone, err := w.str(false)
 		if err != nil {
 			return err
 		}
 		if lone != "" {
-			return &SpecError{Path: path, Reason: "holds a lone surrogate escape (" + lone + "), which encoding/json would turn into U+FFFD"}
+			return errorAt(w.at(), "holds a lone surrogate escape ("+lone+"), which encoding/json would turn into U+FFFD", w.node(start))
 		}
 		return nil
 	}
@@ -65,31 +117,40 @@ func (w *jsonWalker) value(path string) error {
 	return nil
 }
 
-func (w *jsonWalker) object(path string) error {
-	w.i++ // {
-	seen := map[string]bool{}
+func (w *jsonWalker) object(n *posNode) error {
+	w.i++                          // {
+	first := map[string]*posNode{} // each key's first occurrence
+	if n != nil {
+		n.fields = first
+	}
 	for {
 		w.space()
 		if w.data[w.i] == '}' {
 			w.i++
 			return nil
 		}
-		key, lone, err := w.str()
+		at := w.node(w.i)
+		key, lone, err := w.str(true)
 		if err != nil {
 			return err
 		}
+		prev, dup := first[key]
 		switch {
 		case lone != "":
-			return &SpecError{Path: path, Reason: "key " + strconv.Quote(key) + " holds a lone surrogate escape (" + lone + ")"}
-		case seen[key]:
-			return &SpecError{Path: path, Reason: "key " + strconv.Quote(key) + " written twice"}
+			return errorAt(w.at(), "key "+strconv.Quote(key)+" holds a lone surrogate escape ("+lone+")", at)
+		case dup && prev != nil:
+			return errorAt(w.at(), "key "+strconv.Quote(key)+" written twice (first at line "+strconv.Itoa(int(prev.line))+")", at)
+		case dup:
+			return errorAt(w.at(), "key "+strconv.Quote(key)+" written twice", at)
 		}
-		seen[key] = true
+		first[key] = at
 		w.space()
 		w.i++ // :
-		if err := w.value(memberPath(path, key)); err != nil {
+		w.path = append(w.path, pathStep{key: key, index: -1})
+		if err := w.value(at); err != nil {
 			return err
 		}
+		w.path = w.path[:len(w.path)-1]
 		w.space()
 		if w.data[w.i] == ',' {
 			w.i++
@@ -97,15 +158,24 @@ func (w *jsonWalker) object(path string) error {
 	}
 }
 
-func (w *jsonWalker) array(path string) error {
+func (w *jsonWalker) array(n *posNode) error {
 	w.i++ // [
-	for n := 0; ; n++ {
+	w.path = append(w.path, pathStep{index: 0})
+	last := len(w.path) - 1 // the walk of an entry leaves the stack as it found it
+	for k := 0; ; k++ {
 		w.space()
 		if w.data[w.i] == ']' {
 			w.i++
+			w.path = w.path[:last]
 			return nil
 		}
-		if err := w.value(path + "[" + strconv.Itoa(n) + "]"); err != nil {
+		var item *posNode
+		if n != nil {
+			n.items = append(n.items, *w.node(w.i))
+			item = &n.items[len(n.items)-1]
+		}
+		w.path[last].index = k
+		if err := w.value(item); err != nil {
 			return err
 		}
 		w.space()
@@ -115,10 +185,10 @@ func (w *jsonWalker) array(path string) error {
 	}
 }
 
-// str reads a string token: its value, and the first \u escape that is a
-// lone half of a surrogate pair ("" when none).
-func (w *jsonWalker) str() (value, lone string, err error) {
-	start := w.i
+// str reads a string token: its value (when wanted), and the first \u
+// escape that is a lone half of a surrogate pair ("" when none).
+func (w *jsonWalker) str(want bool) (value, lone string, err error) {
+	start, escaped := w.i, false
 	w.i++ // "
 	pendingHigh := ""
 	for w.data[w.i] != '"' {
@@ -130,6 +200,7 @@ func (w *jsonWalker) str() (value, lone string, err error) {
 			w.i++
 			continue
 		}
+		escaped = true
 		if w.data[w.i+1] != 'u' {
 			if pendingHigh != "" && lone == "" {
 				lone = pendingHigh
@@ -163,8 +234,14 @@ func (w *jsonWalker) str() (value, lone string, err error) {
 		lone = pendingHigh
 	}
 	w.i++ // "
-	if err := json.Unmarshal(w.data[start:w.i], &value); err != nil {
-		return "", "", err
+	switch {
+	case !want:
+	case !escaped:
+		value = string(w.data[start+1 : w.i-1])
+	default:
+		if err := json.Unmarshal(w.data[start:w.i], &value); err != nil {
+			return "", "", err
+		}
 	}
 	return value, lone, nil
 }

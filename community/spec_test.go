@@ -68,14 +68,18 @@ func TestParseSpecRules(t *testing.T) {
 		name, doc, want string
 	}{
 		// structure and unknown fields, at each level
-		{"not JSON", `{`, "spec: unexpected EOF"},
+		{"not JSON", `{`, "spec: invalid JSON: unexpected end of JSON input"},
 		{"two values", `{"group_id": "@TGS#_a", "permission_groups": []} {}`, "more than one JSON value"},
-		{"unknown top field", `{"group_id": "@TGS#_a", "permission_groups": [], "purne": true}`, `json: unknown field "purne"`},
-		{"unknown group field", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topcis": {}}`), `spec: permission_groups[0]: json: unknown field "topcis"`},
+		{"unknown top field", `{"group_id": "@TGS#_a", "permission_groups": [], "purne": true}`, `spec: purne: unknown field (known: group_id, prune, prune_server_made, permission_groups)`},
+		{"unknown group field", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topcis": {}}`), `spec: permission_groups[0].topcis: unknown field (known: id, name, permission, custom_string, topics, members)`},
 		{"group_id missing", `{"permission_groups": []}`, "spec: group_id: is required"},
 		{"permission_groups missing", `{"group_id": "@TGS#_a"}`, "spec: permission_groups: is required"},
 		{"group null", specWith(`null`), "spec: permission_groups[0]: is null"},
-		{"wrong type", `{"group_id": 5, "permission_groups": []}`, "cannot unmarshal number"},
+		{"wrong type", `{"group_id": 5, "permission_groups": []}`, "spec: group_id: want a string, not a number"},
+		{"wrong type in a group", specWith(`{"id": "@PMG#_x", "name": ["X"], "permission": 0}`), "spec: permission_groups[0].name: want a string, not a list"},
+		{"prune not a boolean", `{"group_id": "@TGS#_a", "prune": "yes", "permission_groups": []}`, "spec: prune: want true or false, not a string"},
+		{"permission_groups an object", `{"group_id": "@TGS#_a", "permission_groups": {}}`, "spec: permission_groups: want a list, not an object"},
+		{"not an object", `["@TGS#_a"]`, "spec: want an object, not a list"},
 		{"invalid UTF-8", "{\"group_id\": \"@TGS#_\xff\", \"permission_groups\": []}", "spec: is not valid UTF-8 (at byte 20)"},
 
 		// required fields of a group
@@ -85,10 +89,17 @@ func TestParseSpecRules(t *testing.T) {
 		{"name empty", specWith(`{"id": "@PMG#_x", "name": "", "permission": 0}`), "spec: permission_groups[0].name: is required"},
 
 		// permission values: a number or a list of names
-		{"permission string", specWith(`{"id": "@PMG#_x", "name": "X", "permission": "SendMessage"}`), `permission: want a number or a list of names, not "\"SendMessage\""`},
+		{"permission string unknown name", specWith(`{"id": "@PMG#_x", "name": "X", "permission": "SendMessage|AtAl"}`), `permission: permission "SendMessage|AtAl": unknown name "AtAl" (known: ManageGroupInfo,`},
+		{"permission string empty", specWith(`{"id": "@PMG#_x", "name": "X", "permission": " "}`), `permission: is an empty string; write "0" or [] for none`},
+		{"permission string empty part", specWith(`{"id": "@PMG#_x", "name": "X", "permission": "SendMessage||AtAll"}`), `permission: "SendMessage||AtAll": part 2 of 3 is empty`},
+		{"permission string trailing bar", specWith(`{"id": "@PMG#_x", "name": "X", "permission": "SendMessage|"}`), `permission: "SendMessage|": part 2 of 2 is empty`},
+		{"permission string bad hex", specWith(`{"id": "@PMG#_x", "name": "X", "permission": "0xZZ"}`), `permission: permission "0xZZ": "0xZZ" is not a hex number`},
+		{"topic permission string of a group bit", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_t": "SendMessage|BanMembers"}}`), `permission_groups[0].topics["@TGS#_a@TOPIC#_t"]: permission "SendMessage|BanMembers": unknown name "BanMembers"`},
+		{"permission object", specWith(`{"id": "@PMG#_x", "name": "X", "permission": {}}`), "permission: want a number, a list of names or names joined by |, not an object"},
+		{"permission list of numbers", specWith(`{"id": "@PMG#_x", "name": "X", "permission": [8]}`), "permission: want a list of names, each a string"},
 		{"permission negative", specWith(`{"id": "@PMG#_x", "name": "X", "permission": -1}`), "permission: -1 is not an unsigned 64-bit integer"},
 		{"permission float", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 1.5}`), "permission: 1.5 is not an unsigned 64-bit integer"},
-		{"permission null", specWith(`{"id": "@PMG#_x", "name": "X", "permission": null}`), "permission: want a number or a list of names, not null"},
+		{"permission null", specWith(`{"id": "@PMG#_x", "name": "X", "permission": null}`), "permission: want a number, a list of names or names joined by |, not null"},
 		{"permission unknown name", specWith(`{"id": "@PMG#_x", "name": "X", "permission": ["SendMesage"]}`), `permission: entry 0: permission "SendMesage": unknown name "SendMesage"`},
 		{"permission joined names", specWith(`{"id": "@PMG#_x", "name": "X", "permission": ["SendMessage|AtAll"]}`), "permission: entry 0 (\"SendMessage|AtAll\"): want one name per entry"},
 		{"topic permission name of a group bit", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_t": ["BanMembers"]}}`), `permission_groups[0].topics["@TGS#_a@TOPIC#_t"]: entry 0: permission "BanMembers": unknown name`},
@@ -97,7 +108,7 @@ func TestParseSpecRules(t *testing.T) {
 		{"topics null", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": null}`), "permission_groups[0].topics: is null"},
 		{"members null", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": null}`), "permission_groups[0].members: is null"},
 		{"custom_string null", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "custom_string": null}`), "permission_groups[0].custom_string: is null"},
-		{"members not strings", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": [1]}`), "permission_groups[0].members: want a list of accounts"},
+		{"members not strings", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": [1]}`), "permission_groups[0].members[0]: want an account (a string), not a number"},
 		{"topics a list", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": ["@TGS#_a@TOPIC#_t"]}`), "permission_groups[0].topics: want an object"},
 		{"topic twice", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_t": 1, "@TGS#_a@TOPIC#_t": 2}}`), `spec: permission_groups[0].topics: key "@TGS#_a@TOPIC#_t" written twice`},
 
@@ -122,9 +133,20 @@ func TestParseSpecRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := community.ParseSpec(strings.NewReader(tc.doc))
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, withoutPosition(t, err), tc.want)
 		})
 	}
+}
+
+// withoutPosition is the text of a spec error (the first, when several
+// are joined) without its position: "spec: {path}: {reason}".
+func withoutPosition(t *testing.T, err error) string {
+	t.Helper()
+	var se *community.SpecError
+	require.ErrorAs(t, err, &se)
+	c := *se
+	c.Pos = community.Position{}
+	return c.Error()
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
@@ -175,12 +197,12 @@ func TestSpecKeyWrittenTwice(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, want string
 	}{
-		{"prune", `{"group_id": "@TGS#_a", "prune": false, "permission_groups": [], "prune": true}`, `spec: key "prune" written twice`},
-		{"group_id", `{"group_id": "@TGS#_a", "permission_groups": [], "group_id": "@TGS#_b"}`, `spec: key "group_id" written twice`},
-		{"permission_groups", `{"group_id": "@TGS#_a", "permission_groups": [], "permission_groups": []}`, `spec: key "permission_groups" written twice`},
-		{"id", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0}, {"id": "@PMG#_y", "name": "Y", "permission": 0, "id": "@PMG#_z"}`), `spec: permission_groups[1]: key "id" written twice`},
-		{"members", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["a"], "members": []}`), `spec: permission_groups[0]: key "members" written twice`},
-		{"name", specWith(`{"id": "@PMG#_x", "name": "X", "name": "Y", "permission": 0}`), `spec: permission_groups[0]: key "name" written twice`},
+		{"prune", `{"group_id": "@TGS#_a", "prune": false, "permission_groups": [], "prune": true}`, `spec: 1:66: key "prune" written twice (first at line 1)`},
+		{"group_id", `{"group_id": "@TGS#_a", "permission_groups": [], "group_id": "@TGS#_b"}`, `spec: 1:50: key "group_id" written twice (first at line 1)`},
+		{"permission_groups", `{"group_id": "@TGS#_a", "permission_groups": [], "permission_groups": []}`, `spec: 1:50: key "permission_groups" written twice (first at line 1)`},
+		{"id", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0}, {"id": "@PMG#_y", "name": "Y", "permission": 0, "id": "@PMG#_z"}`), `spec: 1:144: permission_groups[1]: key "id" written twice (first at line 1)`},
+		{"members", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["a"], "members": []}`), `spec: 1:113: permission_groups[0]: key "members" written twice (first at line 1)`},
+		{"name", specWith(`{"id": "@PMG#_x", "name": "X", "name": "Y", "permission": 0}`), `spec: 1:78: permission_groups[0]: key "name" written twice (first at line 1)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := community.ParseSpec(strings.NewReader(tc.doc))
@@ -210,7 +232,7 @@ func TestSpecLoneSurrogate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := community.ParseSpec(strings.NewReader(tc.doc))
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, withoutPosition(t, err), tc.want)
 		})
 	}
 	spec, err := community.ParseSpec(strings.NewReader(specWith(`{"id": "@PMG#_x", "name": "\ud83d\ude00 \\ud800", "permission": 0}`)))

@@ -32,7 +32,7 @@ import (
 func (s *Spec) Validate() error {
 	var errs []error
 	add := func(path, format string, args ...any) {
-		errs = append(errs, &SpecError{Path: path, Reason: fmt.Sprintf(format, args...)})
+		errs = append(errs, &SpecError{Path: path, Reason: fmt.Sprintf(format, args...), Pos: s.Position(path)})
 	}
 	switch {
 	case s.GroupID == "":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"fmt"
 	"io"
@@ -46,4 +47,19 @@ func connectDemo(stderr io.Writer) (*tim.Client, func(), error) {
 	}
 	fmt.Fprintf(stderr, "tim: --demo: using an embedded fake service (package timtest), fresh for this run, seeded with the community %s; nothing real is called\n", demoGroup)
 	return client, func() { client.Close(); srv.Close() }, nil
+}
+
+// startReading starts a verb that only reads (export, access): ctx bounded
+// by -timeout and cancelled on the first interrupt, and a client. done
+// releases them.
+func startReading(ctx context.Context, e *env, c *common) (_ context.Context, client *tim.Client, done func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, stopWatching := cancelOnSignal(ctx, e)
+	client, closeFn, err := connect(c, e)
+	if err != nil {
+		stopWatching()
+		cancel()
+		return nil, nil, nil, err
+	}
+	return ctx, client, func() { closeFn(); stopWatching(); cancel() }, nil
 }

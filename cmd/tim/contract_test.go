@@ -32,12 +32,17 @@ func demoFake(t *testing.T) *timtest.Server {
 	srv := timtest.NewServer()
 	t.Cleanup(srv.Close)
 	require.NoError(t, srv.LoadSeed(bytes.NewReader(demoSeed)))
+	credentialsFor(t, srv)
+	return srv
+}
+
+// credentialsFor sets the TIM_* variables to srv's, for the test.
+func credentialsFor(t *testing.T, srv *timtest.Server) {
 	noCredentials(t)
 	t.Setenv("TIM_SDKAPPID", strconv.FormatUint(srv.SDKAppID(), 10))
 	t.Setenv("TIM_SECRET_KEY", srv.SecretKey())
 	t.Setenv("TIM_ADMIN", srv.Admin())
 	t.Setenv("TIM_BASE_URL", srv.URL())
-	return srv
 }
 
 // writeCommands are the commands that change state.
@@ -225,7 +230,7 @@ func TestSpecKeyTwice(t *testing.T) {
 	srv := demoFake(t)
 	status, _, errOut := runTim(t, `{"group_id": "@TGS#_demo", "prune": false, "permission_groups": [], "prune": true}`, "apply", "-auto-approve", "-f", "-")
 	assert.Equal(t, exitError, status)
-	assert.Equal(t, "tim apply: -: spec: key \"prune\" written twice\n", errOut)
+	assert.Equal(t, "tim apply: <stdin>:1:69: key \"prune\" written twice (first at line 1)\n", errOut)
 	assert.Empty(t, srv.Requests())
 }
 

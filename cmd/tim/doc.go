@@ -10,17 +10,27 @@
 //	tim plan -f spec.json [-out FILE]  show what apply would change; save the plan
 //	tim apply -f spec.json             show the plan, ask, make the changes, check them
 //	tim apply FILE                     apply a saved plan exactly, if nothing changed since
+//	tim access -group G -account A     what A may do in G (-topic T: and in T), and why
 //
 // "tim VERB -h" lists a verb's flags. -f - reads the spec from stdin.
+// A spec may be YAML too: by its extension (.yaml, .yml), or on stdin by
+// its first character; export -format yaml writes one. Errors in a spec
+// name the file, the line and the column (community.ParseSpecFile).
 //
 // The spec format is community.Spec's: "group_id", "prune" (destroy the
 // permission groups the spec does not name; default false; groups whose ID
 // the service made are kept unless "prune_server_made": true) and
 // "permission_groups", each with "id" (a custom "@PMG#_…" ID), "name" and
-// "permission" (a number or a list of names such as ["SendMessage",
-// "AtAll"]), and optionally "custom_string", "topics" and "members": a field
+// "permission" (a number, a list of names such as ["SendMessage",
+// "AtAll"], or "SendMessage|AtAll"), and optionally "custom_string", "topics" and "members": a field
 // left out is not managed, a field present (even empty) is exact. A key
-// written twice is an error. See examples/specs/demo.json.
+// written twice is an error. See examples/specs/demo.json and demo.yaml.
+//
+// tim access answers the question support asks when a user cannot post:
+// the account's role, its permission groups, the community's switch and
+// default, then each permission of the account in the community (and in
+// the topic) with the rule and the groups it comes from, and what is
+// inferred. -json prints it as one document (format_version 1).
 //
 // # The contract
 //
@@ -61,6 +71,7 @@
 // prompts and diagnostics go to stderr. Exit status:
 //
 //	export  0 done, 1 error
+//	access  0 answered (an account that is not a member may do nothing: an answer), 1 error
 //	plan    0 done (with -detailed-exitcode: 0 no changes, 2 changes pending), 1 error
 //	apply   0 the community now matches the spec, 1 it does not (or an error)
 //

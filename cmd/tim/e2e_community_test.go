@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,9 +120,10 @@ func TestEndToEndCommunity(t *testing.T) {
 	status, out, errOut = timb.run(t, "plan", "-f", bad)
 	assert.Equal(t, 1, status)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, `spec: permission_groups[0].topics["@TGS#_demo@TOPIC#_genral"]: topic @TGS#_demo@TOPIC#_genral does not exist in @TGS#_demo, and the spec's "topics" does not create it
-spec: permission_groups[0].members[2]: account zed is not a member of @TGS#_demo
-tim plan: the spec does not fit @TGS#_demo (2 problem(s) above): nothing was written`)
+	// Each problem at its place in the file, as a compiler prints it.
+	assert.Regexp(t, regexp.QuoteMeta(bad)+`:\d+:\d+: `+regexp.QuoteMeta(`permission_groups[0].topics["@TGS#_demo@TOPIC#_genral"]: topic @TGS#_demo@TOPIC#_genral does not exist in @TGS#_demo, and the spec's "topics" does not create it`)+"\n"+
+		regexp.QuoteMeta(bad)+`:\d+:\d+: `+regexp.QuoteMeta(`permission_groups[0].members[2]: account zed is not a member of @TGS#_demo`)+"\n"+
+		regexp.QuoteMeta(`tim plan: the spec does not fit @TGS#_demo (2 problem(s) above): nothing was written`), errOut)
 	status, _, _ = timb.run(t, "apply", "-auto-approve", "-f", bad)
 	assert.Equal(t, 1, status)
 	commands := raw.commands(t)

@@ -65,3 +65,11 @@ func parse(fs *flag.FlagSet, args []string, maxArgs int) (positional []string, s
 	}
 	return positional, 0, false
 }
+
+// usageError prints a verb's bad usage, msg, and its usage, and returns
+// exitError.
+func usageError(e *env, verb string, fs *flag.FlagSet, msg string) int {
+	fmt.Fprintf(e.stderr, "tim %s: %s\n", verb, msg)
+	fs.Usage()
+	return exitError
+}

@@ -29,22 +29,27 @@ func load(ctx context.Context, e *env, client *tim.Client, group string, c *comm
 	return snap, nil
 }
 
-// readSpec reads and checks the spec at path ("-" for stdin).
+// stdinName is the name errors give the spec read from stdin.
+const stdinName = "<stdin>"
+
+// readSpec reads and checks the spec at path ("-" for stdin), JSON or YAML
+// (community.ParseSpecFile: by the file's extension, or its first
+// character). Its errors name the file, the line and the column.
 func readSpec(e *env, path string) (*community.Spec, error) {
-	var r io.Reader = e.stdin
+	name, r := stdinName, e.stdin
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		r = f
+		name, r = path, f
 	}
-	spec, err := community.ParseSpec(r)
+	data, err := io.ReadAll(io.LimitReader(r, community.MaxSpecBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return spec, nil
+	return community.ParseSpecFile(name, data)
 }
 
 // fail prints err on stderr and returns exitError. A spec that does not fit

@@ -34,6 +34,7 @@ var verbs = map[string]func(ctx context.Context, env *env, args []string) int{
 	"export": runExport,
 	"plan":   runPlan,
 	"apply":  runApply,
+	"access": runAccess, // access.go
 
 	"version": runVersion, // version.go
 }
@@ -45,6 +46,7 @@ const usage = `usage: tim <verb> [flags]
                                       (-detailed-exitcode: exit 0 no changes, 2 changes, 1 error)
   tim apply -f spec.json              show the plan, ask, make the changes (-auto-approve: do not ask)
   tim apply FILE                      apply a saved plan, unless the community changed since
+  tim access -group G -account A      what A may do in G (-topic T: and in topic T), and why
   tim version                         print tim's release, the Go release and the platform
 
 "tim <verb> -h" lists a verb's flags. Credentials come from flags and

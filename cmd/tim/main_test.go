@@ -102,7 +102,7 @@ func TestRefusesWithoutCredentials(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	noCredentials(t)
-	for _, verb := range []string{"export", "plan", "apply"} {
+	for _, verb := range []string{"export", "plan", "apply", "access"} {
 		status, _, errOut := runTim(t, "", verb, "-h")
 		assert.Equal(t, exitOK, status, verb)
 		assert.Contains(t, errOut, "usage: tim "+verb)
@@ -133,7 +133,48 @@ func TestBadSpec(t *testing.T) {
 	noCredentials(t)
 	status, _, errOut := runTim(t, `{"group_id": "@TGS#_demo", "permission_groups": [{"id": "@PMG#_x", "name": "X", "permission": 0, "member": []}]}`, "plan", "--demo", "-f", "-")
 	assert.Equal(t, exitError, status)
-	assert.Equal(t, "tim plan: -: spec: permission_groups[0]: json: unknown field \"member\"\n", errOut, "checked before anything is called")
+	assert.Equal(t, "tim plan: <stdin>:1:98: permission_groups[0].member: unknown field (known: id, name, permission, custom_string, topics, members)\n", errOut, "checked before anything is called")
+}
+
+// TestYAMLSpec: plan and apply take a YAML spec, by the file's name or,
+// on stdin, by its first character; its errors name the file, the line and
+// the column, every one of them; export writes YAML that plans to nothing.
+func TestYAMLSpec(t *testing.T) {
+	noCredentials(t)
+	status, fromJSON, errOut := runTim(t, "", "plan", "--demo", "-quiet", "-f", demoSpec)
+	require.Equal(t, exitOK, status, errOut)
+	status, fromYAML, errOut := runTim(t, "", "plan", "--demo", "-quiet", "-f", "../../examples/specs/demo.yaml")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, fromJSON, fromYAML)
+	yaml, err := os.ReadFile("../../examples/specs/demo.yaml")
+	require.NoError(t, err)
+	status, fromStdin, errOut := runTim(t, string(yaml), "plan", "--demo", "-quiet", "-f", "-")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, fromJSON, fromStdin)
+
+	bad := filepath.Join(t.TempDir(), "team.yml")
+	require.NoError(t, os.WriteFile(bad, []byte("group_id: \"@TGS#_demo\"\npermission_groups:\n  - id: \"@PMG#_x\"\n    name: X\n    permission: SendMessage|Bogus\n  - id: mods\n    name: \"\"\n    permission: 0\n"), 0o600))
+	status, out, errOut := runTim(t, "", "plan", "--demo", "-f", bad)
+	assert.Equal(t, exitError, status)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "tim plan: "+bad+":5:5: permission_groups[0].permission: permission \"SendMessage|Bogus\": unknown name \"Bogus\"")
+	require.NoError(t, os.WriteFile(bad, []byte("group_id: \"@TGS#_demo\"\npermission_groups:\n  - id: mods\n    name: \"\"\n    permission: 0\n"), 0o600))
+	status, _, errOut = runTim(t, "", "plan", "--demo", "-f", bad)
+	assert.Equal(t, exitError, status)
+	assert.Equal(t, "tim plan: "+bad+":3:5: permission_groups[0].id: \"mods\" is not a permission-group ID (@PMG#_…)\n"+bad+":4:5: permission_groups[0].name: is required (1 to 150 bytes)\n", errOut)
+
+	status, out, errOut = runTim(t, "", "export", "--demo", "-quiet", "-format", "yaml")
+	require.Equal(t, exitOK, status, errOut)
+	assert.True(t, strings.HasPrefix(out, "group_id: '@TGS#_demo'\nprune: false\nsettings:\n"), out)
+	assert.Contains(t, out, "\ntopics:\n")
+	assert.Contains(t, out, "\npermission_groups:\n")
+	status, out, errOut = runTim(t, out, "plan", "--demo", "-quiet", "-detailed-exitcode", "-f", "-")
+	assert.Equal(t, exitOK, status, errOut)
+	assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out)
+
+	status, _, errOut = runTim(t, "", "export", "--demo", "-format", "toml")
+	assert.Equal(t, exitError, status)
+	assert.Contains(t, errOut, `tim export: -format "toml": want json or yaml`)
 }
 
 func golden(t *testing.T, name, got string) {
@@ -188,4 +229,22 @@ func TestExportServerMade(t *testing.T) {
 	status, out, _ = runTim(t, out, "plan", "-f", "-")
 	assert.Equal(t, exitOK, status)
 	assert.Equal(t, "No changes: @TGS#_made matches the spec.\n", out)
+}
+
+// TestExportDoesNotEscape: export writes &, < and > as they are, in JSON
+// and YAML, and what it writes plans to nothing.
+func TestExportDoesNotEscape(t *testing.T) {
+	srv := demoFake(t)
+	_, err := srv.CreatePermissionGroup(demoGroup, timtest.PermissionGroup{ID: "@PMG#_qa", Name: "Q&A <mods>", CustomString: `{"note":"a<b && b>c"}`})
+	require.NoError(t, err)
+	for _, format := range []string{"json", "yaml"} {
+		status, out, errOut := runTim(t, "", "export", "-quiet", "--group", demoGroup, "-format", format)
+		require.Equal(t, exitOK, status, errOut)
+		assert.Contains(t, out, "Q&A <mods>", format)
+		assert.Contains(t, out, `a<b && b>c`, format)
+		assert.NotContains(t, out, `\u00`, format)
+		status, out, errOut = runTim(t, out, "plan", "-quiet", "-f", "-")
+		assert.Equal(t, exitOK, status, errOut)
+		assert.Equal(t, "No changes: @TGS#_demo matches the spec.\n", out, format)
+	}
 }
