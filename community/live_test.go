@@ -3,6 +3,7 @@ package community_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -166,13 +167,16 @@ func TestLiveRefreshDebounces(t *testing.T) {
 	assert.Greater(t, clk.next(), liveInterval/2, "the interval restarts after a refresh")
 
 	// Requests while a reload runs make one reload after it.
+	// The first reload from here on waits at the gate until the test has
+	// seen it there (a send that could be skipped would let a reload that
+	// came first pass, and the test wait for ever).
 	block, release := make(chan struct{}), make(chan struct{})
+	var gate sync.Once
 	mc.infoGate = func(ctx context.Context, _ tim.GroupPermission) error {
-		select {
-		case block <- struct{}{}:
+		gate.Do(func() {
+			block <- struct{}{}
 			<-release
-		default:
-		}
+		})
 		return nil
 	}
 	live.Refresh()
