@@ -68,8 +68,7 @@ func (l *Live) HandleCallback(ctx context.Context, e callback.Event) error {
 // before, which never changes; the index's accounts are a copy without
 // them.
 func (l *Live) removeMembers(accounts []string) bool {
-	changed := false
-	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
+	return l.callbackPatch(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
 		gone := map[string]bool{}
 		for _, a := range accounts {
 			if len(access.byAccount[a]) > 0 {
@@ -91,18 +90,15 @@ func (l *Live) removeMembers(accounts []string) bool {
 		for acct := range gone {
 			delete(a.byAccount, acct)
 		}
-		changed = true
 		return next, &a, nil
 	})
-	return changed
 }
 
 // removeTopics takes the topics out of the view's topics and out of every
 // permission group, as a write; it reports whether any was there. The
 // index's accounts are shared with the view before.
 func (l *Live) removeTopics(topicIDs []string) bool {
-	changed := false
-	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
+	return l.callbackPatch(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
 		granted := func(topics map[string]tim.TopicPermission) bool {
 			return slices.ContainsFunc(topicIDs, func(t string) bool { _, ok := topics[t]; return ok })
 		}
@@ -125,34 +121,44 @@ func (l *Live) removeTopics(topicIDs []string) bool {
 				g.topics = withoutKeys(g.topics, topicIDs)
 			}
 		}
-		changed = true
 		return next, &a, nil
 	})
-	return changed
 }
 
 // addTopic adds a topic the view lacks, as a write; it reports whether it
-// did, or whether a reload should bring it. The index is shared with the
-// view before: a new topic has no grants. While a Live.Apply runs, the
-// topic is most likely the plan's own, whose whole fields its patch brings
-// when Apply returns: a partial topic added now would make that patch not
-// fit (Simulate refuses to create a topic that exists), so the reload that
-// follows Apply brings it instead.
+// did. The index is shared with the view before: a new topic has no
+// grants.
 func (l *Live) addTopic(id, name string) bool {
-	changed := false
-	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
+	return l.callbackPatch(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
 		if id == "" || cur.Topic(id) != nil {
-			return nil, nil, nil
-		}
-		if l.applying > 0 {
-			changed = true // a reload, after Apply's patch
 			return nil, nil, nil
 		}
 		next := *cur
 		next.Topics = append(slices.Clone(cur.Topics), Topic{ID: id, Name: name})
 		slices.SortFunc(next.Topics, func(a, b Topic) int { return strings.Compare(a.ID, b.ID) })
-		changed = true
 		return &next, access, nil
+	})
+}
+
+// callbackPatch installs what fn makes of the view for an event a callback
+// reported, as a write, and reports whether a reload should follow: when
+// fn changed the view, or when a Live.Apply is under way. Then the view is
+// left alone: the event is most likely the plan's own (its topic created
+// or destroyed, its member gone), and Apply's patch, which the plan's
+// operations make of the view, would no longer fit a view the event
+// already changed (Simulate refuses to create a topic that exists or to
+// destroy one that is gone), so that none of the plan's writes would show
+// until a reload. The reload that follows Apply brings the event.
+func (l *Live) callbackPatch(fn patch) bool {
+	changed := false
+	_ = l.replace(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
+		if l.applying > 0 {
+			changed = true
+			return nil, nil, nil
+		}
+		next, a, err := fn(cur, access)
+		changed = next != nil && err == nil
+		return next, a, err
 	})
 	return changed
 }
