@@ -127,6 +127,11 @@ func (e *endpoints) done(ctx context.Context, i int, err error) bool {
 		e.log(ctx, e.cur, 0, "the primary answers again")
 		e.cur, e.since = 0, e.now()
 		return false
+	case !reached && ctx.Err() != nil:
+		// The caller gave up while the connection was being made: that
+		// says nothing of the endpoint. Nothing moves, and a probe waits
+		// for the next request.
+		return false
 	case probed:
 		e.since = e.now() // no answer yet: stay on the standby
 		return !reached
