@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -188,8 +190,13 @@ func decodeTopics(raw json.RawMessage) (map[string]tim.TopicPermission, error) {
 // strictDecode decodes one JSON value into v, refusing unknown fields and
 // anything after the value. An unknown field is a *SpecError at the field
 // (listing the fields v has), a value of the wrong type one at the field
-// that holds it, both with paths relative to data.
+// that holds it, both with paths relative to data. Keys must be written as
+// the fields are: encoding/json would match "PRUNE" to "prune", and so let
+// a second key in another case win over the first.
 func strictDecode(data []byte, v any) error {
+	if err := exactKeys(data, v); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -212,20 +219,80 @@ func strictDecode(data []byte, v any) error {
 	return nil
 }
 
-// jsonFieldsOf lists the JSON fields of the struct v points to: "known: a, b".
-func jsonFieldsOf(v any) string {
-	t := reflect.TypeOf(v)
-	for t.Kind() == reflect.Pointer {
+// exactKeys refuses, in the order written, a key of the JSON object data
+// that is not exactly one of the fields of the struct v points to. Data
+// that is not an object, or v that is not a struct, is left to the
+// decoder.
+func exactKeys(data []byte, v any) error {
+	fields := jsonFields(reflect.TypeOf(v))
+	if fields == nil {
+		return nil
+	}
+	for _, key := range objectKeys(data) {
+		if slices.Contains(fields, key) {
+			continue
+		}
+		reason := "unknown field (" + jsonFieldsOf(v) + ")"
+		if i := slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(f, key) }); i >= 0 {
+			reason = fmt.Sprintf("unknown field: keys are written in lower case, as %q", fields[i])
+		}
+		return &SpecError{Path: memberPath("", key), Reason: reason}
+	}
+	return nil
+}
+
+// objectKeys returns the keys of the JSON object data in the order
+// written, as far as it reads (what it cannot read, the decoder reports).
+func objectKeys(data []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return keys
+		}
+		keys = append(keys, key)
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return keys
+		}
+	}
+	return keys
+}
+
+// jsonFields returns the JSON names of the fields of struct type t (or a
+// pointer to one), those of embedded structs included; nil for another
+// type.
+func jsonFields(t reflect.Type) []string {
+	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Struct {
-		return "not a field of this object"
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
 	}
-	names := make([]string, 0, t.NumField())
+	names := []string{}
 	for i := range t.NumField() {
-		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && name == "":
+			names = append(names, jsonFields(f.Type)...)
+		case name != "" && name != "-":
 			names = append(names, name)
 		}
+	}
+	return names
+}
+
+// jsonFieldsOf lists the JSON fields of the struct v points to: "known: a, b".
+func jsonFieldsOf(v any) string {
+	names := jsonFields(reflect.TypeOf(v))
+	if names == nil {
+		return "not a field of this object"
 	}
 	return "known: " + strings.Join(names, ", ")
 }

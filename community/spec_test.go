@@ -70,7 +70,7 @@ func TestParseSpecRules(t *testing.T) {
 		// structure and unknown fields, at each level
 		{"not JSON", `{`, "spec: invalid JSON: unexpected end of JSON input"},
 		{"two values", `{"group_id": "@TGS#_a", "permission_groups": []} {}`, "more than one JSON value"},
-		{"unknown top field", `{"group_id": "@TGS#_a", "permission_groups": [], "purne": true}`, `spec: purne: unknown field (known: group_id, prune, prune_server_made, permission_groups)`},
+		{"unknown top field", `{"group_id": "@TGS#_a", "permission_groups": [], "purne": true}`, `spec: purne: unknown field (known: group_id, prune, prune_server_made, permission_groups, prune_topics, settings, topics)`},
 		{"unknown group field", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topcis": {}}`), `spec: permission_groups[0].topcis: unknown field (known: id, name, permission, custom_string, topics, members)`},
 		{"group_id missing", `{"permission_groups": []}`, "spec: group_id: is required"},
 		{"permission_groups missing", `{"group_id": "@TGS#_a"}`, "spec: permission_groups: is required"},
