@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/timkit/tim/internal/timing"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -31,6 +32,7 @@ const (
 // the kill, during the outage and at the restart, and reports the most in
 // a sliding second in each phase (by where the second starts).
 func TestFleetOutage(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	redisSrv := startRedis(t)
 	srv := fake(t, timtest.WithRateLimit(serviceLimit), timtest.WithSDKAppID(appID))
 	start := time.Now().Add(1500 * time.Millisecond) // every child is up and connected by then

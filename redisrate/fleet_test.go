@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/timing"
 	"github.com/timkit/tim/redisrate"
 	"github.com/timkit/tim/timtest"
 )
@@ -86,6 +87,7 @@ type fleetReport struct {
 // fake and one Redis, and checks at the fake that the fleet stayed within
 // the service's limit in every sliding second while using most of it.
 func TestFleet(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	rdb := sharedRedis(t)
 	prefix := uniquePrefix(t, rdb)
 	rate, burst, err := fleetLimit()

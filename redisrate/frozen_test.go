@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/timing"
 	"github.com/timkit/tim/redisrate"
 )
 
@@ -35,6 +36,7 @@ func (c *countingLimiter) Wait(ctx context.Context, _ string) error {
 // fallback lets calls go. Once Redis is thawed a probe finds it, and
 // after the return pause calls go through Redis again.
 func TestFrozenRedisUsesTheFallback(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	redisSrv := startRedis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.addr}) // go-redis's defaults
 	t.Cleanup(func() { rdb.Close() })
@@ -93,6 +95,7 @@ func TestFrozenRedisUsesTheFallback(t *testing.T) {
 // caller has no deadline and go-redis would wait 3 s; later calls fail at
 // once until the probe finds Redis again.
 func TestFrozenRedisFailsClosed(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	redisSrv := startRedis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.addr})
 	t.Cleanup(func() { rdb.Close() })

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/timing"
 	"github.com/timkit/tim/redisrate"
 	"github.com/timkit/tim/timtest"
 )
@@ -172,6 +173,7 @@ func TestStringHasNoSecrets(t *testing.T) {
 // (1/perSecond) after the burst began. The intervals are long enough (50 ms
 // and more) that a slow machine finishes the burst well within one.
 func TestRateAndBurstInRedis(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	rdb := sharedRedis(t)
 	for _, tc := range []struct {
 		perSecond float64
@@ -205,6 +207,7 @@ func TestRateAndBurstInRedis(t *testing.T) {
 }
 
 func TestWaitDeadlineReturnsAtOnce(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	rdb := sharedRedis(t)
 	l, err := redisrate.New(rdb, appID, redisrate.WithKeyPrefix(uniquePrefix(t, rdb)), redisrate.WithRate(1, 2))
 	require.NoError(t, err)
@@ -225,6 +228,7 @@ func TestWaitDeadlineReturnsAtOnce(t *testing.T) {
 // Waits that end with their context take nothing from the bucket: after
 // five cancelled waiters, the next call gets the very next turn.
 func TestCancelledWaitConsumesNothing(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	hook := &counter{}
 	rdb := sharedRedis(t, hook)
 	l, err := redisrate.New(rdb, appID, redisrate.WithKeyPrefix(uniquePrefix(t, rdb)), redisrate.WithRate(10, 1))
@@ -258,6 +262,7 @@ func TestCancelledWaitConsumesNothing(t *testing.T) {
 // A waiter whose context is cancelled while it sleeps returns at once with
 // the context's error.
 func TestWaitEndsWithTheContext(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	rdb := sharedRedis(t)
 	l, err := redisrate.New(rdb, appID, redisrate.WithKeyPrefix(uniquePrefix(t, rdb)), redisrate.WithRate(0.5, 1))
 	require.NoError(t, err)
@@ -324,6 +329,7 @@ func TestFailClosed(t *testing.T) {
 // pause of a second and the limiter's timeout in which nothing starts: the
 // local limiter's burst goes at once, and the next call waits for its rate.
 func TestFallback(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	rdb := newRedis(t, closedAddr(t))
 	logger, logs := newLogger()
 	local, err := tim.NewRateLimiter(50, 5)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/timing"
 	"github.com/timkit/tim/redisrate"
 )
 
@@ -107,6 +108,7 @@ func hammer(client *tim.Client, n int, stop <-chan struct{}) func() []error {
 // Fail closed: while Redis is down every call fails with the typed error
 // and nothing reaches the fake; once Redis is back, calls go again.
 func TestOutageFailClosed(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	redisSrv := startRedis(t)
 	logger, logs := newLogger()
 	l, err := redisrate.New(newRedis(t, redisSrv.addr), appID, redisrate.WithLogger(logger), redisrate.WithProbeInterval(100*time.Millisecond))
@@ -153,6 +155,7 @@ func TestOutageFailClosed(t *testing.T) {
 // interval and the timeout (the return pause), then at the shared pace
 // (100/s) again.
 func TestOutageFallback(t *testing.T) {
+	timing.Require(t) // wall-clock bounds: .ci/run runs these in with-redis.sh's timing step
 	redisSrv := startRedis(t)
 	logger, logs := newLogger()
 	local, err := tim.NewRateLimiter(50, 5)
