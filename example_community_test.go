@@ -375,3 +375,11 @@ func ExampleCheckCustomTopicID() {
 	// true
 	// true true
 }
+
+func ExampleCheckTopicID() {
+	fmt.Println(tim.CheckTopicID("@TGS#_demo", "@TGS#_demo@TOPIC#_@TOPIC#c1")) // a server-made ID is a topic ID too
+	fmt.Println(tim.CheckTopicID("@TGS#_demo", "@TGS#_other@TOPIC#_events"))
+	// Output:
+	// <nil>
+	// tim: invalid TopicID: is a topic of another community (@TGS#_other), not of @TGS#_demo
+}

@@ -18,8 +18,8 @@ func TestCheckCustomTopicID(t *testing.T) {
 	for _, tc := range []struct{ group, id, want string }{
 		{g, "", "is empty"},
 		{g, g + "@TOPIC#_", "is not a topic of @TGS#_demo"},
-		{g, "@TGS#_x@TOPIC#_a", "is not a topic of @TGS#_demo"},
-		{g, g + "@TOPIC#_" + strings.Repeat("a", 90), "is over 96"},
+		{g, "@TGS#_x@TOPIC#_a", "is a topic of another community (@TGS#_x), not of @TGS#_demo"},
+		{g, g + "@TOPIC#_" + strings.Repeat("a", 90), "is 108 bytes; topic IDs are at most 96"},
 		{g, g + "@TOPIC#_@TOPIC#c1", "a custom ID may not hold @TOPIC#_@TOPIC#"},
 		{g, g + "@TOPIC#_a@TGS#_b", "nor @TGS#_ after @TOPIC#_"},
 		{g, g + "@TOPIC#_a\x00", "NUL"},

@@ -89,12 +89,28 @@ func checkTopicID(cmd, field, groupID, id string) error {
 	}
 	prefix := groupID + TopicIDInfix
 	switch {
-	case !strings.HasPrefix(id, prefix) || len(id) == len(prefix):
-		return invalid(cmd, field, param, quoteID(id)+" is not a topic of "+groupID+" ("+prefix+"…)"+mixUp(id))
-	case len(id) > MaxTopicIDBytes:
-		return invalid(cmd, field, param, strconv.Itoa(len(id))+" bytes is over "+strconv.Itoa(MaxTopicIDBytes))
+	case strings.HasPrefix(id, prefix) && len(id) > len(prefix):
+		if len(id) > MaxTopicIDBytes {
+			return invalid(cmd, field, param, "is "+strconv.Itoa(len(id))+" bytes; topic IDs are at most "+strconv.Itoa(MaxTopicIDBytes))
+		}
+		return nil
+	case strings.HasPrefix(id, CommunityIDPrefix) && strings.Contains(id, TopicIDInfix) && !strings.HasPrefix(id, prefix):
+		return invalid(cmd, field, param, "is a topic of another community ("+id[:strings.Index(id, TopicIDInfix)]+"), not of "+groupID)
 	}
-	return nil
+	return invalid(cmd, field, param, quoteID(id)+" is not a topic of "+groupID+" ("+prefix+"…)"+mixUp(id))
+}
+
+// CheckTopicID reports whether id can be a topic ID of community groupID
+// in a request: groupID + "@TOPIC#_" + a part, at most [MaxTopicIDBytes],
+// valid UTF-8 without a NUL. Every command that names topics checks them
+// with this rule before sending; server-made IDs ("…@TOPIC#_@TOPIC#…")
+// pass (see [CheckCustomTopicID] for the rule of a custom one). The error
+// is a [*ValidationError] whose Reason says what is wrong.
+func CheckTopicID(groupID, id string) error {
+	if err := checkCommunityID("", groupID); err != nil {
+		return err
+	}
+	return checkTopicID("", "TopicID", groupID, id)
 }
 
 // CheckAccount reports whether account can be an account (a UserID) of a

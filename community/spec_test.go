@@ -122,7 +122,7 @@ func TestParseSpecRules(t *testing.T) {
 		{"custom string too long", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "custom_string": "` + strings.Repeat("x", 3001) + `"}`), "permission_groups[0].custom_string: is 3001 bytes; at most 3000"},
 		{"NUL in name", specWith(`{"id": "@PMG#_x", "name": "a\u0000b", "permission": 0}`), "permission_groups[0].name: holds a NUL byte"},
 		{"topic of another community", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_b@TOPIC#_t": 1}}`), `permission_groups[0].topics["@TGS#_b@TOPIC#_t"]: is a topic of another community (@TGS#_b), not of @TGS#_a`},
-		{"not a topic", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"general": 1}}`), `permission_groups[0].topics["general"]: is not a topic ID of @TGS#_a`},
+		{"not a topic", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"general": 1}}`), `permission_groups[0].topics["general"]: "general" is not a topic of @TGS#_a (@TGS#_a@TOPIC#_…)`},
 		{"topic too long", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "topics": {"@TGS#_a@TOPIC#_` + strings.Repeat("t", 90) + `": 1}}`), "bytes; topic IDs are at most 96"},
 		{"member twice", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": ["a", "b", "a"]}`), `permission_groups[0].members[2]: "a" is also members[0]`},
 		{"member empty", specWith(`{"id": "@PMG#_x", "name": "X", "permission": 0, "members": [""]}`), "permission_groups[0].members[0]: is empty"},

@@ -85,19 +85,10 @@ func (s *Spec) Validate() error {
 // topicIDProblem says what is wrong with topic ID t of community groupID,
 // or "".
 func topicIDProblem(groupID, t string) string {
-	prefix := groupID + tim.TopicIDInfix
-	switch {
-	case badText(t) != "":
-		return badText(t)
-	case strings.HasPrefix(t, prefix) && len(t) > len(prefix):
-		if len(t) > tim.MaxTopicIDBytes {
-			return fmt.Sprintf("is %d bytes; topic IDs are at most %d", len(t), tim.MaxTopicIDBytes)
-		}
-		return ""
-	case strings.HasPrefix(t, tim.CommunityIDPrefix) && strings.Contains(t, tim.TopicIDInfix):
-		return "is a topic of another community (" + t[:strings.Index(t, tim.TopicIDInfix)] + "), not of " + groupID
+	if err := tim.CheckTopicID(groupID, t); err != nil {
+		return reasonOf(err)
 	}
-	return "is not a topic ID of " + groupID + " (" + prefix + "…)"
+	return ""
 }
 
 // reasonOf is the reason of a *tim.ValidationError, or its text.

@@ -74,18 +74,17 @@ func checkAccessFlags(group, account, topic string) (topicID string, err error) 
 	if err := tim.CheckAccount(account); err != nil {
 		return "", fmt.Errorf("-account: %w", err)
 	}
-	switch prefix := group + tim.TopicIDInfix; {
+	// A full topic ID, or its part after the community's ID ("@TOPIC#_x"
+	// or "x"), checked as every request checks one.
+	topicID = topic
+	switch {
 	case topic == "":
 		return "", nil
-	case strings.HasPrefix(topic, prefix) && len(topic) > len(prefix):
-		topicID = topic
-	case strings.HasPrefix(topic, tim.CommunityIDPrefix):
-		return "", fmt.Errorf("-topic %q is not a topic of %s (%s…)", topic, group, prefix)
-	default:
-		topicID = prefix + strings.TrimPrefix(topic, tim.TopicIDInfix)
+	case !strings.HasPrefix(topic, tim.CommunityIDPrefix):
+		topicID = group + tim.TopicIDInfix + strings.TrimPrefix(topic, tim.TopicIDInfix)
 	}
-	if len(topicID) > tim.MaxTopicIDBytes {
-		return "", fmt.Errorf("-topic: %s is %d bytes; topic IDs are at most %d", topicID, len(topicID), tim.MaxTopicIDBytes)
+	if err := tim.CheckTopicID(group, topicID); err != nil {
+		return "", fmt.Errorf("-topic: %w", err)
 	}
 	return topicID, nil
 }

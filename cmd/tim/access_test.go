@@ -176,7 +176,7 @@ func TestAccessUsage(t *testing.T) {
 		{[]string{"-account", "alice"}, "tim access: -group is required"},
 		{[]string{"-group", "demo", "-account", "alice"}, `tim access: -group "demo" is not a community ID (@TGS#_…)`},
 		{[]string{"-group", "@TGS#_demo", "-account", strings.Repeat("a", 33)}, "tim access: -account: "},
-		{[]string{"-group", "@TGS#_demo", "-account", "alice", "-topic", "@TGS#_other@TOPIC#_x"}, `tim access: -topic "@TGS#_other@TOPIC#_x" is not a topic of @TGS#_demo (@TGS#_demo@TOPIC#_…)`},
+		{[]string{"-group", "@TGS#_demo", "-account", "alice", "-topic", "@TGS#_other@TOPIC#_x"}, `tim access: -topic: tim: invalid TopicID: is a topic of another community (@TGS#_other), not of @TGS#_demo`},
 		{[]string{"-group", "@TGS#_demo", "-account", "alice", "-topic", strings.Repeat("t", 90)}, "bytes; topic IDs are at most 96"},
 		{[]string{"-group", "@TGS#_demo", "-account", "alice", "extra"}, `unexpected argument "extra"`},
 	} {
