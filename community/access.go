@@ -19,6 +19,9 @@ type Access struct {
 	defKnown     bool
 	groups       []accessGroup
 	byAccount    map[string][]int32 // indexes into groups, in ID order
+	// topics maps the community's topics to whether all their members are
+	// muted; nil when the snapshot holds no topic list (see TopicState).
+	topics map[string]bool
 }
 
 type accessGroup struct {
@@ -39,6 +42,12 @@ func NewAccess(s *Snapshot) *Access {
 	}
 	if s.DefaultPermission != nil {
 		a.def, a.defKnown = *s.DefaultPermission, true
+	}
+	if s.Topics != nil || s.TopicsUnsupported {
+		a.topics = make(map[string]bool, len(s.Topics))
+		for _, t := range s.Topics {
+			a.topics[t.ID] = t.MuteAll
+		}
 	}
 	order := make([]int, len(s.PermissionGroups))
 	for i := range order {
@@ -103,11 +112,12 @@ func (a *Access) Community(account string) Answer[tim.GroupPermission] {
 //     ([InAllTopics]; inferred), so that an account in no permission group
 //     gets the community default's all-topic bits.
 //
-// Whether topicID is a topic of the community is not checked: the snapshot
-// does not list topics.
+// The answer's Topic says whether the community has the topic and whether
+// all its members are muted there, which the permission bits do not show
+// (see [TopicState]).
 func (a *Access) Topic(account, topicID string) Answer[tim.TopicPermission] {
 	c := a.Community(account)
-	ans := Answer[tim.TopicPermission]{Account: account, TopicID: topicID, Rule: c.Rule, State: a.state, Community: &c}
+	ans := Answer[tim.TopicPermission]{Account: account, TopicID: topicID, Rule: c.Rule, State: a.state, Community: &c, Topic: a.topicState(topicID)}
 	var perm tim.TopicPermission
 	for _, i := range a.byAccount[account] {
 		g := &a.groups[i]
@@ -127,6 +137,20 @@ func (a *Access) Topic(account, topicID string) Answer[tim.TopicPermission] {
 		ans.Permission, ans.Probable = tim.TopicPermAll, 0
 	}
 	return ans
+}
+
+// topicState is what the snapshot says of topic id.
+func (a *Access) topicState(id string) TopicState {
+	muted, ok := a.topics[id]
+	switch {
+	case a.topics == nil:
+		return TopicUnknown
+	case !ok:
+		return TopicMissing
+	case muted:
+		return TopicMuted
+	}
+	return TopicExists
 }
 
 // union returns the default OR the permission of every group account is

@@ -114,6 +114,12 @@ type Answer[P Perm] struct {
 	// the community, whose default and groups AllTopics comes from; nil in
 	// an answer about the community.
 	Community *Answer[tim.GroupPermission]
+	// Topic is, in an answer about a topic, what the snapshot says of the
+	// topic: whether the community has it, and whether all its members are
+	// muted there. Permission does not depend on it: it is what the
+	// account's permissions give, which a muted or missing topic does not
+	// let it use. It is TopicUnknown in an answer about the community.
+	Topic TopicState
 	// State is the community's "permission groups enabled" switch. When it
 	// is GroupsDisabled, permission groups and the default permission do
 	// not apply: the community's roles (owner, admin, member) decide, which
@@ -123,6 +129,38 @@ type Answer[P Perm] struct {
 	// community admin (the Admin role) is an ordinary member, which is why
 	// an Access needs no roles.
 	State GroupsState
+}
+
+// TopicState is what a snapshot says of the topic of an [Answer].
+type TopicState int
+
+// The states of a topic.
+const (
+	// TopicUnknown: the snapshot holds no topic list (one built by hand),
+	// or the answer is about the community.
+	TopicUnknown TopicState = iota
+	// TopicExists: the community has the topic.
+	TopicExists
+	// TopicMuted: the community has the topic, and all its members are
+	// muted there (mute_all): they cannot send, whatever their
+	// permissions. That the owner and the app admin still can is inferred.
+	TopicMuted
+	// TopicMissing: the community has no such topic (the snapshot's list,
+	// read with one get_topic, does not hold it).
+	TopicMissing
+)
+
+// String returns "unknown", "exists", "muted" or "missing".
+func (s TopicState) String() string {
+	switch s {
+	case TopicExists:
+		return "exists"
+	case TopicMuted:
+		return "muted"
+	case TopicMissing:
+		return "missing"
+	}
+	return "unknown"
 }
 
 // Enforced reports whether the service applies Permission: true unless the
@@ -157,6 +195,12 @@ func (a Answer[P]) String() string {
 		if a.AllTopics != 0 {
 			b.WriteString(" | all topics " + a.AllTopics.String() + " (inferred)")
 		}
+	}
+	switch a.Topic {
+	case TopicMuted:
+		b.WriteString("; all members are muted in the topic")
+	case TopicMissing:
+		b.WriteString("; the community has no such topic")
 	}
 	if a.State == GroupsDisabled {
 		b.WriteString("; permission groups are disabled")

@@ -228,6 +228,12 @@ func (a Answer[P]) Explain() string {
 	if len(reasons) == 0 {
 		b.WriteString("  no permission: no default bit and no group grants one here\n")
 	}
+	switch a.Topic {
+	case TopicMuted:
+		b.WriteString("  all members are muted in this topic (mute_all): they cannot send, whatever the above (for the owner and the app admin, inferred)\n")
+	case TopicMissing:
+		b.WriteString("  the community has no such topic: the above is what the account would have in it\n")
+	}
 	switch {
 	case a.State == GroupsDisabled && !a.Enforced():
 		b.WriteString("  permission groups are disabled in this community: its roles decide, and the above is what permission groups would give\n")

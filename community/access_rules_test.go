@@ -260,3 +260,37 @@ func TestViaAndSourceStrings(t *testing.T) {
 	assert.Equal(t, "owner", community.Source{Via: community.ViaOwner}.String())
 	assert.False(t, community.BitReason[tim.TopicPermission]{}.Inferred(), "no source, not inferred")
 }
+
+// A topic answer says whether the community has the topic and whether its
+// members are all muted there; the bits stay what the permissions give.
+func TestAccessTopicState(t *testing.T) {
+	def := tim.GroupPermSendMessage
+	snap := &community.Snapshot{GroupID: "@TGS#_c", Owner: "olga", DefaultPermission: &def, PermissionGroupsEnabled: tim.Ptr(true),
+		Topics: []community.Topic{{ID: topicC, Name: "c"}, {ID: "@TGS#_c@TOPIC#_quiet", Name: "quiet", MuteAll: true}}}
+	a := community.NewAccess(snap)
+	for _, tc := range []struct {
+		topic string
+		want  community.TopicState
+		line  string
+	}{
+		{topicC, community.TopicExists, ""},
+		{"@TGS#_c@TOPIC#_quiet", community.TopicMuted, "all members are muted in this topic (mute_all)"},
+		{"@TGS#_c@TOPIC#_gone", community.TopicMissing, "the community has no such topic"},
+	} {
+		ans := a.Topic("amy", tc.topic)
+		assert.Equal(t, tc.want, ans.Topic, tc.topic)
+		assert.Equal(t, tim.TopicPermSendMessage, ans.Permission, "%s: the bits are the permissions'", tc.topic)
+		if tc.line != "" {
+			assert.Contains(t, ans.Explain(), tc.line, tc.topic)
+		} else {
+			assert.NotContains(t, ans.Explain(), "muted", tc.topic)
+		}
+	}
+	assert.Contains(t, a.Topic("amy", "@TGS#_c@TOPIC#_quiet").String(), "; all members are muted in the topic")
+	assert.Equal(t, community.TopicUnknown, a.Community("amy").Topic)
+
+	snap.Topics = nil // a snapshot built without a topic list
+	assert.Equal(t, community.TopicUnknown, community.NewAccess(snap).Topic("amy", topicC).Topic)
+	snap.TopicsUnsupported = true // the community has no topics at all
+	assert.Equal(t, community.TopicMissing, community.NewAccess(snap).Topic("amy", topicC).Topic)
+}

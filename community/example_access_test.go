@@ -117,3 +117,18 @@ func ExampleVia() {
 	// topic grant false
 	// community default via the all-topics rule true
 }
+
+func ExampleTopicState() {
+	snap := &community.Snapshot{GroupID: "@TGS#_demo", Topics: []community.Topic{
+		{ID: "@TGS#_demo@TOPIC#_general", Name: "general"},
+		{ID: "@TGS#_demo@TOPIC#_quiet", Name: "quiet", MuteAll: true},
+	}}
+	a := community.NewAccess(snap)
+	for _, topic := range []string{"@TGS#_demo@TOPIC#_general", "@TGS#_demo@TOPIC#_quiet", "@TGS#_demo@TOPIC#_typo"} {
+		fmt.Println(topic, a.Topic("amy", topic).Topic)
+	}
+	// Output:
+	// @TGS#_demo@TOPIC#_general exists
+	// @TGS#_demo@TOPIC#_quiet muted
+	// @TGS#_demo@TOPIC#_typo missing
+}

@@ -121,13 +121,16 @@ func (l *Live) removeTopics(topicIDs []string) bool {
 				g.topics = withoutKeys(g.topics, topicIDs)
 			}
 		}
+		if a.topics != nil {
+			a.topics = withoutKeys(a.topics, topicIDs)
+		}
 		return next, &a, nil
 	})
 }
 
 // addTopic adds a topic the view lacks, as a write; it reports whether it
-// did. The index is shared with the view before: a new topic has no
-// grants.
+// did. The index's groups and accounts are shared with the view before: a
+// new topic has no grants.
 func (l *Live) addTopic(id, name string) bool {
 	return l.callbackPatch(func(cur *Snapshot, access *Access) (*Snapshot, *Access, error) {
 		if id == "" || cur.Topic(id) != nil {
@@ -136,7 +139,12 @@ func (l *Live) addTopic(id, name string) bool {
 		next := *cur
 		next.Topics = append(slices.Clone(cur.Topics), Topic{ID: id, Name: name})
 		slices.SortFunc(next.Topics, func(a, b Topic) int { return strings.Compare(a.ID, b.ID) })
-		return &next, access, nil
+		a := *access
+		if a.topics != nil {
+			a.topics = maps.Clone(a.topics)
+			a.topics[id] = false
+		}
+		return &next, &a, nil
 	})
 }
 

@@ -247,15 +247,18 @@ func TestLivePatchIndex(t *testing.T) {
 	before := live.View()
 	require.NoError(t, live.HandleCallback(ctx, &callback.AfterMemberExit{GroupID: "@TGS#_c", Accounts: []string{"bea", "dan", "nobody"}}))
 	require.NoError(t, live.HandleCallback(ctx, &callback.AfterTopicDestroyed{GroupID: "@TGS#_c", TopicIDs: []string{topicA, topicC}}))
+	require.NoError(t, live.HandleCallback(ctx, &callback.AfterCreateTopic{GroupID: "@TGS#_c", TopicID: "@TGS#_c@TOPIC#_new", Name: "new"}))
 	after := live.View()
-	assert.Equal(t, 2, after.Writes)
+	assert.Equal(t, 3, after.Writes)
+	assert.Equal(t, community.TopicMissing, after.Access.Topic("ann", topicA).Topic, "destroyed")
+	assert.Equal(t, community.TopicExists, after.Access.Topic("ann", "@TGS#_c@TOPIC#_new").Topic, "created")
 	assert.NotContains(t, after.Snapshot.PermissionGroup("@PMG#_send").Topics, topicA)
 	assert.Equal(t, []string{"cid"}, after.Snapshot.PermissionGroup("@PMG#_send").Members)
 	rebuilt := community.NewAccess(after.Snapshot)
 	for _, account := range []string{"ann", "bea", "cid", "dan", "olga", "admin"} {
 		assert.Equal(t, rebuilt.GroupsOf(account), after.Access.GroupsOf(account), account)
 		assert.Equal(t, rebuilt.Community(account), after.Access.Community(account), account)
-		for _, topic := range []string{topicA, topicB} {
+		for _, topic := range []string{topicA, topicB, "@TGS#_c@TOPIC#_new"} {
 			assert.Equal(t, rebuilt.Topic(account, topic), after.Access.Topic(account, topic), account+" "+topic)
 		}
 	}

@@ -174,6 +174,9 @@ func (l *loader) readTopicList(ctx context.Context) error {
 	if err != nil {
 		return l.loadErr("", "get topics", err)
 	}
+	if topics == nil {
+		topics = []Topic{} // read, and none: not a snapshot without a topic list
+	}
 	l.mu.Lock()
 	l.topics, l.noTopics = topics, unsupported
 	l.mu.Unlock()

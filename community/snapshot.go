@@ -33,7 +33,9 @@ type Snapshot struct {
 	// Inferred, as PermissionGroupsEnabled: read from DefaultPermission.
 	DefaultPermission *tim.GroupPermission
 	// Topics are the community's topics, sorted by ID (get_topic, one call
-	// for all); empty when it has none, or when TopicsUnsupported.
+	// for all); empty when it has none, or when TopicsUnsupported. Load
+	// always sets it; nil in a snapshot built without a topic list, for
+	// which Access cannot say whether a topic exists.
 	Topics []Topic
 	// TopicsUnsupported is set when the community does not support topics
 	// (get_topic answered 11000, tim.ErrCommunityNotSupported): it then

@@ -37,7 +37,10 @@ type jsonGroup struct {
 
 // jsonAnswer is a community.Answer.
 type jsonAnswer struct {
-	TopicID    string   `json:"topic_id,omitempty"`
+	TopicID string `json:"topic_id,omitempty"`
+	// TopicState is, for a topic, "exists", "muted" (all members are muted
+	// there: they cannot send, whatever permission says) or "missing".
+	TopicState string   `json:"topic_state,omitempty"`
 	Permission []string `json:"permission"`
 	// Rule is "owner", "admin" or "default_and_groups".
 	Rule string `json:"rule"`
@@ -98,6 +101,9 @@ func (r *accessReport) writeJSON(w io.Writer) error {
 func answerJSON[P community.Perm](a community.Answer[P]) *jsonAnswer {
 	out := &jsonAnswer{TopicID: a.TopicID, Permission: permNames(a.Permission), Rule: ruleName(a.Rule), Enforced: a.Enforced(),
 		Bits: []jsonBit{}, Explanation: a.Explain()}
+	if a.TopicID != "" && a.Topic != community.TopicUnknown {
+		out.TopicState = a.Topic.String()
+	}
 	if a.Probable != 0 {
 		out.Probable = permNames(a.Probable)
 	}

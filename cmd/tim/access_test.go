@@ -48,6 +48,7 @@ type accessDoc struct {
 	} `json:"permission_groups"`
 	Community, Topic *struct {
 		TopicID    string `json:"topic_id"`
+		TopicState string `json:"topic_state"`
 		Permission []string
 		Rule       string
 		Enforced   bool
@@ -99,6 +100,7 @@ func TestAccessJSON(t *testing.T) {
 	tp := doc.Topic
 	require.NotNil(t, tp)
 	assert.Equal(t, "@TGS#_demo@TOPIC#_news", tp.TopicID)
+	assert.Equal(t, "exists", tp.TopicState)
 	assert.Equal(t, []string{"SendMessage", "ReadHistory"}, tp.Permission)
 	require.Len(t, tp.Bits, 2)
 	send, history := tp.Bits[0], tp.Bits[1]
