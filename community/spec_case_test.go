@@ -37,3 +37,16 @@ func TestSpecKeysAreCaseSensitive(t *testing.T) {
 		})
 	}
 }
+
+// A byte-order mark, which some editors write first, is not part of the
+// spec: positions count from the character after it.
+func TestSpecByteOrderMark(t *testing.T) {
+	s, err := community.ParseSpecFile("s.json", []byte("\ufeff{\"group_id\": \"@TGS#_a\", \"permission_groups\": []}"))
+	require.NoError(t, err)
+	assert.Equal(t, "@TGS#_a", s.GroupID)
+	_, err = community.ParseSpecFile("s.json", []byte("\ufeff{\"group_id\": \"@TGS#_a\", \"permission_groups\": [], \"purne\": true}"))
+	assert.ErrorContains(t, err, "s.json:1:50: purne: unknown field")
+	s, err = community.ParseSpecFile("s.yaml", []byte("\ufeffgroup_id: '@TGS#_a'\npermission_groups: []\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "@TGS#_a", s.GroupID)
+}

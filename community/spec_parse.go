@@ -1,6 +1,7 @@
 package community
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,6 +87,9 @@ func parseSpec(src *specSource, data []byte) (*Spec, error) {
 	if len(data) > MaxSpecBytes {
 		return nil, &SpecError{Reason: fmt.Sprintf("is larger than %d bytes", MaxSpecBytes)}
 	}
+	// A byte-order mark, which some editors write first, is not part of
+	// the document (RFC 8259 lets a parser ignore it; YAML allows it).
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		off := firstInvalidUTF8(data)
 		return nil, errorAt("", fmt.Sprintf("is not valid UTF-8 (at byte %d)", off), nodeAt(data, off))

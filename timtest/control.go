@@ -55,7 +55,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	rt, ok := controlRoutes[strings.TrimPrefix(r.URL.Path, controlPrefix)]
 	switch {
 	case !ok:
-		writeControl(w, http.StatusNotFound, controlError(fmt.Sprintf("no control endpoint %s (there are fail_next, requests, reset and seed)", r.URL.Path)))
+		writeControl(w, http.StatusNotFound, controlError(fmt.Sprintf("no control endpoint %s (there are fail_next, requests, reset, seed and add_to_community)", r.URL.Path)))
 		return
 	case r.Method != rt.method:
 		w.Header().Set("Allow", rt.method)
