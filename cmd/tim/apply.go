@@ -55,7 +55,9 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	case a.asJSON && a.planPath == "" && !a.autoApprove:
 		return fail(e, "apply", errors.New("-json needs -auto-approve or a saved plan FILE: a JSON reader cannot answer a question"))
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.c.timeout)
+	expired, stopClock := deadline(e, a.c.timeout)
+	defer stopClock()
+	ctx, cancel := until(ctx, expired, timeoutError{a.c.timeout})
 	defer cancel()
 	return a.run(ctx)
 }

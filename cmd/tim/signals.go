@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // cancelOnSignal returns ctx cancelled on the first interrupt: for the
@@ -38,12 +37,12 @@ func applySignals(ctx context.Context, e *env) (_ context.Context, stop <-chan s
 		}
 		fmt.Fprintf(e.stderr, "tim apply: interrupted: starting nothing new; waiting up to %v for the writes already sent (interrupt again to abort them)\n", e.grace)
 		close(stopCh)
-		timer := time.NewTimer(e.grace)
-		defer timer.Stop()
+		graceOver, stopTimer := e.timer(e.grace)
+		defer stopTimer()
 		select {
 		case <-e.signals:
 			fmt.Fprintln(e.stderr, "tim apply: interrupted again: aborting the writes in flight; their outcomes are unknown")
-		case <-timer.C:
+		case <-graceOver:
 			fmt.Fprintf(e.stderr, "tim apply: the writes in flight did not finish within %v: aborting them; their outcomes are unknown\n", e.grace)
 		case <-done:
 			return
