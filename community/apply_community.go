@@ -69,10 +69,11 @@ func (a *applier) createTopic(ctx, startCtx context.Context, o *Op) listRun {
 		if errors.Is(err, tim.ErrIDInUse) {
 			return a.adoptTopic(ctx, o, r)
 		}
-		if !r.answered(err, id, &lost) {
-			return r
+		if !r.answered(err, id, &lost, true) {
+			break
 		}
 	}
+	r.settled(lost)
 	return r
 }
 

@@ -42,6 +42,16 @@ func (a *applier) send(ctx, startCtx context.Context, u *unit) listRun {
 	return a.list(ctx, startCtx, o, u.items)
 }
 
+// The rule every write of Apply settles a lost answer by (settling, answered,
+// refused, settled): a write whose answer was lost is sent again, up to
+// settleRounds times, either blind (creates, adds, deletes, destroys: their
+// repeat answers "already so") or after a read back that showed the old
+// values (modify, set, settings). The refusal of a blind resend leaves its
+// items unknown, for the lost answer, since the first send may have applied
+// them; the refusal of a resend that a read showed to be needed is a
+// failure. An operation says "a lost answer was settled" only when every
+// item then ended done or already so.
+
 // settling reports whether another round may settle a lost answer, and
 // otherwise counts items as unknown in r.
 func settling(startCtx context.Context, round int, lost error, r *listRun, items ...string) bool {
@@ -55,8 +65,36 @@ func settling(startCtx context.Context, round int, lost error, r *listRun, items
 		}
 		return false
 	}
-	r.note = "a lost answer was settled"
 	return true
+}
+
+// refused counts items as refused for err: failed, unless blind is the
+// lost answer of a write these items were sent again for without a read
+// (nil otherwise); they are then unknown, for that lost answer.
+func (r *listRun) refused(err, blind error, items ...string) {
+	if blind == nil {
+		r.fail(err, items...)
+		return
+	}
+	r.unsettled(blind, "sent again, it was refused: "+err.Error(), items...)
+}
+
+// unsettled counts items as unknown: their write's answer was lost, and
+// why says what then failed to settle it. The error wraps lost alone, so
+// that tim.MayHaveApplied says what it is: the write may have applied.
+func (r *listRun) unsettled(lost error, why string, items ...string) {
+	r.unknown = append(r.unknown, items...)
+	if r.err == nil {
+		r.err = fmt.Errorf("%w; %s", lost, why)
+	}
+}
+
+// settled notes in r that a lost answer (lost, nil if none) was settled,
+// when every item of r ended done or already so and r has no note yet.
+func (r *listRun) settled(lost error) {
+	if lost != nil && r.note == "" && len(r.failed)+len(r.unknown)+len(r.notSent) == 0 {
+		r.note = "a lost answer was settled"
+	}
 }
 
 // create creates a group. A lost answer sends the create again; an ID in
@@ -75,16 +113,19 @@ func (a *applier) create(ctx, startCtx context.Context, o *Op) listRun {
 		if errors.Is(err, tim.ErrIDInUse) {
 			return a.adopt(ctx, o, r)
 		}
-		if !r.answered(err, id, &lost) {
-			return r
+		if !r.answered(err, id, &lost, true) {
+			break
 		}
 	}
+	r.settled(lost)
 	return r
 }
 
-// answered records the answer of a one-item write: done, refused, or lost
-// (then it reports that another round may settle it).
-func (r *listRun) answered(err error, id string, lost *error) (again bool) {
+// answered records the answer of a one-item write: done, refused (see
+// refused: unknown when blind, the write sent again without a read, after
+// a lost answer), or lost (then it reports that another round may settle
+// it).
+func (r *listRun) answered(err error, id string, lost *error, blind bool) (again bool) {
 	switch {
 	case err == nil:
 		r.done = []string{id}
@@ -93,7 +134,11 @@ func (r *listRun) answered(err error, id string, lost *error) (again bool) {
 		*lost = err
 		return true
 	}
-	r.fail(err, id)
+	var after error
+	if blind {
+		after = *lost
+	}
+	r.refused(err, after, id)
 	return false
 }
 
@@ -140,10 +185,11 @@ func (a *applier) rewrite(ctx, startCtx context.Context, id, what string, send f
 			r.calls += calls
 			switch {
 			case err != nil:
-				r.unknown, r.err = []string{id}, fmt.Errorf("%w; reading %s back failed: %w", lost, what, err)
+				r.unsettled(lost, "reading "+what+" back failed: "+err.Error(), id)
 				return r
 			case got == readNew:
 				r.done = []string{id}
+				r.settled(lost)
 				return r
 			case got == readOther:
 				r.fail(&changed{what + " was changed"}, id)
@@ -152,10 +198,11 @@ func (a *applier) rewrite(ctx, startCtx context.Context, id, what string, send f
 		}
 		err := send()
 		r.calls += callsOf(err)
-		if !r.answered(err, id, &lost) {
-			return r
+		if !r.answered(err, id, &lost, false) { // the read showed the lost write did not apply
+			break
 		}
 	}
+	r.settled(lost)
 	return r
 }
 

@@ -28,24 +28,29 @@ type writer struct {
 	// recheck, when set, reads back items whose answer was lost before
 	// they are sent again, and returns those still to send; without it
 	// they are sent again as they are (the repeat answers "already so").
-	recheck func(ctx context.Context, items []string) (listRun, []string)
+	recheck func(ctx context.Context, lost error, items []string) (listRun, []string)
 }
 
 // list sends a chunk of a list operation's items and settles the answers:
 // items whose answer was lost are sent again (after a recheck, for a set),
-// up to settleRounds times.
+// up to settleRounds times, by the rule settling states.
 func (a *applier) list(ctx, startCtx context.Context, o *Op, items []string) listRun {
 	w := a.writer(o)
 	var r listRun
 	var lost error
 	pending := items
 	for round := 0; len(pending) > 0 && settling(startCtx, round, lost, &r, pending...); round++ {
-		if round > 0 && w.recheck != nil {
-			checked, resend := w.recheck(ctx, pending)
+		var blind error // the lost answer, when pending goes again without a read
+		switch {
+		case round > 0 && w.recheck != nil:
+			checked, resend := w.recheck(ctx, lost, pending)
 			r.merge(checked)
-			if pending = resend; len(pending) == 0 {
-				break
-			}
+			pending = resend
+		case round > 0:
+			blind = lost
+		}
+		if len(pending) == 0 {
+			break
 		}
 		results, err := w.send(ctx, pending)
 		r.calls += callsOf(err)
@@ -54,7 +59,7 @@ func (a *applier) list(ctx, startCtx context.Context, o *Op, items []string) lis
 				lost = err
 				continue
 			}
-			r.fail(err, pending...)
+			r.refused(err, blind, pending...)
 			break
 		}
 		answered := make(map[string]bool, len(results))
@@ -74,7 +79,7 @@ func (a *applier) list(ctx, startCtx context.Context, o *Op, items []string) lis
 			case classFollow:
 				follow = append(follow, res.ID)
 			default:
-				r.fail(ierr, res.ID)
+				r.refused(ierr, blind, res.ID)
 			}
 		}
 		if len(follow) > 0 {
@@ -89,6 +94,7 @@ func (a *applier) list(ctx, startCtx context.Context, o *Op, items []string) lis
 		}
 		pending = next
 	}
+	r.settled(lost)
 	return r
 }
 
@@ -108,7 +114,9 @@ func (a *applier) writer(o *Op) writer {
 				}
 				return r
 			},
-			recheck: func(ctx context.Context, items []string) (listRun, []string) { return a.recheckSet(ctx, o, items) }}
+			recheck: func(ctx context.Context, lost error, items []string) (listRun, []string) {
+				return a.recheckSet(ctx, o, lost, items)
+			}}
 	case KindDeleteTopics:
 		return writer{send: func(ctx context.Context, ids []string) ([]tim.ItemResult, error) {
 			return a.c.DeleteTopicPermissions(ctx, &tim.DeleteTopicPermissionsRequest{GroupID: g, PermissionGroupID: id, TopicIDs: ids})
@@ -200,15 +208,15 @@ func (a *applier) readBackTopics(ctx context.Context, o *Op, items []string) lis
 	return r
 }
 
-// recheckSet reads back topics whose set's answer was lost: those with the
-// planned value are done, those still at the old value are sent again, any
-// other value was set by someone else.
-func (a *applier) recheckSet(ctx context.Context, o *Op, items []string) (listRun, []string) {
+// recheckSet reads back topics whose set's answer was lost (lost): those
+// with the planned value are done, those still at the old value are sent
+// again, any other value was set by someone else.
+func (a *applier) recheckSet(ctx context.Context, o *Op, lost error, items []string) (listRun, []string) {
 	var r listRun
 	have, calls, err := fetchTopics(ctx, a.c, a.plan.GroupID, o.PermissionGroupID, items)
 	r.calls += calls
 	if err != nil {
-		r.unknown, r.err = items, fmt.Errorf("reading back topics whose answer was lost: %w", err)
+		r.unsettled(lost, "reading the topics back failed: "+err.Error(), items...)
 		return r, nil
 	}
 	want, old := topicValues(o, true), topicValues(o, false)

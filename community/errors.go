@@ -10,8 +10,9 @@ import (
 type LoadError struct {
 	GroupID           string // the community
 	PermissionGroupID string // the permission group, "" for a step about the whole community
-	// Step is what failed: "get group info", "list permission groups",
-	// "get topic permissions" or "list members".
+	// Step is what failed (or, when the context ended, what could no
+	// longer start): "get group info", "get topics", "list permission
+	// groups", "get topic permissions" or "list members".
 	Step string
 	Err  error
 }

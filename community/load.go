@@ -99,8 +99,8 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 	defer cancel()
 	g, gctx := workers.New(ctx, o.Concurrency)
 	l.queue.wake = make(chan struct{}, 1)
-	l.queue.push(false, l.readInfo)
-	l.queue.push(false, l.readTopicList)
+	l.queue.push(false, queuedRead{step: "get group info", run: l.readInfo})
+	l.queue.push(false, queuedRead{step: "get topics", run: l.readTopicList})
 	l.queue.add(1) // the listing
 	listed := make(chan error, 1)
 	go func() {
@@ -111,15 +111,17 @@ func Load(ctx context.Context, c Client, groupID string, opts *LoadOptions) (*Sn
 		l.queue.done()
 		listed <- err
 	}()
-	feedErr := l.queue.feed(gctx, g)
+	notStarted, feedErr := l.queue.feed(g)
 	err := g.Wait()
 	listErr := <-listed
 	switch {
 	case listErr != nil && (err == nil || !isContextErr(listErr)):
 		// The listing failed first (the reads then saw the cancellation).
 		err = listErr
-	case err == nil && feedErr != nil:
-		err = l.loadErr("", "read", feedErr) // cannot happen: a task that did not start fails the group
+	case notStarted != nil && !errors.As(err, new(*LoadError)):
+		// Every read that started succeeded, but the context ended before
+		// this one could start (g.Wait returned feedErr): name it.
+		err = l.loadErr(notStarted.pgID, notStarted.step, feedErr)
 	}
 	if err != nil {
 		return nil, err
@@ -237,8 +239,8 @@ func (l *loader) listGroups(ctx context.Context) error {
 				GroupID: l.groupID, PermissionGroupID: s.ID, Limit: tim.MaxMembersPerPage,
 			})
 			s.Members = make([]string, 0, max(0, min(hints[s], 1<<16)))
-			l.queue.push(false, func(ctx context.Context) error { return l.readMembers(ctx, s, p) })
-			l.queue.push(false, func(ctx context.Context) error { return l.readTopics(ctx, s) })
+			l.queue.push(false, queuedRead{pgID: s.ID, step: "list members", run: func(ctx context.Context) error { return l.readMembers(ctx, s, p) }})
+			l.queue.push(false, queuedRead{pgID: s.ID, step: "get topic permissions", run: func(ctx context.Context) error { return l.readTopics(ctx, s) }})
 		}
 		if err := ctx.Err(); err != nil {
 			// Another goroutine failed (its error, the first, is kept), or
@@ -322,7 +324,7 @@ func (l *loader) readMembers(ctx context.Context, g *PermissionGroup, p *tim.Pag
 	case last:
 		g.Members = sortedUnique(g.Members)
 	default:
-		l.queue.push(true, func(ctx context.Context) error { return l.readMembers(ctx, g, p) })
+		l.queue.push(true, queuedRead{pgID: g.ID, step: "list members", run: func(ctx context.Context) error { return l.readMembers(ctx, g, p) }})
 	}
 	return nil
 }

@@ -12,9 +12,16 @@ import (
 // member page), then the next pages of member lists.
 type readQueue struct {
 	mu          sync.Mutex
-	first, next []func(context.Context) error
+	first, next []queuedRead
 	outstanding int // reads queued or running, and the listing
 	wake        chan struct{}
+}
+
+// queuedRead is one read of a Load, and what it reads (as a [LoadError]
+// names it) for the error of a read that could not start.
+type queuedRead struct {
+	pgID, step string
+	run        func(context.Context) error
 }
 
 // add counts n more reads (or the listing) outstanding.
@@ -25,7 +32,7 @@ func (q *readQueue) add(n int) {
 }
 
 // push queues a read; a next page goes behind every first read.
-func (q *readQueue) push(next bool, read func(context.Context) error) {
+func (q *readQueue) push(next bool, read queuedRead) {
 	q.mu.Lock()
 	if next {
 		q.next = append(q.next, read)
@@ -52,42 +59,39 @@ func (q *readQueue) signal() {
 	}
 }
 
-// pop returns the next read to start, or nil; idle reports that nothing is
-// queued or running.
-func (q *readQueue) pop() (read func(context.Context) error, idle bool) {
+// pop returns the next read to start (ok), if any; idle reports that
+// nothing is queued or running.
+func (q *readQueue) pop() (read queuedRead, ok, idle bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	switch {
 	case len(q.first) > 0:
-		read, q.first = q.first[0], q.first[1:]
+		read, q.first, ok = q.first[0], q.first[1:], true
 	case len(q.next) > 0:
-		read, q.next = q.next[0], q.next[1:]
+		read, q.next, ok = q.next[0], q.next[1:], true
 	}
-	return read, q.outstanding == 0
+	return read, ok, q.outstanding == 0
 }
 
-// feed starts the queued reads in g, each once a place is free, until
-// every read has ended or ctx has; it returns ctx's error if reads were
-// left queued.
-func (q *readQueue) feed(ctx context.Context, g *workers.Group) error {
+// feed starts the queued reads in g, each once a place is free, until no
+// read is queued or running and the listing has ended. It returns nil only
+// then: every read queued has started. It does not stop when the load's
+// context ends, since a read still running may then queue another (a
+// group's next member page): it waits for the running reads, which see the
+// context end, and returns the first read that cannot start (notStarted)
+// with g.Go's error, which g.Wait reports too.
+func (q *readQueue) feed(g *workers.Group) (notStarted *queuedRead, err error) {
 	for {
-		read, idle := q.pop()
+		read, ok, idle := q.pop()
 		switch {
-		case read != nil:
-			if err := g.Go(func(ctx context.Context) error { defer q.done(); return read(ctx) }); err != nil {
-				return err
+		case ok:
+			if err := g.Go(func(ctx context.Context) error { defer q.done(); return read.run(ctx) }); err != nil {
+				return &read, err
 			}
 			continue
 		case idle:
-			return nil
+			return nil, nil
 		}
-		select {
-		case <-q.wake:
-		case <-ctx.Done():
-			if read, _ := q.pop(); read != nil {
-				return ctx.Err()
-			}
-			return nil
-		}
+		<-q.wake // a read queued or ended
 	}
 }

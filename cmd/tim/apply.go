@@ -34,8 +34,11 @@ func runApply(ctx context.Context, e *env, args []string) int {
 			"is stale\") and writes nothing. A plan that destroys every permission group is always\n"+
 			"asked about at a terminal. It then prints each operation's outcome, reads the changed\n"+
 			"groups again and prints what still differs. The first interrupt starts nothing new and\n"+
-			"waits for the writes in flight; a second aborts them. Exit status: 0 the community\n"+
-			"now matches, 1 it does not (or an error, or nothing was applied).", e.stderr, &a.c)
+			"waits for the writes in flight; a second aborts them (at the prompt, an interrupt\n"+
+			"cancels). -timeout bounds the reads before the prompt and, from the answer on, the\n"+
+			"writes and the check; when it runs out during the writes, apply stops as on the first\n"+
+			"interrupt. Exit status: 0 the community now matches, 1 it does not (or an error, or\n"+
+			"nothing was applied).", e.stderr, &a.c)
 	fs.StringVar(&a.specPath, "f", "", "the spec file (JSON); - reads stdin")
 	fs.BoolVar(&a.autoApprove, "auto-approve", false, "apply without asking")
 	fs.BoolVar(&a.asJSON, "json", false, "print the plan, the outcomes and the check as one JSON document (needs -auto-approve or FILE)")
@@ -55,16 +58,20 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	case a.asJSON && a.planPath == "" && !a.autoApprove:
 		return fail(e, "apply", errors.New("-json needs -auto-approve or a saved plan FILE: a JSON reader cannot answer a question"))
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.c.timeout)
-	defer cancel()
 	return a.run(ctx)
 }
 
 // run plans (or reads and checks the saved plan), asks, applies and checks.
+// -timeout bounds the reads before the question and, from the answer on,
+// the writes and the check after them; the time at the prompt does not
+// count. When it runs out while apply writes, apply stops as on an
+// interrupt: nothing new starts, and the writes in flight get the grace.
 func (a *applyRun) run(ctx context.Context) int {
-	readCtx, stopWatching := cancelOnSignal(ctx, a.e)
+	readCtx, endReads := context.WithTimeout(ctx, a.c.timeout)
+	readCtx, stopWatching := cancelOnSignal(readCtx, a.e)
 	closeFn, err := a.preparePlan(readCtx)
 	stopWatching()
+	endReads()
 	if closeFn != nil {
 		defer closeFn()
 	}
@@ -79,10 +86,14 @@ func (a *applyRun) run(ctx context.Context) int {
 			return a.finish(exitError)
 		}
 	}
-	if status, ok := a.apply(ctx); !ok {
+	expired, stopClock := deadline(a.e, a.c.timeout)
+	defer stopClock()
+	if status, ok := a.apply(ctx, expired); !ok {
 		return a.finish(status)
 	}
-	return a.finish(a.verify(ctx))
+	checkCtx, endCheck := until(ctx, expired, timeoutError{a.c.timeout})
+	defer endCheck()
+	return a.finish(a.verify(checkCtx))
 }
 
 // preparePlan makes the plan from the spec, or reads the saved plan and
@@ -126,10 +137,11 @@ func (a *applyRun) printPlan() error {
 	return err
 }
 
-// apply runs the plan, printing each outcome in plan order; ok reports
-// that every operation was applied.
-func (a *applyRun) apply(ctx context.Context) (status int, ok bool) {
-	writeCtx, stop, endSignals := applySignals(ctx, a.e)
+// apply runs the plan, printing each outcome in plan order, until it is
+// done, interrupted or -timeout has expired; ok reports that every
+// operation was applied.
+func (a *applyRun) apply(ctx context.Context, expired <-chan struct{}) (status int, ok bool) {
+	writeCtx, stop, endSignals := applySignals(ctx, a.e, expired, a.c.timeout)
 	defer endSignals()
 	if !a.asJSON {
 		fmt.Fprintln(a.e.stdout, "\nApplying:")
@@ -143,13 +155,18 @@ func (a *applyRun) apply(ctx context.Context) (status int, ok bool) {
 			}
 		}),
 	})
+	aborted := writeCtx.Err() != nil
+	stoppedBy := endSignals() // its messages come before ours
 	a.report.Result = res
 	if !a.asJSON {
 		fmt.Fprintln(a.e.stdout, "\n"+res.SummaryLine())
 	}
 	if err != nil {
 		what := "the community does not match the spec yet; run tim plan to see what is left"
-		if errors.Is(err, community.ErrStopped) || writeCtx.Err() != nil {
+		switch {
+		case stoppedBy != "":
+			what = stoppedBy + ": " + what
+		case errors.Is(err, community.ErrStopped) || aborted:
 			what = "interrupted: " + what
 		}
 		a.report.Error = err.Error()
@@ -163,6 +180,10 @@ func (a *applyRun) apply(ctx context.Context) (status int, ok bool) {
 func (a *applyRun) verify(ctx context.Context) int {
 	drift, err := community.Verify(ctx, a.client, a.plan, a.c.loadOptions())
 	if err != nil {
+		var te timeoutError
+		if errors.As(context.Cause(ctx), &te) {
+			err = fmt.Errorf("%w: %w", te, err)
+		}
 		return a.fail(fmt.Errorf("checking the groups it changed: %w", err))
 	}
 	a.report.Verify = &verifyReport{Matches: drift.Empty()}

@@ -11,7 +11,8 @@ import (
 )
 
 // confirm asks at the terminal whether to apply the plan printed above,
-// terraform's way; without a terminal on stdin it refuses.
+// terraform's way; without a terminal on stdin it refuses. An interrupt
+// while it asks is a "no".
 func (a *applyRun) confirm() bool {
 	all := a.plan.DestroysAll()
 	if !a.e.isTerminal() {
@@ -28,7 +29,21 @@ func (a *applyRun) confirm() bool {
 		question = "tim will DESTROY EVERY PERMISSION GROUP OR EVERY TOPIC of " + a.plan.GroupID + " shown above."
 	}
 	fmt.Fprintf(a.e.stderr, "\nDo you want to perform these actions?\n  %s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
-	line, _ := bufio.NewReader(a.e.stdin).ReadString('\n')
+	// The answer is read in a goroutine so that an interrupt (main catches
+	// SIGINT) cancels at once; the read then stays blocked until tim exits.
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(a.e.stdin).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case line = <-answer:
+	case <-a.e.signals:
+		a.report.Error = "apply cancelled: interrupted at the prompt"
+		fmt.Fprintln(a.e.stderr, "\nApply cancelled: interrupted at the prompt; nothing was applied.")
+		return false
+	}
 	if strings.TrimSpace(line) != "yes" {
 		a.report.Error = "apply cancelled"
 		fmt.Fprintln(a.e.stderr, "\nApply cancelled: nothing was applied.")

@@ -14,7 +14,7 @@ func main() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		isTerminal: func() bool { return isTerminal(os.Stdin.Fd()) }, signals: sigs, grace: defaultGrace}
+		isTerminal: func() bool { return isTerminal(os.Stdin.Fd()) }, signals: sigs, grace: defaultGrace, timer: realTimer}
 	os.Exit(run(context.Background(), e, os.Args[1:]))
 }
 
@@ -63,6 +63,7 @@ type env struct {
 	isTerminal     func() bool
 	signals        <-chan os.Signal
 	grace          time.Duration // how long apply waits for writes in flight after an interrupt
+	timer          startTimer    // apply's clock: realTimer unless a test gives its own
 }
 
 func run(ctx context.Context, e *env, args []string) int {
@@ -74,6 +75,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	if e.grace == 0 {
 		e.grace = defaultGrace
+	}
+	if e.timer == nil {
+		e.timer = realTimer
 	}
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
